@@ -1,0 +1,233 @@
+"""The data contract between extractors, the store and the reports.
+
+Everything here is a frozen, slotted dataclass of plain values.  Offsets are
+0-based, end-exclusive character offsets (spaCy's ``char_span`` convention).
+Extractor functions return offsets relative to the text they were given; the
+document pipeline (:mod:`extractors.document`) shifts them into
+``ExtractedDocument.text`` and fills in ``page``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extractors.textmap import MappedText
+
+QUALIFIERS = ("exact", "approx", "more_than", "at_least", "less_than", "at_most", "range")
+CLAIM_KINDS = ("statistical", "comparative", "causal", "quote", "event", "prediction")
+CITATION_KINDS = ("journal", "book", "web", "news", "report", "note", "named_source", "link", "other")
+
+
+# --------------------------------------------------------------------------- layout
+
+
+@dataclass(frozen=True, slots=True)
+class NoteBlock:
+    """A footnote/endnote body found by layout analysis, before normalization."""
+
+    marker: str  # the marker as printed, e.g. "①", "1", "note"
+    body: MappedText  # the body without its marker
+
+
+@dataclass(frozen=True, slots=True)
+class PageLayout:
+    """One page after layout analysis: running text separated from furniture and notes.
+
+    ``index`` is the 0-based position of the page in the source (PDF page
+    index, or the n-th page found in a text layer).  ``number`` is the printed
+    page number where one was detected.
+    """
+
+    index: int
+    number: int | None
+    body: MappedText
+    notes: tuple[NoteBlock, ...] = ()
+    header: str | None = None
+    footer: str | None = None
+    captions: tuple[MappedText, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A hyperlink in the body text: ``start``/``end`` cover its anchor text."""
+
+    start: int
+    end: int
+    url: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedDocument:
+    """What a loader made of a source's bytes: metadata plus laid-out pages.
+
+    ``raw`` is the decoded source text that every ``MappedText.origin`` in
+    ``pages`` points into (for PDFs, the concatenated page texts in reading
+    order).  Link offsets are into ``pages[page].body`` *before* normalization
+    (they are re-mapped by the document pipeline).
+    """
+
+    kind: str  # pdf | markdown | html | text
+    raw: str
+    pages: tuple[PageLayout, ...]
+    title: str | None = None
+    published: str | None = None  # ISO 8601 date or datetime
+    tags: tuple[str, ...] = ()
+    language: str | None = None
+    links: tuple[tuple[int, Link], ...] = ()  # (page index into pages, link)
+    warnings: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- extracted rows
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Where a page lies in the document text: its body part and its notes part."""
+
+    index: int
+    number: int | None
+    start: int
+    end: int
+    notes_start: int
+    notes_end: int
+    header: str | None = None
+    footer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    page: int | None = None
+    checkworthiness: float = 0.0
+    cues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Footnote:
+    """A footnote body; ``text[start:end] == body``."""
+
+    marker: str
+    start: int
+    end: int
+    body: str
+    page: int | None = None
+    rule_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FootnoteRef:
+    """An in-text marker; ``footnote`` indexes ``ExtractedDocument.footnotes`` or is None (dangling)."""
+
+    marker: str
+    start: int
+    end: int
+    footnote: int | None
+    page: int | None = None
+    rule_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A parsed source.  ``footnote`` indexes the footnote it came from, if any.
+
+    ``start``/``end`` cover the raw citation string in the document text
+    (a footnote body, a reference-list entry, a link's anchor text, or a named
+    source mention).
+    """
+
+    raw: str
+    kind: str
+    start: int
+    end: int
+    authors: tuple[str, ...] = ()
+    title: str | None = None
+    container: str | None = None
+    year: int | None = None
+    url: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    date: str | None = None
+    flags: tuple[str, ...] = ()
+    footnote: int | None = None
+    page: int | None = None
+    key: str | None = None  # normalized key: same work -> same key across documents
+    rule_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NumericAssertion:
+    start: int
+    end: int
+    surface: str
+    value: float | None
+    unit: str | None = None
+    qualifier: str = "exact"
+    value_max: float | None = None  # upper bound for ranges
+    subject: str | None = None
+    time_scope: str | None = None
+    change: str | None = None  # increase | decrease | level | None
+    is_delta: bool = False
+    per: str | None = None  # denominator of a rate, e.g. "1000000 tokens"
+    page: int | None = None
+    rule_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    start: int
+    end: int
+    text: str
+    label: str  # ORG | PERSON | GPE | MODEL | WORK | ...
+    page: int | None = None
+    rule_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A check-worthy statement; ``sentence`` indexes ``ExtractedDocument.sentences``."""
+
+    sentence: int
+    start: int
+    end: int
+    text: str
+    kind: str
+    checkworthiness: float
+    cues: tuple[str, ...] = ()
+    attribution: str | None = None
+    attribution_cue: str | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedDocument:
+    """Everything extracted from one source, ready to store in one transaction."""
+
+    source: str
+    sha256: str
+    kind: str
+    text: str
+    body_end: int  # text[:body_end] is the running body; the notes part follows
+    raw: str
+    offset_runs: tuple[tuple[int, int, int], ...]
+    pages: tuple[Page, ...]
+    title: str | None = None
+    published: str | None = None
+    language: str | None = None
+    tags: tuple[str, ...] = ()
+    sentences: tuple[Sentence, ...] = ()
+    footnotes: tuple[Footnote, ...] = ()
+    footnote_refs: tuple[FootnoteRef, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    numbers: tuple[NumericAssertion, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    claim_citations: tuple[tuple[int, int], ...] = ()  # (claim index, citation index)
+    claim_numbers: tuple[tuple[int, int], ...] = ()  # (claim index, number index)
+    claim_entities: tuple[tuple[int, int], ...] = ()  # (claim index, entity index)
+    warnings: tuple[str, ...] = ()
+    extractor_version: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
