@@ -1,0 +1,345 @@
+"""Compose the extractors into one :class:`ExtractedDocument`.
+
+Order matters and is the whole point of this module:
+
+1. normalize each page's body and notes (offsets stay mapped to the raw text);
+2. join page bodies into the *body part* and append footnote bodies page by
+   page as the *notes part*, so ``text[:body_end]`` is running text and every
+   footnote body is still a slice of ``text``;
+3. run sentence, marker, number and entity extraction over the body part only;
+4. link markers to bodies, parse citations, judge claims and link them to the
+   numbers, entities and citations inside them.
+
+Everything is pure: bytes or a :class:`LoadedDocument` in, dataclasses out.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from extractors import citations as cit
+from extractors import footnotes as fn
+from extractors import numbers as num
+from extractors.claims import judge_sentence
+from extractors.entities import load_backend
+from extractors.normalize import join_separator, normalize
+from extractors.sentences import detect_language, split_sentences
+from extractors.sources import load_source
+from extractors.textmap import MappedText, TextBuilder
+from extractors.types import (
+    Citation,
+    Claim,
+    Entity,
+    ExtractedDocument,
+    Footnote,
+    FootnoteRef,
+    LoadedDocument,
+    NumericAssertion,
+    Page,
+    Sentence,
+)
+
+EXTRACTOR_VERSION = "0.1.0"
+NOTES_SEPARATOR = "\n\n"
+
+
+def extract_document(data: bytes, *, source: str, ner: str = "rules",
+                     password: str | None = None, version: str = EXTRACTOR_VERSION) -> ExtractedDocument:
+    """Load, normalize and extract one source given as bytes."""
+    loaded = load_source(data, name=source, password=password)
+    return build_document(loaded, source=source, sha256=hashlib.sha256(data).hexdigest(),
+                          ner=ner, version=version)
+
+
+@dataclass(frozen=True, slots=True)
+class _Assembled:
+    text: MappedText
+    body_end: int
+    pages: tuple[Page, ...]
+    footnotes: tuple[Footnote, ...]
+    section_entries: tuple[int, ...]  # indexes of footnotes that came from a reference list
+    warnings: tuple[str, ...]
+
+
+def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str = "rules",
+                   version: str = EXTRACTOR_VERSION) -> ExtractedDocument:
+    assembled = _assemble(loaded)
+    text = assembled.text.text
+    body = text[: assembled.body_end]
+    page_of = _page_locator(assembled.pages)
+    language = loaded.language or detect_language(body)
+
+    sentences = [
+        Sentence(s, e, text[s:e], page_of(s))
+        for s, e in split_sentences(body, language=language)
+    ]
+    numbers = [replace(n, page=page_of(n.start)) for n in num.extract(body)]
+    entities = [replace(e, page=page_of(e.start)) for e in load_backend(ner)(body)]
+    refs = _link_refs(body, assembled, page_of)
+    citations, citation_of_footnote = _footnote_citations(text, assembled)
+    citations += _link_citations(loaded, assembled.text, page_of)
+    citations += _named_source_citations(body, page_of)
+    citations += _source_line_citations(body, page_of)
+    citations = [replace(c, key=c.key or cit.citation_key(c)) for c in citations]
+
+    judged = _judge(sentences, numbers, entities, refs, language)
+    sentences = [replace(s, checkworthiness=j.score, cues=tuple(j.cues)) for s, j in zip(sentences, judged)]
+    claims: list[Claim] = []
+    claim_numbers: list[tuple[int, int]] = []
+    claim_entities: list[tuple[int, int]] = []
+    claim_citations: list[tuple[int, int]] = []
+    for si, (sentence, judgement) in enumerate(zip(sentences, judged)):
+        if not judgement.is_claim:
+            continue
+        ci = len(claims)
+        claims.append(Claim(si, sentence.start, sentence.end, sentence.text, judgement.kind,
+                            judgement.score, tuple(judgement.cues), judgement.attribution,
+                            judgement.attribution_cue, sentence.page))
+        claim_numbers += [(ci, k) for k in _inside(numbers, sentence)]
+        claim_entities += [(ci, k) for k in _inside(entities, sentence)]
+        claim_citations += [(ci, k) for k in _citations_for(sentence, refs, citations, citation_of_footnote)]
+
+    return ExtractedDocument(
+        source=source, sha256=sha256, kind=loaded.kind, text=text, body_end=assembled.body_end,
+        raw=loaded.raw, offset_runs=tuple(assembled.text.runs()), pages=assembled.pages,
+        title=loaded.title, published=loaded.published, language=language, tags=loaded.tags,
+        sentences=tuple(sentences), footnotes=assembled.footnotes, footnote_refs=tuple(refs),
+        citations=tuple(citations), numbers=tuple(numbers), claims=tuple(claims),
+        entities=tuple(entities), claim_citations=tuple(claim_citations),
+        claim_numbers=tuple(claim_numbers), claim_entities=tuple(claim_entities),
+        warnings=tuple(loaded.warnings) + assembled.warnings, extractor_version=version,
+    )
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _assemble(loaded: LoadedDocument) -> _Assembled:
+    warnings: list[str] = []
+    bodies: list[MappedText] = []
+    notes: list[list[tuple[str, MappedText]]] = []
+    for page in loaded.pages:
+        normalized = normalize(page.body)
+        warnings += normalized.warnings
+        bodies.append(normalized.text.strip())
+        page_notes = []
+        for note in page.notes:
+            n = normalize(note.body)
+            warnings += n.warnings
+            page_notes.append((note.marker, _one_line(n.text.strip())))
+        notes.append(page_notes)
+
+    builder = TextBuilder()
+    spans: list[tuple[int, int]] = []
+    for i, body in enumerate(bodies):
+        if i and len(builder) and body.text:
+            join = join_separator(builder.build().text[-80:], body.text[:80])
+            if join.drop_last:
+                builder = _drop_last(builder, join.drop_last)
+            builder.append_inserted(join.separator)
+        spans.append(builder.append(body))
+    body_text = builder.build()
+    body_text, section = _cut_reference_section(body_text)
+    body_end = len(body_text)
+    spans = [(min(s, body_end), min(e, body_end)) for s, e in spans]
+
+    builder = TextBuilder()
+    builder.append(body_text)
+    footnotes: list[Footnote] = []
+    note_spans: list[tuple[int, int]] = []
+    section_entries: list[int] = []
+    for i, page_notes in enumerate(notes):
+        start = len(builder)
+        for marker, body in page_notes:
+            if body.text:
+                footnotes.append(_append_note(builder, marker, body, i))
+        note_spans.append((start, len(builder)))
+    if section is not None:
+        last = len(bodies) - 1
+        for marker, entry in section:
+            section_entries.append(len(footnotes))
+            footnotes.append(_append_note(builder, marker, entry, last))
+    pages = tuple(
+        Page(p.index, p.number, s, e, ns, ne, p.header, p.footer)
+        for p, (s, e), (ns, ne) in zip(loaded.pages, spans, note_spans)
+    )
+    return _Assembled(builder.build(), body_end, pages, tuple(footnotes), tuple(section_entries),
+                      tuple(warnings))
+
+
+def _one_line(mt: MappedText) -> MappedText:
+    """Footnote bodies are stored one per line: inner line breaks become spaces."""
+    if "\n" not in mt.text:
+        return mt
+    return MappedText(mt.text.replace("\n\n", "  ").replace("\n", " "), mt.origin)
+
+
+def _append_note(builder: TextBuilder, marker: str, body: MappedText, page: int) -> Footnote:
+    builder.append_inserted(NOTES_SEPARATOR if builder.last_char() != "\n" else "\n")
+    builder.append_inserted(f"{marker} ")
+    start, end = builder.append(body)
+    return Footnote(marker, start, end, body.text, page, "layout.note")
+
+
+def _drop_last(builder: TextBuilder, n: int) -> TextBuilder:
+    text = builder.build()[: max(0, len(builder) - n)]
+    fresh = TextBuilder()
+    fresh.append(text)
+    return fresh
+
+
+def _cut_reference_section(body: MappedText) -> tuple[MappedText, list[tuple[str, MappedText]] | None]:
+    """Move a trailing reference list (参考文献, 来源, References...) out of the body."""
+    section = fn.find_reference_section(body.text)
+    if section is None:
+        return body, None
+    entries = [
+        (e.marker or str(k + 1), _one_line(body[e.start:e.end].strip()))
+        for k, e in enumerate(section.entries)
+    ]
+    kept = MappedText.join("", [body[: section.start].strip(), body[section.end:]])
+    return kept.strip(), [e for e in entries if e[1].text]
+
+
+def _page_locator(pages: Sequence[Page]):  # type: ignore[no-untyped-def]
+    starts = [p.start for p in pages]
+
+    def page_of(offset: int) -> int | None:
+        if not pages:
+            return None
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+    return page_of
+
+
+# --------------------------------------------------------------------------- footnotes & citations
+
+
+def _link_refs(body: str, assembled: _Assembled, page_of) -> list[FootnoteRef]:  # type: ignore[no-untyped-def]
+    """Pair each in-text marker with its body: per page when numbering restarts, else per document."""
+    hits = fn.find_markers(body)
+    section = set(assembled.section_entries)
+    page_notes = [(n.marker, n.page) for i, n in enumerate(assembled.footnotes) if i not in section]
+    per_page = fn.numbering_restarts_per_page(page_notes)
+    notes = [(n.marker, n.page if per_page and i not in section else 0)
+             for i, n in enumerate(assembled.footnotes)]
+    refs = [(h.marker, page_of(h.start) if per_page else 0) for h in hits]
+    links = fn.link_markers(refs, notes, per_page=per_page) if notes else [None] * len(hits)
+    return [FootnoteRef(h.marker, h.start, h.end, link, page_of(h.start), f"footnotes.{h.style}")
+            for h, link in zip(hits, links)]
+
+
+def _footnote_citations(text: str, assembled: _Assembled) -> tuple[list[Citation], dict[int, int]]:
+    out: list[Citation] = []
+    of_footnote: dict[int, int] = {}
+    for i, note in enumerate(assembled.footnotes):
+        parsed = cit.parse_citation(note.body)
+        of_footnote[i] = len(out)
+        out.append(_citation(parsed, note.body, note.start, note.end, footnote=i, page=note.page,
+                             rule_id="citations.footnote"))
+    return out, of_footnote
+
+
+def _citation(parsed, raw: str, start: int, end: int, **extra) -> Citation:  # type: ignore[no-untyped-def]
+    return Citation(
+        raw=raw, kind=parsed.kind, start=start, end=end, authors=tuple(parsed.authors),
+        title=parsed.title, container=parsed.container, year=parsed.year, url=parsed.url,
+        volume=parsed.volume, issue=parsed.issue, pages=parsed.pages, date=parsed.date,
+        flags=tuple(parsed.flags), **extra,
+    )
+
+
+def _link_citations(loaded: LoadedDocument, text: MappedText, page_of) -> list[Citation]:  # type: ignore[no-untyped-def]
+    out = []
+    for page_index, link in loaded.links:
+        if page_index >= len(loaded.pages):
+            continue
+        body = loaded.pages[page_index].body
+        if link.end > len(body.origin) or link.start >= link.end:
+            continue
+        raw_start, raw_end = body.raw_span(link.start, link.end)
+        span = _locate_raw(text, raw_start, raw_end)
+        if span is None:
+            continue
+        s, e = span
+        out.append(Citation(raw=text.text[s:e], kind="link", start=s, end=e, url=link.url,
+                            title=link.text or None, page=page_of(s), rule_id="citations.link"))
+    return out
+
+
+def _locate_raw(text: MappedText, raw_start: int, raw_end: int) -> tuple[int, int] | None:
+    """The normalized span whose characters came from raw ``[raw_start, raw_end)``."""
+    origin = text.origin
+    s = bisect.bisect_left(origin, raw_start)
+    e = bisect.bisect_left(origin, raw_end)
+    if s >= e or s >= len(origin):
+        return None
+    return (s, e)
+
+
+def _named_source_citations(body: str, page_of) -> list[Citation]:  # type: ignore[no-untyped-def]
+    return [
+        Citation(raw=body[h.start:h.end], kind="named_source", start=h.start, end=h.end,
+                 title=h.name, page=page_of(h.start), rule_id="citations.named_source")
+        for h in cit.find_named_sources(body)
+    ]
+
+
+def _source_line_citations(body: str, page_of) -> list[Citation]:  # type: ignore[no-untyped-def]
+    out = []
+    for line in cit.find_source_lines(body):
+        raw = body[line.start:line.end]
+        parsed = cit.parse_citation(raw)
+        out.append(_citation(parsed, raw, line.start, line.end, page=page_of(line.start),
+                             rule_id="citations.source_line"))
+    return out
+
+
+def _citations_for(sentence: Sentence, refs: Sequence[FootnoteRef], citations: Sequence[Citation],
+                   of_footnote: dict[int, int]) -> list[int]:
+    """Citations backing a sentence: its footnotes, its links, its named sources, its figure sources."""
+    found: list[int] = []
+    for ref in refs:
+        if sentence.start <= ref.start < sentence.end and ref.footnote is not None:
+            k = of_footnote.get(ref.footnote)
+            if k is not None and citations[k].kind != "note":
+                found.append(k)
+    for k, c in enumerate(citations):
+        if c.footnote is None and c.rule_id in ("citations.link", "citations.named_source") \
+                and sentence.start <= c.start < sentence.end:
+            found.append(k)
+    found += _figure_sources(sentence, citations)
+    return sorted(set(found))
+
+
+def _figure_sources(sentence: Sentence, citations: Sequence[Citation]) -> list[int]:
+    refs = cit.find_figure_refs(sentence.text)
+    if not refs:
+        return []
+    wanted = {r.label for r in refs}
+    return [k for k, c in enumerate(citations)
+            if c.rule_id == "citations.source_line" and cit.source_line_label(c.raw, sentence.text) in wanted]
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def _inside(items: Sequence[NumericAssertion] | Sequence[Entity], sentence: Sentence) -> list[int]:
+    return [k for k, x in enumerate(items) if sentence.start <= x.start and x.end <= sentence.end]
+
+
+def _judge(sentences: Sequence[Sentence], numbers: Sequence[NumericAssertion],
+           entities: Sequence[Entity], refs: Sequence[FootnoteRef], language: str):  # type: ignore[no-untyped-def]
+    out = []
+    for s in sentences:
+        local_numbers = [replace(numbers[k], start=numbers[k].start - s.start, end=numbers[k].end - s.start)
+                         for k in _inside(numbers, s)]
+        local_entities = [replace(entities[k], start=entities[k].start - s.start, end=entities[k].end - s.start)
+                          for k in _inside(entities, s)]
+        has_marker = any(s.start <= r.start < s.end for r in refs)
+        out.append(judge_sentence(s.text, language=language, numbers=local_numbers,
+                                  entities=local_entities, has_citation_marker=has_marker))
+    return out
