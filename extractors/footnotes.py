@@ -1,0 +1,479 @@
+"""Footnote markers in running text, reference sections, and marker -> note linking.
+
+The document pipeline hands us plain, already normalized strings (full-width
+ASCII folded, Chinese punctuation and circled/superscript markers kept).  This
+module finds *where* notes are referenced and *which* note each reference
+points to; parsing what a note says is :mod:`extractors.citations`' job.
+
+Decisions worth knowing:
+
+* A bracket group ``[1,2]`` or ``[1-3]`` yields **one hit per number**, so
+  linking stays one reference -> one note.  Numbers written out get the span of
+  their own digits; numbers implied by a range (the ``2`` of ``[1-3]``) get the
+  span of the whole range text ``1-3``.
+* A marker is something that *follows* the text it annotates.  A circled digit
+  or bracket at the start of a line, or a circled digit after ``：；`` that
+  opens an enumeration, is a list item or a reference-list entry prefix, not a
+  marker.
+* Linking never guesses across pages when numbering restarts per page: a
+  reference without a same-page note stays dangling unless the next page holds
+  an orphan note with that key (a body pushed over the page break).
+
+All offsets are 0-based, end-exclusive, relative to the string passed in.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
+
+RULE_PREFIX = "footnotes."
+
+# ---------------------------------------------------------------- marker alphabets
+
+_CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}  # ①..⑳
+_CIRCLED.update({chr(0x3251 + i): i + 21 for i in range(15)})  # ㉑..㉟
+_CIRCLED.update({chr(0x32B1 + i): i + 36 for i in range(15)})  # ㊱..㊿
+_CIRCLED.update({chr(0x2776 + i): i + 1 for i in range(10)})  # ❶..❿ (negative circled)
+_CIRCLED.update({chr(0x278A + i): i + 1 for i in range(10)})  # ➊..➓
+_SUPERSCRIPT = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9"}
+_CIRCLED_CLASS = "".join(sorted(_CIRCLED))
+_SUP_CLASS = "".join(_SUPERSCRIPT)
+
+_MAX_RANGE = 50  # [1-2000] is not a citation range
+
+
+@dataclass(frozen=True, slots=True)
+class MarkerHit:
+    """An in-text note reference.
+
+    ``style`` is one of ``circled``, ``bracket``, ``superscript``, ``caret``,
+    ``zhu`` (``（注1）``) or ``markdown`` (``[^1]``); ``key`` is
+    :func:`marker_key` of ``marker``.
+    """
+
+    start: int
+    end: int
+    marker: str
+    style: str
+    key: str
+
+    @property
+    def rule_id(self) -> str:
+        return RULE_PREFIX + self.style
+
+
+@dataclass(frozen=True, slots=True)
+class RefEntry:
+    """One entry of a reference section; ``text[start:end]`` is the entry without its number."""
+
+    marker: str | None
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceSection:
+    """A trailing section of references/notes/sources.
+
+    ``start``/``end`` cover the heading and all entries, so the pipeline can
+    cut ``text[start:end]`` out of the body.  ``numbered`` is True when the
+    entries carry numbers (endnotes that ``[1]`` markers link to).
+    """
+
+    start: int
+    end: int
+    heading: str
+    entries: tuple[RefEntry, ...]
+
+    @property
+    def numbered(self) -> bool:
+        return any(e.marker is not None for e in self.entries)
+
+
+# ---------------------------------------------------------------- keys
+
+
+def marker_key(marker: str) -> str:
+    """Canonical key: ``①``, ``1``, ``¹``, ``[1]``, ``^1``, ``[^1]``, ``（注1）`` all give ``"1"``.
+
+    Non-numeric Markdown labels (``[^note]``) give the lower-cased label, so a
+    body marked ``note`` pairs with ``[^note]``.
+    """
+    m = marker.strip()
+    if m in _CIRCLED:
+        return str(_CIRCLED[m])
+    if m and all(ch in _SUPERSCRIPT for ch in m):
+        return str(int("".join(_SUPERSCRIPT[ch] for ch in m)))
+    inner = re.sub(r"^[\[\(（【]?\^?\s*", "", m)
+    inner = re.sub(r"[\]\)）】.、:：]*$", "", inner).strip()
+    inner = re.sub(r"^(?:注释?|note|n\.)\s*(?=\d|[" + _CIRCLED_CLASS + "])", "", inner, flags=re.IGNORECASE)
+    if inner in _CIRCLED:
+        return str(_CIRCLED[inner])
+    if inner.isdigit():
+        return str(int(inner))
+    return inner.lower()
+
+
+# ---------------------------------------------------------------- finding markers
+
+_RE_MARKDOWN = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_RE_BRACKET = re.compile(r"\[(\d{1,3}(?:\s*[,，、\-–—~～]\s*\d{1,3})*)\]")
+_RE_CIRCLED = re.compile(f"[{_CIRCLED_CLASS}]")
+_RE_SUPER = re.compile(f"[{_SUP_CLASS}]+")
+_RE_CARET = re.compile(r"\^(\d{1,3})(?!\d)")
+_RE_ZHU = re.compile(rf"[（(]\s*注释?\s*(\d{{1,3}}|[{_CIRCLED_CLASS}])\s*[）)]")
+_RE_NUMBER = re.compile(r"\d{1,3}")
+_UNIT_BEFORE_SUP = re.compile(r"(?:\b(?:[kcmdμnµ]?m|ft|in|mi|km|s|cm|mm|sq)|[0-9)\]])$", re.IGNORECASE)
+_ENUM_OPENERS = "：:；;，,、（(【[「"
+_SENTENCE_ENDS = "。.!！?？"
+
+
+def _at_line_start(text: str, pos: int) -> bool:
+    """True when only spaces/tabs separate ``pos`` from the previous newline (or text start)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return not text[line_start:pos].strip(" \t\u3000>*-")
+
+
+def _rule_markdown(text: str) -> list[MarkerHit]:
+    return [MarkerHit(m.start(), m.end(), m.group(0), "markdown", marker_key(m.group(1))) for m in _RE_MARKDOWN.finditer(text)]
+
+
+def _bracket_is_marker(text: str, m: re.Match[str]) -> bool:
+    """Reject reference-list prefixes, Markdown links/definitions and reference-style links."""
+    if _at_line_start(text, m.start()):
+        return False
+    after = text[m.end() : m.end() + 1]
+    before = text[m.start() - 1 : m.start()]
+    return after not in ("(", ":") and before != "]"
+
+
+def _expand_bracket(m: re.Match[str]) -> list[MarkerHit]:
+    """One hit per number; a range's implied numbers get the range's span."""
+    hits: list[MarkerHit] = []
+    body, base = m.group(1), m.start(1)
+    nums = list(_RE_NUMBER.finditer(body))
+    i = 0
+    while i < len(nums):
+        cur = nums[i]
+        sep = body[cur.end() : nums[i + 1].start()] if i + 1 < len(nums) else ""
+        if sep.strip() and sep.strip()[0] in "-–—~～":
+            nxt = nums[i + 1]
+            lo, hi = int(cur.group()), int(nxt.group())
+            if lo < hi and hi - lo <= _MAX_RANGE:
+                for n in range(lo, hi + 1):
+                    own = cur if n == lo else nxt if n == hi else None
+                    s, e = (base + own.start(), base + own.end()) if own else (base + cur.start(), base + nxt.end())
+                    hits.append(MarkerHit(s, e, str(n), "bracket", str(n)))
+                i += 2
+                continue
+        hits.append(MarkerHit(base + cur.start(), base + cur.end(), cur.group(), "bracket", str(int(cur.group()))))
+        i += 1
+    return hits
+
+
+def _rule_bracket(text: str) -> list[MarkerHit]:
+    hits: list[MarkerHit] = []
+    for m in _RE_BRACKET.finditer(text):
+        if _bracket_is_marker(text, m):
+            hits.extend(_expand_bracket(m))
+    return hits
+
+
+def _circled_is_enumerator(text: str, pos: int) -> bool:
+    """A circled digit that opens a list item rather than closing an annotated phrase.
+
+    Line-initial, or after ``：；，、(`` and followed by text, is an enumerator.
+    After a full stop it is an enumerator only when its successor (② after ①)
+    follows within the same paragraph; otherwise it is a note placed after
+    the stop (``…阶段。①``).
+    """
+    if _at_line_start(text, pos):
+        return True
+    before = text[pos - 1]
+    after = text[pos + 1 : pos + 2]
+    if not after or after.isspace() or after in _SENTENCE_ENDS or after in "，,；;：:）)”’」』":
+        return False
+    if before in _ENUM_OPENERS or before.isspace():
+        return True
+    if before in _SENTENCE_ENDS:
+        successor = chr(ord(text[pos]) + 1)
+        para_end = text.find("\n\n", pos)
+        window = text[pos + 1 : (para_end if para_end != -1 else len(text))][:300]
+        return successor in window
+    return False
+
+
+def _rule_circled(text: str) -> list[MarkerHit]:
+    return [
+        MarkerHit(m.start(), m.end(), m.group(), "circled", marker_key(m.group()))
+        for m in _RE_CIRCLED.finditer(text)
+        if not _circled_is_enumerator(text, m.start())
+    ]
+
+
+def _rule_superscript(text: str) -> list[MarkerHit]:
+    """Superscript digits, except exponents (``10³``, ``m²``) and line-initial ones."""
+    hits = []
+    for m in _RE_SUPER.finditer(text):
+        if m.start() == 0 or _at_line_start(text, m.start()):
+            continue
+        if _UNIT_BEFORE_SUP.search(text[max(0, m.start() - 4) : m.start()]):
+            continue
+        hits.append(MarkerHit(m.start(), m.end(), m.group(), "superscript", marker_key(m.group())))
+    return hits
+
+
+def _rule_caret(text: str) -> list[MarkerHit]:
+    """``word^1``: not after a digit or bracket (``10^3``, ``(x+1)^2`` are powers)."""
+    hits = []
+    for m in _RE_CARET.finditer(text):
+        before = text[m.start() - 1 : m.start()]
+        if not before or before.isspace() or before.isdigit() or before in ")][":
+            continue
+        hits.append(MarkerHit(m.start(), m.end(), m.group(), "caret", marker_key(m.group(1))))
+    return hits
+
+
+def _rule_zhu(text: str) -> list[MarkerHit]:
+    return [MarkerHit(m.start(), m.end(), m.group(), "zhu", marker_key(m.group(1))) for m in _RE_ZHU.finditer(text)]
+
+
+# Earlier rules win where spans overlap: ``[^1]`` before ``[1]``, ``（注①）`` before ``①``.
+_RULES = (_rule_markdown, _rule_zhu, _rule_bracket, _rule_circled, _rule_superscript, _rule_caret)
+
+
+def find_markers(text: str) -> list[MarkerHit]:
+    """All note references in ``text``, in text order.
+
+    Does not fire on ``[J]``/``[EB/OL]`` (not digits), ``[2020]`` (4 digits),
+    a ``[2]`` that starts a line (a reference-list entry), Markdown links
+    ``[1](…)`` and definitions ``[1]:``, exponents, or enumerations ``①…；②…``.
+    """
+    hits: list[MarkerHit] = []
+    for rule in _RULES:
+        taken = [(h.start, h.end) for h in hits]
+        hits.extend(h for h in rule(text) if not any(s < h.end and h.start < e for s, e in taken))
+    hits.sort(key=lambda h: (h.start, int(h.key) if h.key.isdigit() else 0))
+    return hits
+
+
+# ---------------------------------------------------------------- reference sections
+
+_HEADINGS = {
+    "参考文献", "参考资料", "参考书目", "注释", "注", "尾注", "来源", "资料来源", "信息来源", "数据来源",
+    "引用", "引文", "文献", "references", "reference", "notes", "endnotes", "bibliography",
+    "sources", "source", "works cited", "literature cited", "citations",
+}
+# Sections that end a reference list (a blog's related-reading list is not a source list).
+_STOP_HEADINGS = {
+    "相关阅读", "延伸阅读", "推荐阅读", "附录", "致谢", "作者简介", "关于作者", "相关文章",
+    "appendix", "acknowledgements", "acknowledgments", "about the author", "related", "related reading",
+    "further reading", "see also",
+}
+_RE_ENTRY_NUMBER = re.compile(r"^\s*(?:\[(\d{1,3})\]|［(\d{1,3})］|(\d{1,3})[.．、)）]|[（(](\d{1,3})[）)]|([" + _CIRCLED_CLASS + r"]))\s*")
+_RE_BULLET = re.compile(r"^\s*(?:[-*+•·]|\d{1,3}[.．、])\s+")
+_RE_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+_RE_LABEL_LINE = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*([^*_#\n]{1,30}?)\s*(?:\*\*|__)?\s*[:：]?\s*(?:\*\*|__)?\s*$")
+
+
+def _heading_label(line: str) -> str | None:
+    """The label of a heading-like line (``## References``, ``**来源**:``, ``注 释``), lower-cased."""
+    m = _RE_LABEL_LINE.match(line)
+    if not m:
+        return None
+    label = re.sub(r"[\s\u3000]+", " ", m.group(1)).strip().lower()
+    return label.replace(" ", "") if re.fullmatch(r"[\u4e00-\u9fff ]+", label) else label
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line, end excluding the newline."""
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _is_section_end(line: str) -> bool:
+    if _RE_RULE.match(line) or re.match(r"^\s*#{1,6}\s", line):
+        return True
+    label = _heading_label(line)
+    return label is not None and (label in _STOP_HEADINGS or label in _HEADINGS)
+
+
+def _entry_marker(line: str) -> tuple[str | None, int]:
+    """The entry number of a line and where its content starts (bullets give None)."""
+    m = _RE_ENTRY_NUMBER.match(line)
+    if m and m.end() < len(line):
+        num = next(g for g in m.groups() if g)
+        return num, m.end()
+    b = _RE_BULLET.match(line)
+    return None, (b.end() if b else len(line) - len(line.lstrip()))
+
+
+def _collect_entries(text: str, lines: list[tuple[int, int]]) -> tuple[list[RefEntry], int]:
+    """Entries from the lines after a heading, and the end offset of the last one."""
+    entries: list[RefEntry] = []
+    numbered = False
+    blank_before = False
+    for s, e in lines:
+        line = text[s:e]
+        if not line.strip():
+            blank_before = True
+            continue
+        if _is_section_end(line):
+            break
+        marker, content = _entry_marker(line)
+        numbered = numbered or marker is not None
+        bullet = _RE_BULLET.match(line) is not None
+        continues = entries and marker is None and not bullet and numbered
+        if continues and blank_before and entries[-1].text.rstrip()[-1:] in "。.．)）":
+            break
+        if continues:
+            last = entries[-1]
+            cs, ce = last.start, e - len(line) + len(line.rstrip())
+            entries[-1] = RefEntry(last.marker, cs, ce, text[cs:ce])
+        else:
+            cs, ce = s + content, s + len(line.rstrip())
+            entries.append(RefEntry(marker, cs, ce, text[cs:ce]))
+        blank_before = False
+    return entries, (entries[-1].end if entries else -1)
+
+
+_NOTE_HEADINGS = {"注释", "注", "尾注", "notes", "endnotes"}
+_RE_SOURCE_LIKE = re.compile(r"https?://|www\.|\b(?:1[5-9]|20)\d\d\b|《|\[[A-Z](?:/OL)?\]|\]\(")
+_RE_INLINE_SOURCES = re.compile(
+    r"^\s*(?:\*\*|__)(来源|资料来源|参考资料|参考文献|sources?|references?)(?:\*\*|__)\s*[:：]\s*(\S.*)$", re.IGNORECASE
+)
+_RE_MD_LINK = re.compile(r"\[[^\]\n]+\]\([^)\s]+\)")
+
+
+def _plausible(label: str, entries: list[RefEntry]) -> bool:
+    """Notes headings need numbered entries; un-numbered entries must each look like a source."""
+    if any(e.marker is not None for e in entries):
+        return True
+    if label in _NOTE_HEADINGS:
+        return False
+    return all(_RE_SOURCE_LIKE.search(e.text) for e in entries)
+
+
+def _inline_section(text: str, s: int, e: int) -> ReferenceSection | None:
+    """``**来源**: [A](u), [B](v)`` on one line: one entry per link, or the remainder as one entry."""
+    m = _RE_INLINE_SOURCES.match(text[s:e])
+    if not m:
+        return None
+    base = s + m.start(2)
+    links = list(_RE_MD_LINK.finditer(m.group(2)))
+    spans = [(base + x.start(), base + x.end()) for x in links] or [(base, s + len(text[s:e].rstrip()))]
+    entries = tuple(RefEntry(None, a, b, text[a:b]) for a, b in spans)
+    return ReferenceSection(s, entries[-1].end, text[s:base].strip(), entries)
+
+
+def find_reference_section(text: str) -> ReferenceSection | None:
+    """The last reference/notes/sources section of ``text`` with its entries, or None if there is none.
+
+    "None" is the normal answer for most blog posts; it is not an error.  A
+    heading with nothing source-like under it is ignored (a ``注`` paragraph
+    title, a ``Notes`` heading over prose).
+    """
+    lines = _lines(text)
+    for i in range(len(lines) - 1, -1, -1):
+        s, e = lines[i]
+        inline = _inline_section(text, s, e)
+        if inline is not None:
+            return inline
+        label = _heading_label(text[s:e])
+        if label not in _HEADINGS:
+            continue
+        entries, end = _collect_entries(text, lines[i + 1 :])
+        if entries and _plausible(label, entries):
+            logger.debug("reference section %r at %s with %s entries", label, s, len(entries))
+            return ReferenceSection(s, end, text[s:e].strip(), tuple(entries))
+    return None
+
+
+# ---------------------------------------------------------------- linking
+
+Ref = tuple[str, int]  # (marker, page index)
+
+
+def _index_notes(notes: Sequence[Ref]) -> dict[tuple[str, int], list[int]]:
+    by_key_page: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, (marker, page) in enumerate(notes):
+        by_key_page[(marker_key(marker), page)].append(i)
+    return by_key_page
+
+
+def _referenced_keys(refs: Sequence[Ref]) -> set[tuple[str, int]]:
+    return {(marker_key(m), p) for m, p in refs}
+
+
+def _link_per_page(refs: Sequence[Ref], notes: Sequence[Ref]) -> list[int | None]:
+    """Same page and key; the n-th ref of a key takes the n-th note of that key (clamped).
+
+    A ref without a same-page note may take an orphan note of the same key on
+    the next page (the body was pushed over the page break); nothing else.
+    """
+    index = _index_notes(notes)
+    cited = _referenced_keys(refs)
+    seen: dict[tuple[str, int], int] = defaultdict(int)
+    out: list[int | None] = []
+    for marker, page in refs:
+        key = (marker_key(marker), page)
+        cands = index.get(key)
+        if cands:
+            out.append(cands[min(seen[key], len(cands) - 1)])
+            seen[key] += 1
+            continue
+        nxt = (key[0], page + 1)
+        out.append(index[nxt][0] if nxt in index and nxt not in cited else None)
+    return out
+
+
+def _link_continuous(refs: Sequence[Ref], notes: Sequence[Ref]) -> list[int | None]:
+    """Same key; with duplicate keys, the first note on or after the ref's page, else the last before."""
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, (marker, _) in enumerate(notes):
+        by_key[marker_key(marker)].append(i)
+    out: list[int | None] = []
+    for marker, page in refs:
+        cands = by_key.get(marker_key(marker), [])
+        after = [i for i in cands if notes[i][1] >= page]
+        out.append(after[0] if after else (cands[-1] if cands else None))
+    return out
+
+
+def link_markers(refs: Sequence[Ref], notes: Sequence[Ref], *, per_page: bool) -> list[int | None]:
+    """For each ``(marker, page)`` ref, the index into ``notes`` of its body, or None (dangling)."""
+    linked = _link_per_page(refs, notes) if per_page else _link_continuous(refs, notes)
+    dangling = sum(1 for x in linked if x is None)
+    if dangling:
+        logger.debug("%s of %s note references are dangling", dangling, len(refs))
+    return linked
+
+
+def unreferenced_notes(refs: Sequence[Ref], notes: Sequence[Ref], *, per_page: bool) -> list[int]:
+    """Indexes of note bodies that no reference links to."""
+    used = {i for i in link_markers(refs, notes, per_page=per_page) if i is not None}
+    return [i for i in range(len(notes)) if i not in used]
+
+
+def numbering_restarts_per_page(notes: Sequence[Ref]) -> bool:
+    """True when note numbers restart on each page (the same key on two pages, or every page starting at 1)."""
+    pages: dict[int, list[str]] = defaultdict(list)
+    for marker, page in notes:
+        pages[page].append(marker_key(marker))
+    key_pages: dict[str, set[int]] = defaultdict(set)
+    for page, keys in pages.items():
+        for k in keys:
+            key_pages[k].add(page)
+    if any(len(p) > 1 for p in key_pages.values()):
+        return True
+    return len(pages) > 1 and all(keys[0] == "1" for keys in pages.values())
