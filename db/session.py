@@ -11,13 +11,14 @@ SQLAlchemy docs).
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 DEFAULT_DB_FILE = "claimledger.db"
 ENV_VAR = "CLAIMLEDGER_DB"
@@ -76,15 +77,41 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+        read_only = conn.get_execution_options().get("claimledger_read_only", False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: commit on success, roll back everything on any error."""
-    with session_factory(engine)() as session, session.begin():
+def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
+    """One transaction: commit on success, roll back everything on any error.
+
+    ``write=False`` takes no write lock on SQLite (a plain deferred BEGIN).
+    """
+    bind = engine if write else engine.execution_options(claimledger_read_only=True)
+    with Session(bind, expire_on_commit=False) as session, session.begin():
         yield session
+
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """One engine per database per process, migrated to the newest schema on first use."""
+    resolved = resolve_url(url)
+    with _engines_lock:
+        engine = _engines.get(resolved)
+        if engine is None:
+            from db.migrate import upgrade
+
+            engine = make_engine(resolved)
+            upgrade(engine)
+            _engines[resolved] = engine
+        return engine
+
+
+def dispose_engines() -> None:
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()

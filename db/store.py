@@ -209,13 +209,3 @@ def _sentence_locator(doc: ExtractedDocument):  # type: ignore[no-untyped-def]
         return None
 
     return locate
-
-
-def record_run(session: Session, run: m.IngestRun) -> int:
-    session.add(run)
-    session.flush()
-    return run.id
-
-
-def record_failure(session: Session, run_id: int | None, source: str, reason: str) -> None:
-    session.add(m.IngestFailure(run_id=run_id, source=source, reason=reason))

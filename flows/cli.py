@@ -1,0 +1,289 @@
+"""``claimledger``: the command-line face of the flows.
+
+Each command is a thin layer: parse options, call a flow or a db/reports
+function, print.  Named exceptions become one ``Error: …`` line and a
+non-zero exit; ``--debug`` shows the traceback instead.  Heavy imports
+(Prefect, spaCy) happen inside commands so ``--help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from flows.runtime import configure_prefect_env
+
+app = typer.Typer(
+    name="claimledger",
+    help="Extract claims, footnotes, citations and numbers from policy papers and blog posts "
+         "into SQL, and audit them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+server_app = typer.Typer(help="Manage the local Prefect server the CLI records runs in.",
+                         no_args_is_help=True)
+app.add_typer(server_app, name="server")
+
+out = Console()
+err = Console(stderr=True)
+STATE = {"debug": False}
+
+DbOption = Annotated[Optional[str], typer.Option(
+    "--db", help="Database URL or SQLite file (default: $CLAIMLEDGER_DB or ./claimledger.db).")]
+
+
+class CliError(Exception):
+    """An error already phrased for the user."""
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]Error:[/red] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+@app.callback()
+def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and Prefect logs.")] = False) -> None:
+    STATE["debug"] = debug
+    if debug:
+        os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "INFO"
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+@app.command()
+def ingest(
+    sources: Annotated[list[str], typer.Argument(help="Files, folders (walked recursively) or http(s) URLs.")],
+    db: DbOption = None,
+    ner: Annotated[str, typer.Option(help="Entity backend: 'rules', 'hanlp:<name_or_path>' or 'spacy:<path>'.")] = "rules",
+    prefect: Annotated[str, typer.Option(
+        help="'auto' records the run in Prefect ($PREFECT_API_URL or a local background server); "
+             "'off' runs the same flow code without Prefect.")] = "auto",
+) -> None:
+    """Ingest documents into the database (one transaction per document)."""
+    from flows.fetch import expand_sources
+
+    expanded = list(expand_sources(sources))
+    if not expanded:
+        raise fail("no documents found in the given paths")
+    summary = _run_ingest(expanded, db, ner, prefect)
+    for outcome in summary.failed:
+        err.print(f"[red]error[/red] {outcome.source}: {outcome.reason}", highlight=False, soft_wrap=True)
+    parts = [f"{summary.count(s)} {s}" for s in ("added", "replaced", "unchanged", "failed") if summary.count(s)]
+    out.print(f"Ingested {len(summary.outcomes)} source(s): {', '.join(parts)}. "
+              f"Database: {_db_label(db)}", highlight=False)
+    if summary.failed:
+        raise typer.Exit(126 if len(summary.failed) == len(summary.outcomes) and len(summary.outcomes) > 1 else 1)
+
+
+def _run_ingest(sources: list[str], db: str | None, ner: str, prefect: str):  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    api_url = _prefect_api(prefect)
+    from flows import ingest as ing
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True,
+                  disable=not err.is_terminal) as progress:
+        bar = progress.add_task("ingesting", total=len(sources))
+
+        def hook(outcome) -> None:  # type: ignore[no-untyped-def]
+            progress.update(bar, advance=1, description=f"{outcome.status}: {Path(outcome.source).name}")
+
+        ing.add_progress_hook(hook)
+        try:
+            if api_url is None:
+                return ing.ingest_sources.fn(sources, db, ner)
+            return ing.ingest_sources(sources, db, ner)
+        finally:
+            ing.remove_progress_hook(hook)
+
+
+def _prefect_api(mode: str) -> str | None:
+    """The Prefect API to record in, or None to run the flow's code directly."""
+    if mode == "off":
+        return None
+    if os.environ.get("PREFECT_API_URL"):
+        return os.environ["PREFECT_API_URL"]
+    from flows.runtime import ServerStartError, ensure_server
+
+    try:
+        url = ensure_server(on_start=lambda: err.print(
+            "Starting a local Prefect server for run records (first run only; "
+            "stop it with 'claimledger server stop')…", highlight=False))
+    except ServerStartError as exc:
+        err.print(f"[yellow]warning[/yellow] Prefect server unavailable ({exc}); "
+                  "running without recording the run in Prefect.", highlight=False)
+        return None
+    os.environ["PREFECT_API_URL"] = url
+    return url
+
+
+def _db_label(db: str | None) -> str:
+    from db.session import resolve_url
+
+    url = resolve_url(db)
+    if url.startswith("sqlite:///"):
+        return url.removeprefix("sqlite:///")
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+# --------------------------------------------------------------------------- extract
+
+
+@app.command()
+def extract(
+    path: Annotated[Path, typer.Argument(help="A document file (PDF, Markdown, HTML or text).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print everything extracted as JSON.")] = False,
+    ner: Annotated[str, typer.Option(help="Entity backend (see 'ingest').")] = "rules",
+) -> None:
+    """Extract one document without touching any database."""
+    from extractors.document import extract_document
+    from extractors.errors import ExtractionError
+    from flows.fetch import FetchError, read_path
+
+    try:
+        fetched = read_path(str(path))
+        doc = extract_document(fetched.data, source=fetched.source, ner=ner)
+    except (FetchError, ExtractionError) as exc:
+        raise fail(f"{path}: {exc}")
+    if as_json:
+        data = asdict(doc)
+        data.pop("raw", None)
+        data.pop("offset_runs", None)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    out.print(f"[bold]{doc.title or Path(doc.source).name}[/bold] ({doc.kind}, {doc.language}, "
+              f"{len(doc.pages)} page(s))", highlight=False)
+    out.print(f"{len(doc.sentences)} sentences, {len(doc.claims)} claims, {len(doc.numbers)} numbers, "
+              f"{len(doc.footnotes)} footnotes, {len(doc.footnote_refs)} markers, "
+              f"{len(doc.citations)} citations, {len(doc.entities)} entities", highlight=False)
+    for claim in doc.claims:
+        out.print(f"  [{claim.kind} {claim.checkworthiness:.2f}] {claim.text}", highlight=False)
+
+
+# --------------------------------------------------------------------------- report / sql / search
+
+
+@app.command()
+def report(
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="md, html, json, jsonld or csv.")] = "md",
+    out_path: Annotated[Optional[Path], typer.Option("--out", help="Write here instead of stdout.")] = None,
+    no_audit: Annotated[bool, typer.Option("--no-audit", help="Render stored findings without re-running the checks.")] = False,
+) -> None:
+    """Run the audit checks over the database and render the claim-audit report."""
+    from flows.report import write_report
+
+    try:
+        text = write_report(db, fmt, audit=not no_audit)
+    except ValueError as exc:
+        raise fail(str(exc))
+    if out_path is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(text, encoding="utf-8")
+    err.print(f"Report written to {out_path}", highlight=False)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="One read-only SELECT or WITH query.")],
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Bind :name as value (name=value).")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 1000,
+) -> None:
+    """Run a read-only SQL query (writes, ATTACH, PRAGMA and multiple statements are refused)."""
+    from db.sql import SqlError, run_query
+
+    params = {}
+    for item in param or []:
+        if "=" not in item:
+            raise fail(f"--param must look like name=value, got {item!r}")
+        key, value = item.split("=", 1)
+        params[key] = value
+    try:
+        result = run_query(db, query, params, max_rows=limit)
+    except SqlError as exc:
+        raise fail(str(exc))
+    _print_rows(result.columns, result.rows, fmt, truncated=result.truncated)
+
+
+def _print_rows(columns: list[str], rows: list[tuple], fmt: str, *, truncated: bool = False) -> None:
+    if fmt == "json":
+        sys.stdout.write(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False,
+                                    default=str, indent=2) + "\n")
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif fmt == "table":
+        from rich.table import Table
+
+        table = Table(*columns, show_lines=False)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        out.print(table)
+    else:
+        raise fail(f"unknown format {fmt!r}; use table, csv or json")
+    if truncated:
+        err.print(f"(truncated to {len(rows)} rows; use --limit)", highlight=False)
+
+
+# --------------------------------------------------------------------------- server
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Show whether the background Prefect server is running."""
+    from flows.runtime import healthy, read_state
+
+    state = read_state()
+    if state and healthy(state.api_url):
+        out.print(f"running (pid {state.pid}) at {state.api_url}", highlight=False)
+    else:
+        out.print("not running")
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop the background Prefect server started by claimledger."""
+    from flows.runtime import stop_server
+
+    out.print("stopped" if stop_server() else "not running")
+
+
+def main() -> None:
+    configure_prefect_env()
+    debug = "--debug" in sys.argv[1:]
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
+        if debug:
+            raise
+        err.print(f"[red]Error:[/red] {exc.__class__.__name__}: {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
