@@ -219,7 +219,7 @@ class _Walker:
     def _on_inline_block(self, token: Token) -> None:
         out = self._target()
         if self._cells > 0:
-            out.add(MappedText.inserted(" | ", self._span(token)[0]))
+            out.separate(" | ", self._span(token)[0])
         _render_inline(self.raw, token, self._span(token), out, show_urls=self._note is not None)
         if self._in_heading and self.first_heading is None and self._note is None:
             self.first_heading = "".join(

@@ -134,6 +134,12 @@ class BlockAssembler:
         self._pending_space = None
         self._current.append(piece)
 
+    def separate(self, separator: str, at: int) -> None:
+        """Insert ``separator`` (anchored at raw ``at``) unless the block is still empty."""
+        if len(self._current):
+            self._pending_space = None
+            self._current.append(MappedText.inserted(separator, at))
+
     def space(self, at: int) -> None:
         """Mark collapsible white space at raw offset ``at`` (emitted lazily by :meth:`add`)."""
         if len(self._current) and self._pending_space is None:
