@@ -1,0 +1,338 @@
+"""Check-worthiness of one sentence: is it a factual claim worth checking, and of what kind.
+
+The judgement is a transparent score: each piece of evidence found in the
+sentence (a quantity, a named entity, a comparison, a reporting phrase, …)
+is a *cue* with a weight, and the score combines them as a noisy-or
+(``1 - Π(1 - w)``), so any one cue adds to the score but never pushes it past
+1.  Sentences that are not assertions at all — headings, keyword lines,
+recommendations, meta notes, reference entries, captions, opinions — are
+*gated*: their score is capped at :data:`GATE_CAP`, below :data:`THRESHOLD`,
+whatever cues they carry.  Every cue and gate has a stable id (``cue.*``,
+``gate.*``) stored with the sentence, so a reader can see why it scored.
+
+Numbers and entities found by other extractors can be passed in; without
+them a regex fallback still finds quantities and names, so the judge works
+from the text alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from extractors.types import Entity, NumericAssertion
+
+logger = logging.getLogger(__name__)
+
+#: A sentence is a claim when its score is at least this.  0.5 means: one
+#: strong cue (a quantity, reported data) plus one supporting cue, or three
+#: weak ones.  Measured on the gold seeds (tests/test_claims.py).
+THRESHOLD = 0.5
+#: Gated sentences never score above this, so they never become claims.
+GATE_CAP = 0.2
+
+#: Weight of each cue in the noisy-or.
+WEIGHTS: dict[str, float] = {
+    "cue.quantity": 0.4,
+    "cue.reported_data": 0.35,
+    "cue.attribution": 0.25,
+    "cue.superlative": 0.2,
+    "cue.comparison": 0.2,
+    "cue.causal": 0.15,
+    "cue.event": 0.2,
+    "cue.time_scope": 0.15,
+    "cue.entity": 0.1,
+    "cue.citation": 0.15,
+}
+#: Multiplier for sentences that impute intent or editorialize ("企图", "试图").
+RHETORIC_FACTOR = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """The check-worthiness verdict for one sentence.
+
+    ``clauses`` are sentence-relative sub-spans when a sentence joins several
+    assertions with ``；``/``;`` and only some of them are claims.
+    """
+
+    score: float
+    is_claim: bool
+    kind: str
+    cues: tuple[str, ...] = ()
+    attribution: str | None = None
+    attribution_cue: str | None = None
+    clauses: tuple[tuple[int, int], ...] = ()
+
+
+# --------------------------------------------------------------------------- cue patterns
+
+_CJK = "\u3400-\u9fff"
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}\s*(?:年|—|-|–|～|~|s\b)|\b(?:in|since|by|from|until|of)\s+(?:1[89]|20)\d{2}\b|(?:截至|截止|到|至|自)\s*(?:1[89]|20)\d{2}")
+_MONTH_DAY = re.compile(r"(?<!\d)\d{1,2}\s*(?:月|日|号)|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|季度|上半年|下半年|年初|年底|年中|近年来|今年|去年|明年")
+_TITLE = re.compile(r"《[^》]*》|“[^”]{0,30}”")
+_ORDINAL = re.compile(r"第\s*\d+|图\s*\d+|表\s*\d+|Figure\s*\d+|Table\s*\d+|\d+\s*(?:级|代)")
+_NUMBER = re.compile(
+    r"\d+(?:[.,]\d+)*\s*(?:%|％|‰|percent|per cent)?"
+    r"|[一二三四五六七八九十两几数半]+\s*(?:成|倍|分之[一二三四五六七八九十]+)"
+    r"|[一二三四五六七八九十两几数百千]+(?:万|亿|百万|千万)"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?|billions?)\b",
+    re.IGNORECASE,
+)
+_REPORTED = re.compile(
+    r"数据显示|据统计|统计显示|统计数据|研究表明|研究显示|调查显示|调查发现|报告显示|报告指出|数据表明|测算|"
+    r"数据来源|据测算|据估计|估计|\b(?:data|figures|statistics|surveys?|studies|study|research|report)\s+(?:shows?|suggests?|finds?|found|indicates?)\b",
+    re.IGNORECASE,
+)
+_SUPERLATIVE = re.compile(
+    r"最[多大高低强快早先重主]|首次|首个|首家|第一|领先|远超|居首|之最|前所未有|历史新高|全球[首最]|唯一|"
+    r"\b(?:largest|biggest|highest|lowest|most|first|leading|record|best|only|fastest)\b",
+    re.IGNORECASE,
+)
+_COMPARISON = re.compile(
+    r"超过|超出|高于|低于|多于|少于|大于|小于|不及|相比|相较|较(?:上年|去年|同期|\d|[{cjk}]{{0,6}}?(?:增长|下降|提升|减少))|增长|下降|增加|减少|提升|降至|升至|达到|翻番|翻倍|倍|"
+    r"\b(?:more|less|fewer|greater|higher|lower)\s+than\b|\bcompared\b|\b(?:rose|fell|grew|increased|decreased|declined|doubled|tripled|surpass(?:ed)?|exceed(?:ed|s)?)\b".format(cjk=_CJK),
+    re.IGNORECASE,
+)
+_CAUSAL = re.compile(
+    r"导致|使得|致使|因而|因此|从而|造成|引发|由于|归因于|得益于|"
+    r"\b(?:because|led to|leads to|caused|causes|resulted in|results in|due to|thanks to|driven by)\b",
+    re.IGNORECASE,
+)
+_EVENT = re.compile(
+    r"发布|宣布|推出|上线|列入|签署|颁布|出台|通过了|成立|开源了|收购|投资|起诉|禁止|批准|启动|召开|举行|更名|"
+    r"\b(?:released|announced|launched|signed|enacted|passed|acquired|banned|approved|published|introduced|added)\b",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(
+    r"预计|预测|有望|将会|势必|必将|未来[{cjk}]{{0,4}}将|将(?=[会要]|引领|成为|推动|迎来|进入|实现|带来|持续|继续|面临|对|造成|在|进一步|使|有|更|达到|超过)|"
+    r"\b(?:will|is expected to|are expected to|forecasts?|projected to|likely to)\b".format(cjk=_CJK),
+    re.IGNORECASE,
+)
+_RHETORIC = re.compile(r"试图|企图|图谋|妄图|旨在|意图|霸权|围堵|遏制|\b(?:seeks? to|aims? to|attempts? to)\b")
+_FALLBACK_ENTITY = re.compile(
+    r"(?:中国|美国|日本|韩国|英国|德国|法国|欧盟|俄罗斯|印度|台积电|英伟达|华为|阿里巴巴|腾讯|百度|字节跳动)"
+    r"|\b[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9-]*\b|\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b"
+)
+
+# Attribution: who said or reported it, and with which phrase.
+_SPEECH = "认为|称|表示|指出|强调|宣布|透露|坦言|声称|介绍|提到|预计|估计"
+_ATTR_JU = re.compile(rf"据(?P<who>[^，,。；：:]{{1,24}}?)(?P<cue>报道|统计|数据|显示|称|介绍|披露|估计|测算|调查)")
+_ATTR_SPEECH = re.compile(rf"(?P<who>[^，,。；：:“”\s]{{2,20}}?)(?P<cue>{_SPEECH})(?=[，,：:“]|[{_CJK}])")
+_ATTR_DATA = re.compile(r"(?P<who>[^，,。；：:\s]{0,20}?)(?P<cue>数据显示|研究表明|调查显示|报告显示|报告指出|统计显示|数据表明)")
+_ATTR_EN = re.compile(r"\baccording to (?P<who>(?:the )?[A-Z][\w&.'-]*(?:\s+(?:of\s+)?[A-Z][\w&.'-]*){0,6})", re.IGNORECASE)
+_ATTR_EN_SAID = re.compile(r"(?P<who>\b[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,5})\s+(?P<cue>said|says|stated|reported|reports|estimated|estimates|found|noted|announced)\b")
+_NOT_WHO = re.compile(r"^(?:本文|笔者|我们|我|有人|人们|一般|普遍|广泛|学界|通常|被|可以|也|还|并|则|均|都|这|该|其|他们|它)")
+
+# Gates: sentence shapes that are not assertions.
+_HEADING_NUMBER = re.compile(
+    r"^\s*(?:#{1,6}\s|[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:\.\d+)*[.．、)）]\s*|第[一二三四五六七八九十\d]+[章节部分]|[IVX]+\.\s)"
+)
+_FINAL_PUNCT = re.compile(r"[。！？.!?…][”’」』)）\]]*[①-⑳¹²³⁴⁵⁶⁷⁸⁹⁰]*$")
+_META_LINE = re.compile(
+    r"^\s*(?:关键词|关键字|key\s*words?|中图分类号|文献标志码|文献标识码|文章编号|DOI|收稿日期|基金项目|作者简介|"
+    r"通讯作者|引用格式|相关阅读|来源|数据来源|资料来源|sources?|references?|参考文献)\s*[:：]",
+    re.IGNORECASE,
+)
+_META_NOTE = re.compile(r"^\s*[（(]?\s*(?:注|note|编者按|免责声明|disclaimer)\s*[:：]|^\s*[（(]?\s*本文", re.IGNORECASE)
+_CAPTION = re.compile(r"^\s*(?:图|表|Figure|Fig\.|Table|Chart)\s*[\d一二三四五六七八九十]+", re.IGNORECASE)
+_REFERENCE = re.compile(
+    r"^\s*\[\d+\]|^[{cjk}·]{{2,12}}(?:[，,、][{cjk}·]{{2,12}})*(?:等)?[:：]\s*《|》\s*[，,]?\s*《[^》]+》\s*\d{{4}}\s*年\s*第\s*\d+\s*期|"
+    r"^[A-Z][a-z]+,\s+[A-Z]\..*\(\d{{4}}\)|\bet al\.|^\s*https?://\S+\s*$".format(cjk=_CJK)
+)
+_AUTHOR_LINE = re.compile(r"^[{cjk}]{{2,4}}(?:[，,、\s][{cjk}]{{2,4}}){{0,5}}$|^[（(][^）)]*(?:大学|学院|研究院|研究所|研究中心|University|Institute)[^）)]*[）)]$".format(cjk=_CJK))
+_RECOMMEND = re.compile(
+    r"^\s*(?:(?:一方面|另一方面|同时|因此|为此|对此|首先|其次|再次|最后|此外|总之|[一二三四五六七八九十]是|第[一二三四五六七八九十]|具体而言|具体来说)\s*[，,、]?\s*)?"
+    r"[{cjk}A-Za-z]{{0,8}}?(?:(?<![主重只想摘纲概必需将简首还])要(?![素求点素闻害])|应当|应该|应(?![用对急有])|需要|需(?![求])|必须|务必|亟需|亟须|建议|宜)"
+    r"|^\s*建议|\b(?:should|must|ought to|needs? to|we recommend|it is recommended)\b".format(cjk=_CJK),
+    re.IGNORECASE,
+)
+_OPINION = re.compile(r"^\s*(?:显然|可见|由此可见|总之|综上|总而言之|毋庸置疑|无疑|笔者认为|本文认为|我们认为|本文|笔者|in our view|we (?:believe|argue|think))", re.IGNORECASE)
+_QUESTION = re.compile(r"[？?][”’」』)）]*$")
+_CLAUSE_SEP = re.compile(r"[；;]")
+
+
+def judge_sentence(
+    text: str,
+    *,
+    language: str,
+    numbers: Sequence[NumericAssertion] = (),
+    entities: Sequence[Entity] = (),
+    has_citation_marker: bool = False,
+) -> Judgement:
+    """Score one sentence's check-worthiness and name its kind, cues and attribution.
+
+    Offsets in ``numbers`` and ``entities`` are relative to ``text``.
+    ``language`` is accepted for callers' symmetry; the cue patterns cover
+    both Chinese and English and do not depend on it.
+    """
+    cues = _cues(text, numbers, entities, has_citation_marker)
+    gates = _gates(text)
+    who, attr_cue = _attribution(text)
+    if attr_cue and "cue.attribution" not in cues and not _REPORTED.fullmatch(attr_cue):
+        cues.append("cue.attribution")
+    score = _combine(cues)
+    if _RHETORIC.search(text):
+        score *= RHETORIC_FACTOR
+        gates.append("penalty.rhetoric")
+    if any(g.startswith("gate.") for g in gates):
+        score = min(score, GATE_CAP)
+    kind = _kind(text, cues, has_quote=bool(attr_cue) and bool(re.search(r"[“\"]", text)))
+    is_claim = score >= THRESHOLD
+    clauses = _clauses(text, language) if is_claim else ()
+    return Judgement(
+        score=round(score, 4),
+        is_claim=is_claim,
+        kind=kind,
+        cues=tuple(cues + gates),
+        attribution=who,
+        attribution_cue=attr_cue,
+        clauses=clauses,
+    )
+
+
+def _combine(cues: Sequence[str]) -> float:
+    """Noisy-or of the cue weights: 1 - Π(1 - w)."""
+    rest = 1.0
+    for cue in cues:
+        rest *= 1.0 - WEIGHTS.get(cue, 0.0)
+    return 1.0 - rest
+
+
+def _cues(text: str, numbers: Sequence[NumericAssertion], entities: Sequence[Entity], cited: bool) -> list[str]:
+    """Evidence ids in a fixed order (the order of :data:`WEIGHTS`)."""
+    found = set()
+    has_time = bool(_YEAR.search(text) or _MONTH_DAY.search(text))
+    if _has_quantity(text, numbers):
+        found.add("cue.quantity")
+    if has_time or any(n.time_scope for n in numbers):
+        found.add("cue.time_scope")
+    for cue, pattern in (
+        ("cue.reported_data", _REPORTED),
+        ("cue.superlative", _SUPERLATIVE),
+        ("cue.comparison", _COMPARISON),
+        ("cue.causal", _CAUSAL),
+        ("cue.event", _EVENT),
+    ):
+        if pattern.search(text):
+            found.add(cue)
+    if entities or _FALLBACK_ENTITY.search(text):
+        found.add("cue.entity")
+    if cited:
+        found.add("cue.citation")
+    return [c for c in WEIGHTS if c in found]
+
+
+def _has_quantity(text: str, numbers: Sequence[NumericAssertion]) -> bool:
+    """A quantity that is not a year, date, ordinal, or part of a title."""
+    if any(not _is_date_like(n) for n in numbers):
+        return True
+    stripped = text
+    for pattern in (_TITLE, _YEAR, _MONTH_DAY, _ORDINAL):
+        stripped = pattern.sub(" ", stripped)
+    return bool(_NUMBER.search(stripped))
+
+
+def _is_date_like(number: NumericAssertion) -> bool:
+    surface = number.surface.strip()
+    if re.fullmatch(r"(?:1[89]|20)\d{2}\s*年?(?:代)?", surface):
+        return True
+    return bool(re.fullmatch(r"\d{1,2}\s*[月日号]", surface)) or (number.unit or "") in {"year", "date", "month", "day"}
+
+
+def _gates(text: str) -> list[str]:
+    """Ids of the non-assertion shapes this sentence has (each caps the score)."""
+    stripped = text.strip()
+    gates = []
+    no_final = not _FINAL_PUNCT.search(stripped)
+    if (_HEADING_NUMBER.match(stripped) and (no_final or len(stripped) <= 30)) or (
+        no_final and len(stripped) <= 40 and not re.search(r"[，,；;]", stripped)
+    ):
+        gates.append("gate.heading")
+    for gate, pattern in (
+        ("gate.meta_line", _META_LINE),
+        ("gate.meta_note", _META_NOTE),
+        ("gate.caption", _CAPTION),
+        ("gate.reference", _REFERENCE),
+        ("gate.author_line", _AUTHOR_LINE),
+        ("gate.recommendation", _RECOMMEND),
+        ("gate.opinion", _OPINION),
+        ("gate.question", _QUESTION),
+    ):
+        if pattern.search(stripped):
+            gates.append(gate)
+    if _FUTURE.search(stripped) and not _has_quantity(stripped, ()):
+        gates.append("gate.forecast_without_figure")
+    return gates
+
+
+def _attribution(text: str) -> tuple[str | None, str | None]:
+    """(who, cue phrase) for "据X报道", "X认为", "数据显示", "according to X"; (None, None) if none."""
+    m = _ATTR_JU.search(text)
+    if m:
+        who = m.group("who").strip()
+        if m.group("cue") == "统计" and not who:
+            return None, "据统计"
+        return who or None, "据" + ("…" if who else "") + m.group("cue")
+    if "据统计" in text:
+        return None, "据统计"
+    m = _ATTR_DATA.search(text)
+    if m:
+        who = _clean_who(m.group("who"))
+        return who, m.group("cue")
+    m = _ATTR_EN.search(text)
+    if m:
+        return m.group("who").strip(), "according to"
+    m = _ATTR_SPEECH.search(text)
+    if m and not _NOT_WHO.match(m.group("who")):
+        return _clean_who(m.group("who")), m.group("cue")
+    m = _ATTR_EN_SAID.search(text)
+    if m:
+        return m.group("who").strip(), m.group("cue")
+    return None, None
+
+
+def _clean_who(who: str) -> str | None:
+    """Strip connectives and particles a regex grabbed in front of the source's name."""
+    who = re.sub(r"^(?:而|但|并|且|同时|此外|另外|其中|例如|如|又|再如)", "", who.strip())
+    who = re.sub(r"(?:的|也|还|则|均|都|曾|已|更|亦)$", "", who)
+    return who or None
+
+
+def _kind(text: str, cues: Sequence[str], *, has_quote: bool) -> str:
+    """The claim kind, by the strongest evidence present (see module doc)."""
+    has = set(cues)
+    if has_quote:
+        return "quote"
+    if "cue.quantity" in has and _FUTURE.search(text):
+        return "prediction"
+    if "cue.quantity" in has or "cue.reported_data" in has:
+        return "statistical"
+    if "cue.superlative" in has or "cue.comparison" in has:
+        return "comparative"
+    if "cue.causal" in has:
+        return "causal"
+    if "cue.attribution" in has:
+        return "quote"
+    return "event"
+
+
+def _clauses(text: str, language: str) -> tuple[tuple[int, int], ...]:
+    """Sub-spans of a ``；``-joined sentence whose parts are claims on their own (if not all are)."""
+    parts, start = [], 0
+    for sep in _CLAUSE_SEP.finditer(text):
+        parts.append((start, sep.end()))
+        start = sep.end()
+    parts.append((start, len(text)))
+    parts = [(s, e) for s, e in parts if text[s:e].strip()]
+    if len(parts) < 2:
+        return ()
+    claims = []
+    for s, e in parts:
+        sub = text[s:e]
+        score = _combine(_cues(sub, (), (), False))
+        if score >= THRESHOLD and not any(g.startswith("gate.") for g in _gates(sub + "。")):
+            claims.append((s, e))
+    return tuple(claims) if 0 < len(claims) < len(parts) else ()

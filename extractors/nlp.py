@@ -1,0 +1,97 @@
+"""The one place that imports spaCy and HanLP and loads their pipelines and models.
+
+Everything is lazy (importing :mod:`extractors` stays cheap) and cached per
+process, because building a pipeline costs seconds and a model much more.
+Callers get spaCy/HanLP objects from here but must convert their results to
+our dataclasses before returning them out of :mod:`extractors`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+from extractors.errors import ExtractionError
+
+logger = logging.getLogger(__name__)
+
+#: spaCy config for a blank Chinese pipeline that segments words with jieba
+#: (spaCy's default "char" segmenter makes every character a token).
+ZH_JIEBA_CONFIG = {"nlp": {"tokenizer": {"segmenter": "jieba"}}}
+
+
+class ModelLoadError(ExtractionError):
+    """A spaCy pipeline or HanLP model could not be loaded from the given name or path."""
+
+    code = "N001"
+
+
+@lru_cache(maxsize=4)
+def blank_pipeline(language: str) -> Any:
+    """A blank spaCy pipeline: English gets a rule-based ``sentencizer``, Chinese a jieba tokenizer.
+
+    No model is downloaded; the pipelines only hold tokenizers and rules.
+    """
+    import spacy
+
+    if language == "zh":
+        return spacy.blank("zh", config=ZH_JIEBA_CONFIG)
+    nlp = spacy.blank(language)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def jieba_tokenizer(words: tuple[str, ...]) -> Any:
+    """A private jieba tokenizer that keeps every word in ``words`` as one token.
+
+    Private so that adding gazetteer words never changes the global ``jieba``
+    dictionary other code may rely on.
+    """
+    import jieba
+
+    tok = jieba.Tokenizer()
+    for word in words:
+        tok.add_word(word, freq=100_000)
+    return tok
+
+
+@lru_cache(maxsize=4)
+def spacy_pipeline(path: str) -> Any:
+    """A trained spaCy pipeline loaded from a directory (``nlp.to_disk`` output)."""
+    import spacy
+
+    try:
+        return spacy.load(path)
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"cannot load spaCy pipeline {path!r}: {exc}") from exc
+
+
+@lru_cache(maxsize=4)
+def hanlp_model(name_or_path: str) -> Any:
+    """A HanLP component from a saved directory or a HanLP pretrained identifier.
+
+    Identifiers need the model to be in HanLP's local cache already: there is
+    no network at run time, so a missing model raises :class:`ModelLoadError`.
+    """
+    import hanlp
+
+    try:
+        return hanlp.load(name_or_path, devices=-1, verbose=False)
+    except Exception as exc:  # HanLP raises bare Exceptions, FileNotFoundError, ...
+        raise ModelLoadError(f"cannot load HanLP model {name_or_path!r}: {exc}") from exc
+
+
+def hanlp_sentences(text: str) -> Iterator[str]:
+    """HanLP's rule-based sentence splitter (no model): yields stripped sentence strings."""
+    from hanlp.utils.rules import split_sentence
+
+    yield from split_sentence(text)
+
+
+def spacy_sentences(text: str, language: str = "en") -> Iterable[tuple[int, int]]:
+    """Character spans of the sentences spaCy's ``sentencizer`` finds in ``text``."""
+    doc = blank_pipeline(language)(text)
+    return [(s.start_char, s.end_char) for s in doc.sents]
