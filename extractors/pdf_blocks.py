@@ -1,0 +1,133 @@
+"""Body blocks: paragraphs re-joined from lines, headings, captions, tables.
+
+Input is one page's body lines in reading order (raw offsets assigned);
+output is a list of ``(kind, MappedText)`` blocks that the page body joins
+with blank lines.  A new block starts at a heading, caption or source line,
+at a font-size change, after a larger vertical gap, at an indented line, at a
+list item, or after a line that stops well short of the column's right edge.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+
+from extractors.pdf_glyphs import Glyph, Line, join_lines, render
+from extractors.textmap import MappedText
+
+_CAPTION = re.compile(r"^\s*(?:[图表]\s*[0-9０-９]+|(?:Figure|Fig\.|Table|Chart|Exhibit)\s*[0-9０-９]+)", re.I)
+_SOURCE = re.compile(r"^\s*(?:数据来源|资料来源|来源|Sources?|Note|注)\s*[:：]", re.I)
+_LIST_ITEM = re.compile(r"^\s*(?:[•·▪◦‣\-–*]\s|\(\w\)\s|\d{1,2}[.)]\s)")
+HEADING_SIZE_RATIO = 1.1
+
+
+def classify(line: Line, body_size: float) -> str:
+    """heading | caption | source | text, from font and the line's start."""
+    text = line.raw_text
+    if _CAPTION.match(text):
+        return "caption"
+    if _SOURCE.match(text):
+        return "source"
+    if line.size >= HEADING_SIZE_RATIO * body_size:
+        return "heading"
+    visible = [g for g in line.glyphs if not g.text.isspace()]
+    strong = sum(1 for g in visible if g.strong)
+    if visible and strong >= 0.6 * len(visible) and line.size >= 0.95 * body_size and len(visible) <= 80:
+        return "heading"
+    return "text"
+
+
+def build_blocks(items: Sequence[Line | MappedText], body_size: float) -> list[tuple[str, MappedText]]:
+    """Blocks in reading order; a MappedText item is a ready-made table block."""
+    pitch = _typical_pitch([it for it in items if isinstance(it, Line)])
+    blocks: list[tuple[str, MappedText]] = []
+    prev: Line | None = None
+    prev_kind = ""
+    for item in items:
+        if isinstance(item, MappedText):
+            blocks.append(("table", item))
+            prev, prev_kind = None, "table"
+            continue
+        kind = classify(item, body_size)
+        text = render(item.glyphs).strip()
+        if not text.text:
+            continue
+        if prev is not None and kind == prev_kind and _continues(prev, item, kind, pitch):
+            blocks[-1] = (kind, join_lines(blocks[-1][1], text))
+        else:
+            blocks.append((kind, text))
+        prev, prev_kind = item, kind
+    return blocks
+
+
+def _continues(prev: Line, line: Line, kind: str, pitch: float) -> bool:
+    """Whether ``line`` carries on the block that ``prev`` ended."""
+    if abs(prev.size - line.size) > 0.5:
+        return False
+    gap = line.top - prev.top
+    if gap <= 0 or gap > 1.35 * max(pitch, line.size * 1.1):
+        return False
+    if kind == "heading":
+        return True
+    if kind in ("caption", "source"):
+        return False
+    left, right = line.extra.get("col", (line.x0, line.x1))
+    if line.x0 > left + 0.8 * line.size or prev.x1 < right - max(3 * line.size, 0.15 * (right - left)):
+        return False
+    return not _LIST_ITEM.match(line.raw_text)
+
+
+def _typical_pitch(lines: Sequence[Line]) -> float:
+    """Median distance between consecutive lines of the same size."""
+    steps = [
+        b.top - a.top
+        for a, b in zip(lines, lines[1:])
+        if abs(a.size - b.size) < 0.3 and 0 < b.top - a.top < 3 * a.size
+    ]
+    return statistics.median(steps) if steps else 0.0
+
+
+def table_from_cells(rows: Sequence[Sequence[tuple[float, float, float, float] | None]], lines: Sequence[Line]) -> MappedText:
+    """A ruled table: one row per line, cells joined by `` | ``."""
+    glyphs = [(i, g) for i, ln in enumerate(lines) for g in ln.glyphs]
+    row_texts: list[MappedText] = []
+    for row in rows:
+        cells = []
+        for bbox in row:
+            if bbox is None:
+                continue
+            x0, top, x1, bottom = bbox
+            inside = [(i, g) for i, g in glyphs if x0 <= (g.x0 + g.x1) / 2 <= x1 and top <= (g.top + g.bottom) / 2 <= bottom]
+            cells.append(_cell_text(inside))
+        if any(c.text for c in cells):
+            row_texts.append(MappedText.join(" | ", cells))
+    return MappedText.join("\n", row_texts)
+
+
+def _cell_text(indexed: Sequence[tuple[int, Glyph]]) -> MappedText:
+    """Glyphs of one cell, line by line, lines re-joined like a paragraph."""
+    by_line: dict[int, list[Glyph]] = {}
+    for i, g in indexed:
+        by_line.setdefault(i, []).append(g)
+    out = MappedText.empty()
+    for i in sorted(by_line):
+        piece = render(sorted(by_line[i], key=lambda g: g.x0)).strip()
+        out = join_lines(out, piece) if out.text else piece
+    return out
+
+
+def table_from_lines(lines: Sequence[Line]) -> MappedText:
+    """An unruled (three-line) table: each text line a row, cells split at wide gaps."""
+    rows = []
+    for ln in lines:
+        cells: list[list[Glyph]] = [[]]
+        for g in ln.glyphs:
+            if cells[-1] and g.x0 - cells[-1][-1].x1 > 1.0 * ln.size:
+                cells.append([])
+            if not g.text.isspace():
+                cells[-1].append(g)
+        rendered = [render(c).strip() for c in cells if c]
+        if rendered:
+            rows.append(MappedText.join(" | ", rendered))
+    return MappedText.join("\n", rows)
