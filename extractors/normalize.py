@@ -1,0 +1,388 @@
+"""Text normalization with a per-character map back to the raw source.
+
+Three steps, each a pure function over :class:`MappedText`:
+
+1. **Private-use glyphs** (:func:`map_private_use`): PDF tools emit private-use
+   code points for glyphs they could not name.  :data:`PUA_MAP` lists the ones
+   we know; a PUA hyphen at a line end is a line-end hyphenation and is removed
+   together with the line break.  Unknown PUA characters are kept and reported.
+2. **Line re-joining** (:func:`rejoin_lines`): a PDF text layer breaks lines
+   inside sentences (and even inserts blank lines mid-sentence).  Lines are
+   joined with no space between CJK characters, one space between Latin words,
+   English words are de-hyphenated, and real paragraph ends become exactly
+   ``"\\n\\n"``.  Headings, captions and list items stay their own block.
+3. **Width folding** (:func:`fold_width`): full-width ASCII becomes ASCII, but
+   Chinese punctuation (``，：；！？（）``) stays full-width unless it sits inside
+   an ASCII run (a URL, ``1672-7835(2025)``).  Never blanket NFKC: ①②⑩ and ¹²³
+   must survive.
+
+:func:`normalize` runs them in the order PUA -> re-join -> fold (folding after
+joining lets a URL broken over two lines be recognised as one URL; every
+re-joining decision is taken on a folded view, so the order does not change
+them).  Every step changes characters 1:1 or deletes/inserts white space and
+hyphens, so ``len(text) == len(origin)`` and origins stay non-decreasing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from extractors.textmap import MappedText
+
+logger = logging.getLogger(__name__)
+
+#: Private-use glyphs whose meaning we know.  Seed 004's PDF tool used U+E011
+#: for a hyphen (``Long\ue011board``) and U+E10B for an apostrophe (``China\ue10bs``).
+PUA_MAP: dict[str, str] = {"\ue011": "-", "\ue10b": "'"}
+
+#: PUA characters that are hyphens: at a line end they mark a hyphenated word.
+PUA_HYPHENS = frozenset(k for k, v in PUA_MAP.items() if v == "-")
+
+#: Full-width punctuation that is also Chinese punctuation: kept full-width in
+#: Chinese text, folded only inside an ASCII run or a URL.
+CJK_PUNCT_FULLWIDTH = frozenset("！（），：；？")
+
+_FINAL = frozenset("。！？!?.…")
+_CLOSERS = frozenset("”」』）)’\"'》")
+_URL_CHARS = r"A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%"
+_URL_RE = re.compile(rf"(?:(?:https?|ftp)://|www\.)[{_URL_CHARS}]+", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?)'"
+_HEADING_RE = re.compile(
+    r"^(?:[一二三四五六七八九十百]+、"
+    r"|[（(][一二三四五六七八九十]+[）)]"
+    r"|\d{1,2}(?:\.\d{1,2})*[.、]\s*[^\d\s]"
+    r"|#{1,6}\s"
+    r"|第[一二三四五六七八九十百\d]+[章节部分篇]"
+    r"|[图表]\s*\d+"
+    r"|(?:Figure|Fig\.|Table)\s*\d+"
+    r"|数据来源[:：]|资料来源[:：]|注[:：]"
+    r"|(?:结语|结论|引言|前言|参考文献|摘\s*要|关键词|Abstract|Keywords|References|Introduction|Conclusions?)\s*(?:[:：]|$)"
+    r")",
+    re.IGNORECASE,
+)
+_RULE_RE = re.compile(r"^(?:[-*_]\s*){3,}$")
+_BULLET_RE = re.compile(r"^(?:[-*+•·●▪–]\s|\d{1,3}[.)]\s|[（(]\d{1,3}[）)]\s)")
+_HEADING_MAX = 40  # chars: longer blocks are running text, not headings
+_SHORT_BLOCK = 40  # chars: a shorter block followed by a blank line is its own block
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Normalized text (mapped to the raw input) plus what we could not resolve."""
+
+    text: MappedText
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    """How to join two pieces of running text.
+
+    Contract: drop the last ``drop_last`` characters of the text before (a
+    line-end hyphen), then put ``separator`` between the two pieces.
+    ``separator`` is ``""`` (a CJK sentence or a broken URL/word continues),
+    ``" "`` (Latin words) or ``"\\n\\n"`` (the first piece ended its paragraph).
+    """
+
+    drop_last: int
+    separator: str
+
+
+BREAK = Join(0, "\n\n")
+
+
+# --------------------------------------------------------------------------- characters
+
+
+def fold_char(ch: str) -> str:
+    """Context-free fold: full-width ASCII to ASCII, U+3000 to a space."""
+    code = ord(ch)
+    if 0xFF01 <= code <= 0xFF5E:
+        return chr(code - 0xFEE0)
+    if code == 0x3000:
+        return " "
+    return ch
+
+
+def fold_all(text: str) -> str:
+    """The folded view used for every decision (never returned to callers)."""
+    return "".join(fold_char(c) for c in text)
+
+
+def is_cjk(ch: str) -> bool:
+    """CJK ideographs, kana, hangul, CJK and full-width punctuation, circled numbers."""
+    code = ord(ch)
+    return (
+        0x2E80 <= code <= 0x9FFF
+        or 0xAC00 <= code <= 0xD7AF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFE30 <= code <= 0xFE4F
+        or 0xFF00 <= code <= 0xFFEF
+        or 0x2460 <= code <= 0x24FF
+        or 0x20000 <= code <= 0x3FFFF
+        or ch in "“”‘’—…·"
+    )
+
+
+def _is_ideograph(ch: str) -> bool:
+    code = ord(ch)
+    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF
+
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _is_private_use(ch: str) -> bool:
+    code = ord(ch)
+    return 0xE000 <= code <= 0xF8FF or 0xF0000 <= code <= 0x10FFFD
+
+
+# --------------------------------------------------------------------------- step 1: PUA
+
+
+def map_private_use(mt: MappedText) -> Normalized:
+    """Replace known private-use glyphs; a PUA hyphen before a line break joins the word."""
+    text = mt.text
+    chars: list[str] = []
+    origin: list[int] = []
+    unknown: dict[str, int] = {}
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in PUA_HYPHENS:
+            j = i + 1
+            while j < len(text) and text[j].isspace():
+                j += 1
+            if "\n" in text[i + 1 : j] and j < len(text):
+                i = j  # line-end hyphenation: drop the hyphen and the line break
+                continue
+        if ch in PUA_MAP:
+            chars.append(PUA_MAP[ch])
+        else:
+            if _is_private_use(ch):
+                unknown.setdefault(ch, mt.origin[i])
+            chars.append(ch)
+        origin.append(mt.origin[i])
+        i += 1
+    warnings = tuple(
+        f"unknown private-use character U+{ord(ch):04X} kept (first at raw offset {at})"
+        for ch, at in unknown.items()
+    )
+    for w in warnings:
+        logger.warning("%s", w)
+    return Normalized(MappedText("".join(chars), tuple(origin)), warnings)
+
+
+# --------------------------------------------------------------------------- step 3: width
+
+
+def _url_spans(folded: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _URL_RE.finditer(folded):
+        end = m.end()
+        while end > m.start() and folded[end - 1] in _URL_TRAILING:
+            if folded[end - 1] == ")" and folded.count("(", m.start(), end) >= folded.count(")", m.start(), end):
+                break
+            end -= 1
+        spans.append((m.start(), end))
+    return spans
+
+
+def fold_width(mt: MappedText) -> MappedText:
+    """Fold full-width ASCII 1:1, keeping Chinese punctuation outside ASCII runs.
+
+    Letters, digits and symbols such as ``％．－／＋`` always fold; ``，：；！？（）``
+    fold only inside a URL or between two ASCII alphanumerics (after folding),
+    so ``１６７２－７８３５（２０２５）`` becomes ``1672-7835(2025)`` while
+    ``ＡＩ（人工智能）`` keeps its Chinese parentheses.
+    """
+    folded = fold_all(mt.text)
+    in_url = [False] * len(folded)
+    for start, end in _url_spans(folded):
+        for k in range(start, end):
+            in_url[k] = True
+    out = []
+    for i, ch in enumerate(mt.text):
+        if ch in CJK_PUNCT_FULLWIDTH:
+            before = folded[i - 1] if i else ""
+            after = folded[i + 1] if i + 1 < len(folded) else ""
+            ascii_run = bool(before) and bool(after) and _is_ascii_alnum(before) and _is_ascii_alnum(after)
+            out.append(folded[i] if in_url[i] or ascii_run else ch)
+        else:
+            out.append(folded[i])
+    return MappedText("".join(out), mt.origin)
+
+
+# --------------------------------------------------------------------------- step 2: lines
+
+
+def _display_width(line: str) -> int:
+    return sum(2 if is_cjk(c) else 1 for c in line)
+
+
+def _ends_final(text: str) -> bool:
+    """The text ends a sentence: ``。！？.!?…``, possibly followed by closing quotes/brackets."""
+    k = len(text)
+    while k and text[k - 1] in _CLOSERS:
+        k -= 1
+    return bool(k) and text[k - 1] in _FINAL
+
+
+def is_heading(block: str) -> bool:
+    """A short numbered/labelled line (``一、…``, ``（一）…``, ``1.…``, ``图1 …``, ``## …``)."""
+    block = block.strip()
+    if not block or len(block) > _HEADING_MAX:
+        return False
+    if _RULE_RE.match(block):
+        return True
+    return bool(_HEADING_RE.match(block)) and not _ends_final(block)
+
+
+def _is_list_item(line: str) -> bool:
+    return bool(_BULLET_RE.match(line.strip()))
+
+
+def _cjk_dominant(text: str) -> bool:
+    ideo = sum(1 for c in text if _is_ideograph(c))
+    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    return ideo > 0 and ideo * 3 >= latin
+
+
+def _ends_in_url(text: str) -> bool:
+    tail = re.split(r"[\s\u3000-\u303f\u4e00-\u9fff，、]", text)[-1]
+    return bool(_URL_RE.search(tail))
+
+
+def _char_join(block: str, last_line: str, nxt: str) -> Join:
+    """Join two pieces of one paragraph: hyphenation, CJK (no space) or Latin (space)."""
+    a, b = block[-1], nxt[0]
+    if _ends_in_url(block) and not b.isspace() and b.isascii():
+        return Join(0, "")
+    if a == "-" and len(block) > 1 and block[-2].isalpha() and block[-2].isascii():
+        word_before = re.split(r"[^A-Za-z\-]", block[:-1])[-1]
+        word_after = re.split(r"[^A-Za-z\-]", nxt)[0]
+        if b.islower() and "-" not in word_before and "-" not in word_after:
+            return Join(1, "")  # infor-\nmation
+        return Join(0, "")  # state-\nof-the-art keeps its hyphen
+    if is_cjk(a) or is_cjk(b) or _cjk_dominant(last_line):
+        return Join(0, "")
+    return Join(0, " ")
+
+
+def decide_join(block: str, last_line: str, nxt: str, *, blank: bool, full_line: bool) -> Join:
+    """Decide how the paragraph so far (``block``) continues with the next line.
+
+    All arguments are folded views with surrounding white space removed.
+    ``last_line`` is the block's last physical line; ``blank`` says a blank
+    line sat between; ``full_line`` says the last line fills the typical line
+    width (so a sentence end there need not end the paragraph).  Decisions on
+    a blank-line boundary depend only on ``block`` and the start of ``nxt``,
+    which makes :func:`rejoin_lines` idempotent.
+    """
+    if not block or not nxt:
+        return BREAK
+    if is_heading(block) or is_heading(nxt) or _is_list_item(nxt):
+        return BREAK
+    if _ends_final(block):
+        if blank or not full_line:
+            return BREAK
+        return _char_join(block, last_line, nxt)
+    if blank:
+        if _cjk_dominant(block[-_HEADING_MAX:]) and len(block) > _SHORT_BLOCK and (is_cjk(nxt[0]) or nxt[0].isalnum()):
+            return _char_join(block, last_line, nxt)
+        return BREAK
+    return _char_join(block, last_line, nxt)
+
+
+def join_separator(before: str, after: str) -> Join:
+    """How to join one page's body to the next page's body.
+
+    Returns a :class:`Join`: the caller drops ``drop_last`` trailing characters
+    of ``before`` (a line-end hyphen) and inserts ``separator``.  A page break
+    is treated as a line break: a CJK sentence continues with ``""``, Latin
+    words with ``" "``, and a page whose text ended its sentence gets ``"\\n\\n"``.
+    """
+    b = fold_all(before).strip()
+    a = fold_all(after).strip()
+    if not b or not a:
+        return Join(0, "")
+    last_line = b.rsplit("\n", 1)[-1].strip()
+    block = b.rsplit("\n\n", 1)[-1].strip()
+    return decide_join(block, last_line, a.split("\n", 1)[0].strip(), blank=False, full_line=False)
+
+
+def _typical_width(lines: list[str]) -> int:
+    widths = sorted(_display_width(line) for line in lines if line)
+    if not widths:
+        return 0
+    return widths[(len(widths) * 3) // 4]
+
+
+def _stripped_lines(mt: MappedText) -> list[tuple[MappedText, int, int]]:
+    """Non-blank lines, stripped, with the count of blank lines before each and the newline offset before."""
+    out: list[tuple[MappedText, int, int]] = []
+    blanks = 0
+    start = 0
+    text = mt.text
+    while start <= len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            end = len(text)
+        line = mt[start:end].strip()
+        if line.text:
+            out.append((line, blanks, start - 1))
+            blanks = 0
+        else:
+            blanks += 1
+        start = end + 1
+    return out
+
+
+def rejoin_lines(mt: MappedText) -> MappedText:
+    """Re-join lines broken inside paragraphs; paragraphs end up separated by ``"\\n\\n"``."""
+    lines = _stripped_lines(mt)
+    if not lines:
+        return MappedText.empty()
+    typical = _typical_width([fold_all(line.text) for line, _, _ in lines])
+    texts: list[str] = []
+    origin: list[int] = []
+    block = ""  # folded view of the current paragraph
+    last_line = ""
+    for line, blanks, newline_at in lines:
+        folded = fold_all(line.text)
+        if texts:
+            full = _display_width(last_line) >= typical * 0.9
+            join = decide_join(block, last_line, folded, blank=blanks > 0, full_line=full)
+            if join.drop_last:
+                del texts[-join.drop_last :]
+                del origin[-join.drop_last :]
+                block = block[: -join.drop_last]
+            at = mt.origin[newline_at] if newline_at >= 0 else line.origin[0]
+            if origin:
+                at = max(at, origin[-1])
+            texts.extend(join.separator)
+            origin.extend([at] * len(join.separator))
+            block = "" if join is BREAK or join.separator == "\n\n" else block + join.separator
+        texts.extend(line.text)
+        origin.extend(line.origin)
+        block += folded
+        last_line = folded
+    return MappedText("".join(texts), tuple(origin))
+
+
+# --------------------------------------------------------------------------- pipeline
+
+
+def normalize(mt: MappedText) -> Normalized:
+    """PUA mapping, line re-joining and width folding, keeping the raw map."""
+    mapped = map_private_use(mt)
+    text = fold_width(rejoin_lines(mapped.text))
+    return Normalized(text, mapped.warnings)
+
+
+def normalize_text(s: str) -> Normalized:
+    """:func:`normalize` for a plain string whose raw offsets start at 0."""
+    return normalize(MappedText.from_raw(s))
