@@ -48,3 +48,51 @@ def seed_blog(seed_blog_path: Path) -> str:
 @pytest.fixture(scope="session")
 def seed_paper(seed_paper_path: Path) -> str:
     return seed_paper_path.read_text(encoding="utf-8")
+
+
+PG_ADMIN_URL = os.environ.get("CLAIMLEDGER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _pg_unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"PostgreSQL is required in CI but unreachable: {reason}")
+    pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {reason}")
+
+
+@pytest.fixture()
+def pg_url():
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards.
+
+    Each test gets its own schema, so tests (and parallel workers) never see
+    each other's rows.  Outside CI an unreachable server is a clear skip.
+    """
+    import uuid
+
+    import psycopg
+
+    dsn = PG_ADMIN_URL
+    schema = f"cl_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+    except psycopg.OperationalError as exc:
+        _pg_unavailable(str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__)
+    yield f"{dsn}?options=-csearch_path%3D{schema}"
+    from db.session import dispose_engines
+
+    dispose_engines()
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture()
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'claimledger.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same test on both backends."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'claimledger.db'}"
+    return request.getfixturevalue("pg_url")
