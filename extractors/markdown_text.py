@@ -107,9 +107,14 @@ def _load_yaml(text: str) -> Any:
     try:
         return YAMLHandler().load(text)
     except yaml.YAMLError as exc:
+        # The text starts with the rest of the opening '---' line, so YAML's
+        # 0-based line numbers are the file's 1-based ones minus one.
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "unknown line"
+        where = f"line {mark.line + 1}" if mark is not None else "an unknown line"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and start is not None and start is not mark:
+            problem += f" ({context} at line {start.line + 1})"
         raise BadFrontMatter(f"YAML front matter is malformed at {where}: {problem}") from exc
 
 
