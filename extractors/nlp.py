@@ -53,6 +53,7 @@ def jieba_tokenizer(words: tuple[str, ...]) -> Any:
     import jieba
 
     tok = jieba.Tokenizer()
+    tok.initialize()
     for word in words:
         tok.add_word(word, freq=100_000)
     return tok
@@ -95,3 +96,32 @@ def spacy_sentences(text: str, language: str = "en") -> Iterable[tuple[int, int]
     """Character spans of the sentences spaCy's ``sentencizer`` finds in ``text``."""
     doc = blank_pipeline(language)(text)
     return [(s.start_char, s.end_char) for s in doc.sents]
+
+
+@lru_cache(maxsize=8)
+def ruler_pipeline(language: str, patterns_json: str, words: tuple[str, ...] = ()) -> Any:
+    """A blank pipeline with an ``entity_ruler`` holding ``patterns_json`` (a JSON list of spaCy patterns).
+
+    For Chinese, ``words`` (gazetteer names) are added to a private jieba
+    dictionary first, so that a name like "工业和信息化部" is one token and
+    token-based phrase patterns can match it.  Patterns arrive as JSON so the
+    cache key is hashable.
+    """
+    import json
+
+    import spacy
+
+    if language == "zh":
+        nlp = spacy.blank("zh", config=ZH_JIEBA_CONFIG)
+        nlp.tokenizer.jieba_seg = jieba_tokenizer(words)
+    else:
+        nlp = spacy.blank(language)
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"})
+    ruler.add_patterns(json.loads(patterns_json))
+    return nlp
+
+
+def doc_entities(nlp: Any, text: str) -> list[tuple[int, int, str, str]]:
+    """Run a spaCy pipeline and return its entities as plain ``(start, end, label, pattern_id)`` tuples."""
+    doc = nlp(text)
+    return [(ent.start_char, ent.end_char, ent.label_, ent.ent_id_) for ent in doc.ents]
