@@ -64,14 +64,15 @@ def _first_line_title(raw: str) -> str | None:
 def guess_language(text: str) -> str | None:
     """``"zh"`` when CJK characters dominate, ``"en"`` for Latin script, ``None`` for neither.
 
-    A Chinese character carries about a word, so one counts as much as two
-    Latin letters: a Chinese post full of English model names stays ``"zh"``.
+    A Chinese character carries about as much as a short English word, so one
+    counts as much as four Latin letters: a Chinese post full of English model
+    names stays ``"zh"``.
     """
     cjk = len(_CJK.findall(text))
     latin = len(_LATIN.findall(text))
     if cjk == 0 and latin == 0:
         return None
-    return "zh" if 2 * cjk >= latin / 2 else "en"
+    return "zh" if 4 * cjk >= latin else "en"
 
 
 def is_safe_url(url: str) -> bool:

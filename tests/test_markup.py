@@ -1,0 +1,303 @@
+"""Markdown, HTML and plain-text loaders: markup-free text whose every char maps back to the raw source."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from extractors.errors import BadFrontMatter
+from extractors.markup import guess_language, is_safe_url, load_html, load_markdown, load_plain
+from extractors.types import LoadedDocument
+
+HERE = Path(__file__).parent
+HOSTILE = sorted((HERE / "fixtures" / "html").glob("hostile.*.html"))
+BAD = HERE / "fixtures" / "bad"
+EXAMPLES = HERE.parent / "examples"
+
+
+def _body(doc: LoadedDocument) -> str:
+    return doc.pages[0].body.text
+
+
+def _unmapped(doc: LoadedDocument, *, allow: str = "") -> list[tuple[int, str, str]]:
+    """Body chars whose origin does not hold the same char (white space and ``allow`` excepted)."""
+    body = doc.pages[0].body
+    return [
+        (i, ch, doc.raw[body.origin[i]])
+        for i, ch in enumerate(body.text)
+        if not ch.isspace() and ch not in allow and doc.raw[body.origin[i]] != ch
+    ]
+
+
+def _assert_links_consistent(doc: LoadedDocument) -> None:
+    body = doc.pages[0].body
+    for page, link in doc.links:
+        assert page == 0
+        assert body.text[link.start:link.end] == link.text
+        raw_start, raw_end = body.raw_span(link.start, link.end)
+        assert doc.raw[raw_start:raw_end] == link.text or link.text in doc.raw[raw_start:raw_end]
+
+
+# --------------------------------------------------------------------------- seed 000 (Markdown in a .txt)
+
+
+@pytest.fixture(scope="module")
+def blog(seed_blog: str) -> LoadedDocument:
+    return load_markdown(seed_blog)
+
+
+def test_markdown_seed_metadata(blog: LoadedDocument) -> None:
+    assert blog.kind == "markdown"
+    assert blog.title is not None and blog.title.startswith("014. 从 DeepSeek 到 AI+")
+    assert blog.published is not None and blog.published.startswith("2026-02-10")
+    assert {"OpenSource", "China", "Ecosystem"} <= set(blog.tags)
+    assert blog.language == "zh"
+    assert len(blog.pages) == 1 and blog.pages[0].index == 0 and blog.pages[0].number is None
+
+
+@pytest.mark.parametrize("markup", ["**", "##", "---", "title:", "categories:", "](http", "- ["])
+def test_markdown_seed_text_has_no_markup(blog: LoadedDocument, markup: str) -> None:
+    assert markup not in _body(blog)
+
+
+@pytest.mark.parametrize(
+    "expected",
+    ["1590 EFLOPS", "超过 11.3 万个模型", "智能算力（专为 AI 训练设计）的增长速度高达 43%", "Qwen 的生态统治力：阿里巴巴",
+     "013. Nemotron ColEmbed V2：定义多模态检索的新高度"],
+)
+def test_markdown_seed_text_keeps_content(blog: LoadedDocument, expected: str) -> None:
+    assert expected in _body(blog)
+
+
+def test_markdown_seed_blocks_are_separated(blog: LoadedDocument) -> None:
+    text = _body(blog)
+    assert "\n\n1. 开源成为“默认选项”\n\n" in text
+    assert "\n\n从借用到自建：" in text  # each list item its own block
+    assert "[013." not in text  # a bare reference link keeps its title only
+
+
+def test_markdown_seed_links(blog: LoadedDocument) -> None:
+    _assert_links_consistent(blog)
+    text = _body(blog)
+    sources = text.index("来源")
+    listed = [link for _, link in blog.links if link.start > sources]
+    assert [link.url for link in listed] == [
+        "https://huggingface.co/blog/huggingface/one-year-since-the-deepseek-moment-blog-3",
+        "http://english.scio.gov.cn/pressroom/2026-01/22/content_118293753.html",
+    ]
+    assert listed[0].text == "Hugging Face Blog: The Future of Global Open-Source AI Ecosystem"
+    assert listed[1].text == "SCIO English: China's Computing Power Statistics 2026"
+
+
+def test_markdown_seed_every_char_maps_back(blog: LoadedDocument) -> None:
+    assert _unmapped(blog) == []
+    origin = blog.pages[0].body.origin
+    assert list(origin) == sorted(origin)  # reading order is source order
+    front_matter_end = blog.raw.index("---", 3) + 3
+    assert min(origin) > front_matter_end
+
+
+@pytest.mark.parametrize("span", ["1590 EFLOPS", "Qwen 的生态统治力", "DeepSeek R1 的出现就像催化剂", "(注：本文"])
+def test_markdown_seed_spans_map_to_raw(blog: LoadedDocument, span: str) -> None:
+    body = blog.pages[0].body
+    start = body.text.index(span)
+    raw_start, raw_end = body.raw_span(start, start + len(span))
+    assert blog.raw[raw_start:raw_end] == span
+
+
+# --------------------------------------------------------------------------- Markdown constructs
+
+
+def test_markdown_footnote_goes_to_notes_and_ref_stays() -> None:
+    raw = "---\ntitle: T\n---\n正文一句[^1]，另一句[^n]。\n\n[^1]: 作者：《题名》，《刊名》2024年第3期，见 [链接](https://example.org/a)。\n"
+    doc = load_markdown(raw)
+    text = _body(doc)
+    assert "正文一句[^1]，另一句[^n]。" == text  # refs stay literally; [^n] has no body
+    ref = text.index("[^1]")
+    assert doc.raw[doc.pages[0].body.origin[ref]:][:4] == "[^1]"
+    (note,) = doc.pages[0].notes
+    assert note.marker == "1"
+    assert note.body.text.startswith("作者：《题名》，《刊名》2024年第3期，见 链接")
+    assert "https://example.org/a" in note.body.text  # the URL stays for the citation parser
+    assert all(doc.raw[o] == ch for o, ch in zip(note.body.origin, note.body.text) if not ch.isspace())
+    assert doc.links == ()  # links inside notes are not body links
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("a &amp; b \\* c &copy; d", "a & b * c © d"),
+        ("line one\nline two", "line one line two"),
+        ("中文第一行\n中文第二行", "中文第一行中文第二行"),
+        ("# Head *em*\n\n```\ncode();\n```\n\n***\n\n> quoted `x`", "Head em\n\nquoted x"),
+        ("| a | b |\n|---|---|\n| 1 | 2 |", "a | b\n\n1 | 2"),
+        ("<script>alert(1)</script>\n\nafter <b>b</b>", "after b"),
+        ("[x](javascript:alert(1)) and [y](https://ok.example)", "[x](javascript:alert(1)) and y"),
+    ],
+    ids=["entities", "softbreak", "cjk-softbreak", "blocks", "table", "raw-html", "js-link"],
+)
+def test_markdown_renders(raw: str, text: str) -> None:
+    doc = load_markdown(raw)
+    assert _body(doc) == text
+    assert _unmapped(doc, allow="©|") == []
+    assert all(not link.url.lower().startswith("javascript") for _, link in doc.links)
+    _assert_links_consistent(doc)
+
+
+def test_markdown_title_falls_back_to_first_heading() -> None:
+    doc = load_markdown("Intro line.\n\n## First *real* heading\n\nBody.\n\n# Second\n")
+    assert doc.title == "First real heading"
+    assert doc.published is None and doc.tags == ()
+
+
+@pytest.mark.parametrize(
+    ("path", "needle"),
+    [(BAD / "broken-front-matter.md", "line 2"), (BAD / "unclosed-front-matter.md", "never closed")],
+)
+def test_markdown_bad_front_matter(path: Path, needle: str) -> None:
+    with pytest.raises(BadFrontMatter) as caught:
+        load_markdown(path.read_text(encoding="utf-8"))
+    assert needle in str(caught.value)
+
+
+def test_markdown_dashes_around_prose_are_not_front_matter() -> None:
+    doc = load_markdown("---\nJust a sentence.\n---\n\nBody.")
+    assert "Body." in _body(doc)
+    assert doc.warnings  # said why it was not read as front matter
+
+
+def test_markdown_example_post() -> None:
+    doc = load_markdown((EXAMPLES / "zh_compute_post.md").read_text(encoding="utf-8"))
+    text = _body(doc)
+    assert doc.title and doc.published == "2025-11-18T09:30:00"
+    assert "数据显示" in text and "据东岭算力研究院统计" in text and "[^1]" in text
+    assert [n.marker for n in doc.pages[0].notes] == ["1"]
+    assert sum(1 for _, link in doc.links if link.start > text.index("来源:")) == 2
+    _assert_links_consistent(doc)
+    assert _unmapped(doc) == []
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+@pytest.fixture(scope="module")
+def html_post() -> LoadedDocument:
+    return load_html((EXAMPLES / "en_policy_post.html").read_text(encoding="utf-8"))
+
+
+def test_html_example_metadata(html_post: LoadedDocument) -> None:
+    assert html_post.kind == "html"
+    assert html_post.title == "Grid batteries are cheap now. Are the subsidies?"
+    assert html_post.published == "2025-10-02T08:00:00Z"
+    assert html_post.language == "en"
+
+
+@pytest.mark.parametrize(
+    ("present", "expected"),
+    [("according to the Harbor Energy Institute.", True), ("More than 1,000 companies", True),
+     ("$2.5 million", True), ("43% more", True), ("$1.8 million", True),  # &nbsp; is a space
+     ("Subscribe", False), ("Home", False), ("analytics", False), ("font-family", False),
+     ("Northfield Policy Blog", False), ("fictional", False)],
+)
+def test_html_example_main_text(html_post: LoadedDocument, present: str, expected: bool) -> None:
+    assert (present in _body(html_post)) is expected
+
+
+def test_html_example_links_and_sources(html_post: LoadedDocument) -> None:
+    _assert_links_consistent(html_post)
+    text = _body(html_post)
+    assert "\n\nSources\n\n" in text
+    listed = [link for _, link in html_post.links if link.start > text.index("Sources")]
+    assert [link.url for link in listed] == [
+        "https://example.org/harbor-institute/storage-2025",
+        "https://example.net/grid-ledger/grants-2024.pdf",
+    ]
+    assert listed[1].text == "Grid Ledger, State Storage Grants 2024 (PDF)"
+
+
+def test_html_example_maps_back(html_post: LoadedDocument) -> None:
+    body = html_post.pages[0].body
+    for i, ch, raw_ch in _unmapped(html_post):
+        assert raw_ch == "&", (i, ch)  # only entity-decoded chars differ, and they point at their '&'
+    assert list(body.origin) == sorted(body.origin)
+
+
+@pytest.mark.parametrize("path", HOSTILE, ids=lambda p: p.stem)
+def test_html_hostile_input_yields_text_only(path: Path) -> None:
+    doc = load_html(path.read_text(encoding="utf-8"))
+    text = _body(doc)
+    for executable in ("alert(", "document.write", "import(", "onerror", "onload", "injected",
+                       "noscript text", "style text", "template text", "hidden", "form value", "never closed"):
+        if executable == "alert(" and "&lt;script&gt;" in doc.raw:
+            continue  # escaped markup is displayed text; checked below
+        assert executable not in text
+    for i, ch in enumerate(text):
+        if ch == "<":
+            assert doc.raw[doc.pages[0].body.origin[i]] == "&" or doc.raw.startswith("< ", doc.pages[0].body.origin[i])
+    for _, link in doc.links:
+        assert is_safe_url(link.url)
+        assert not re.match(r"\s*(javascript|data|vbscript):", link.url, re.I)
+    _assert_links_consistent(doc)
+
+
+def test_html_hostile_links_keep_only_safe_ones() -> None:
+    doc = load_html((HERE / "fixtures" / "html" / "hostile.javascript-links.html").read_text(encoding="utf-8"))
+    assert [link.url for _, link in doc.links] == ["https://example.org/ok", "/relative/page",
+                                                  "mailto:editor@example.org"]
+    assert "js, mixed case, tab entity, char ref, data, vbscript, good link" in _body(doc)
+
+
+def test_html_unclosed_tags_and_entities() -> None:
+    doc = load_html((HERE / "fixtures" / "html" / "hostile.unclosed-tags.html").read_text(encoding="utf-8"))
+    blocks = _body(doc).split("\n\n")
+    assert blocks[0] == "First paragraph with bold and italic"
+    assert blocks[1] == "Second paragraph & an entity, 中文 and 中 too"
+    assert "item one" in blocks and "item two" in blocks
+    assert "Tail text < not a tag & not an entity &bogus; end." in blocks
+
+
+def test_html_prefers_article_and_reads_time() -> None:
+    raw = ("<html><body><div>menu junk</div><article><h1>Post</h1><p>Posted <time datetime='2024-05-06'>May 6"
+           "</time>.</p><p>Body.</p></article><div>related junk</div></body></html>")
+    doc = load_html(raw)
+    assert _body(doc) == "Post\n\nPosted May 6.\n\nBody."
+    assert doc.title == "Post" and doc.published == "2024-05-06"
+
+
+# --------------------------------------------------------------------------- plain text and helpers
+
+
+def test_plain_is_one_page_of_the_whole_text(seed_paper: str) -> None:
+    doc = load_plain(seed_paper)
+    assert doc.kind == "text" and len(doc.pages) == 1
+    assert doc.pages[0].body.text == seed_paper
+    assert doc.pages[0].body.origin == tuple(range(len(seed_paper)))
+    assert doc.language == "zh"
+
+
+def test_plain_example_title() -> None:
+    doc = load_plain((EXAMPLES / "zh_policy_notes.txt").read_text(encoding="utf-8"))
+    assert doc.title == "新型储能价格波动与地方补贴政策的边界"
+    assert "①" in _body(doc) and "注释" in _body(doc)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("中国开源 AI 生态的 DeepSeek 与 Qwen 模型", "zh"), ("The institute said 43% of firms", "en"),
+     ("12345 %%", None), ("据 Hugging Face 统计，超过 11.3 万个模型以 Qwen 为基础", "zh"),
+     ("A Beijing Daily headline, 北京日报, was quoted in the English report.", "en")],
+)
+def test_guess_language(text: str, language: str | None) -> None:
+    assert guess_language(text) == language
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [("https://example.org", True), ("/a/b", True), ("mailto:x@example.org", True), ("page.html#x", True),
+     ("javascript:alert(1)", False), (" JaVaScRiPt:alert(1)", False), ("java\tscript:x", False),
+     ("data:text/html,x", False), ("vbscript:x", False), ("", False), ("file:///etc/passwd", False)],
+)
+def test_is_safe_url(url: str, safe: bool) -> None:
+    assert is_safe_url(url) is safe
