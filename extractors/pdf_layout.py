@@ -61,7 +61,7 @@ def load_pdf(data: bytes, *, password: str | None = None) -> LoadedDocument:
         kind="pdf",
         raw=raw,
         pages=pages,
-        title=_title(doc.metadata, lines[0] if lines else []),
+        title=_title(doc.metadata, lines[0] if lines else [], body_size),
         published=pdf_date(doc.metadata.get("CreationDate", "")) or None,
         language=_language(glyphs),
         warnings=warnings,
@@ -178,8 +178,8 @@ def _body_items(lines: Sequence[Line]) -> list[Line | MappedText]:
     return items
 
 
-def _title(metadata: dict[str, str], first_page: Sequence[Line]) -> str | None:
-    """Metadata Title, else the largest-font lines of page 1."""
+def _title(metadata: dict[str, str], first_page: Sequence[Line], body_size: float) -> str | None:
+    """Metadata Title, else the largest-font lines of page 1 (if larger than the body)."""
     title = metadata.get("Title", "").strip()
     if title:
         return title
@@ -187,6 +187,8 @@ def _title(metadata: dict[str, str], first_page: Sequence[Line]) -> str | None:
     if not candidates:
         return None
     biggest = max(ln.size for ln in candidates)
+    if biggest <= body_size + 0.2:
+        return None
     out = MappedText.empty()
     for ln in candidates:
         if abs(ln.size - biggest) < 0.2:
