@@ -151,7 +151,7 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:[ \t]*\r?\n)*[A-Za-z_][\w-]*[ \t
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.M)
 _MD_LINK = re.compile(r"\[[^\]\n]+\]\([^)\s]+[^)]*\)")
 _MD_BOLD = re.compile(r"(\*\*|__)[^*_\n]+\1")
-_MD_LIST = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+\S", re.M)
+_MD_LIST = re.compile(r"^[ \t]*[-*+][ \t]+\S", re.M)  # numbered lines are common in plain text too
 _MD_FENCE = re.compile(r"^(?:```|~~~)", re.M)
 _MD_FOOTNOTE = re.compile(r"^\[\^[^\]\s]+\]:", re.M)
 
@@ -188,13 +188,15 @@ def _html_dominates(text: str, markdown_score: int) -> bool:
 
 
 def _markdown_score(text: str) -> int:
-    """Weighted count of Markdown signals; 3 or more means Markdown."""
-    lists = len(_MD_LIST.findall(text))
+    """Weighted count of Markdown signals; 3 or more means Markdown.
+
+    Bullet lists alone never reach 3: PDF text layers have dash lines too.
+    """
     return (
         2 * min(len(_MD_HEADING.findall(text)), 5)
         + 2 * min(len(_MD_LINK.findall(text)), 5)
         + min(len(_MD_BOLD.findall(text)), 5)
-        + (min(lists, 5) if lists >= 3 else 0)
+        + (2 if len(_MD_LIST.findall(text)) >= 3 else 0)
         + 2 * min(len(_MD_FENCE.findall(text)), 2)
         + 3 * min(len(_MD_FOOTNOTE.findall(text)), 1)
     )

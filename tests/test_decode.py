@@ -110,6 +110,8 @@ def test_decode_utf8_and_utf16_round_trip_any_text(text: str) -> None:
         (b"Plain words, nothing marked up.", "notes.md", "markdown"),
         (b"Plain words, nothing marked up.", "notes.html", "text"),
         (b"- one item\nthen prose 2 * 3 = 6.", "a.txt", "text"),
+        ("1. \u7b2c\u4e00\n2. \u7b2c\u4e8c\n3. \u7b2c\u4e09\n- a\n- b\n- c\n".encode(), "x.txt", "text"),
+        (b"- a\n- b\n- c\n\nSee [the post](https://example.org/p).", "x.txt", "markdown"),
     ],
 )
 def test_sniff_kind_by_content(data: bytes, name: str, kind: str) -> None:

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.errors import BadFrontMatter
 from extractors.markup import guess_language, is_safe_url, load_html, load_markdown, load_plain
@@ -301,3 +303,37 @@ def test_guess_language(text: str, language: str | None) -> None:
 )
 def test_is_safe_url(url: str, safe: bool) -> None:
     assert is_safe_url(url) is safe
+
+
+# --------------------------------------------------------------------------- robustness
+
+
+@pytest.mark.parametrize(
+    ("name", "loader"), [("zh_compute_post.md", load_markdown), ("en_policy_post.html", load_html)]
+)
+def test_crlf_sources_map_like_lf_ones(name: str, loader) -> None:  # type: ignore[no-untyped-def]
+    lf = (EXAMPLES / name).read_text(encoding="utf-8")
+    crlf_doc, lf_doc = loader(lf.replace("\n", "\r\n")), loader(lf)
+    assert _body(crlf_doc) == _body(lf_doc)
+    assert crlf_doc.title == lf_doc.title and len(crlf_doc.links) == len(lf_doc.links)
+    assert [raw_ch for _, _, raw_ch in _unmapped(crlf_doc)] == [raw_ch for _, _, raw_ch in _unmapped(lf_doc)]
+
+
+_MARKUP_ALPHABET = st.sampled_from(list("ab 中文\n\n#*_-[]()<>/&;:!^`|1.>") + ["**", "](http://x.y)", "<p>", "</a>",
+                                                                      "<a href='javascript:x'>", "&amp;", "[^1]"])
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(_MARKUP_ALPHABET, max_size=60).map("".join))
+def test_loaders_never_crash_and_stay_mapped(raw: str) -> None:
+    for loader in (load_markdown, load_html):
+        try:
+            doc = loader(raw)
+        except BadFrontMatter:
+            continue
+        for page in doc.pages:
+            assert all(0 <= o < max(len(raw), 1) for o in page.body.origin)
+            for note in page.notes:
+                assert all(0 <= o < len(raw) for o in note.body.origin)
+        _assert_links_consistent(doc)
+        assert all(is_safe_url(link.url) for _, link in doc.links)
