@@ -1,0 +1,242 @@
+"""Tests for extractors.normalize: width folding, PUA glyphs, line re-joining, properties."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extractors.normalize import (
+    PUA_MAP,
+    Join,
+    fold_char,
+    fold_width,
+    join_separator,
+    normalize,
+    normalize_text,
+    rejoin_lines,
+)
+from extractors.textmap import MappedText
+
+
+def _fold(s: str) -> str:
+    return fold_width(MappedText.from_raw(s)).text
+
+
+def _rejoin(s: str) -> str:
+    return rejoin_lines(MappedText.from_raw(s)).text
+
+
+# --------------------------------------------------------------------------- fold_width
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ｈｔｔｐｓ：／／ｗｗｗ．ｘ．ｃｏｍ／ａ", "https://www.x.com/a"),
+        ("９３．３％", "93.3%"),
+        ("１／１０", "1/10"),
+        ("１６７２－７８３５（２０２５）０２－００８２－１３", "1672-7835(2025)02-0082-13"),
+        ("ＤｅｅｐＳｅｅｋ－Ｒ１", "DeepSeek-R1"),
+        ("Ａ１００／Ｈ１００", "A100/H100"),
+        ("１，０００家", "1,000家"),
+        ("摘　要：在“韧性时代”", "摘 要：在“韧性时代”"),
+        ("ＡＩ（人工智能）产业链", "AI（人工智能）产业链"),
+        ("禁止算力大于或等于４８００ＴＯＰＳ（如英伟达Ｈ１００）和", "禁止算力大于或等于4800TOPS（如英伟达H100）和"),
+        ("超八成来自美国①。因", "超八成来自美国①。因"),
+        ("《国际贸易》２０２４年第８期。", "《国际贸易》2024年第8期。"),
+        ("“工程创新＋开源普惠”", "“工程创新+开源普惠”"),
+    ],
+)
+def test_normalize_fold_width_examples(raw: str, expected: str) -> None:
+    assert _fold(raw) == expected
+
+
+@pytest.mark.parametrize("kept", ["①②⑩", "¹²³", "x²", "，。：；！？（）、“”《》", "中文，标点：保留！"])
+def test_normalize_fold_width_keeps_circled_superscripts_and_chinese_punctuation(kept: str) -> None:
+    assert _fold(kept) == kept
+
+
+def test_normalize_fold_width_url_in_seed_footnote() -> None:
+    raw = "《美国彻底把中国自动驾驶关在了门外》，ｈｔｔｐｓ：／／ｍｐ．ｗｅｉｘｉｎ．ｑｑ．ｃｏｍ／ｓ／Ｍ３ｗＥＹ－４０ｉ４ｍＸ＿ｎｉＡＦ７ＶｈＨｗ。"
+    assert _fold(raw) == "《美国彻底把中国自动驾驶关在了门外》，https://mp.weixin.qq.com/s/M3wEY-40i4mX_niAF7VhHw。"
+
+
+def test_normalize_fold_width_keeps_origins() -> None:
+    mt = MappedText.from_raw("ａ（中）", base=10)
+    assert fold_width(mt).origin == (10, 11, 12, 13)
+
+
+# --------------------------------------------------------------------------- private use
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Ｃｈｉｎａ\ue10bｓ", "China's"),
+        ("Ｌｏｎｇ\ue011ｂｏａｒｄ", "Long-board"),
+        ("Ｄｅｅｐ\ue011\nＳｅｅｋ", "DeepSeek"),
+        ("竞争法则。Ｄｅｅｐ\ue011\n\nＳｅｅｋ的算法", "竞争法则。DeepSeek的算法"),
+    ],
+)
+def test_normalize_private_use_glyphs(raw: str, expected: str) -> None:
+    result = normalize_text(raw)
+    assert result.text.text == expected
+    assert result.warnings == ()
+
+
+def test_normalize_unknown_private_use_is_kept_and_reported() -> None:
+    result = normalize_text("前\ue123后")
+    assert result.text.text == "前\ue123后"
+    assert len(result.warnings) == 1 and "U+E123" in result.warnings[0]
+
+
+# --------------------------------------------------------------------------- rejoin_lines
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # CJK across a blank line a PDF tool inserted mid-sentence (seed 004)
+        (
+            "这一战略的核心逻辑在于利用美国在半导体、人工智能芯片领域的优势构建技术壁垒，形成对所有半导\n\n体、ＡＩ芯片等领域的封锁",
+            "这一战略的核心逻辑在于利用美国在半导体、人工智能芯片领域的优势构建技术壁垒，形成对所有半导体、ＡＩ芯片等领域的封锁",
+        ),
+        ("４８００ＴＯＰＳ（如英伟达Ｈ１００）和带宽传输速率大\n于或等于", "４８００ＴＯＰＳ（如英伟达Ｈ１００）和带宽传输速率大于或等于"),
+        ("the flow of infor-\nmation is", "the flow of information is"),
+        ("a state-\nof-the-art model", "a state-of-the-art model"),
+        ("one line\nand the next", "one line and the next"),
+        ("一、问题的提出\n\nＡＩ（人工智能）产业链竞争日益成为中美博弈的主战场。", "一、问题的提出\n\nＡＩ（人工智能）产业链竞争日益成为中美博弈的主战场。"),
+        ("联合围堵。\n（一）半导体出口管制对ＡＩ产业链关键节点的技术封锁\n半导体出口管制", "联合围堵。\n\n（一）半导体出口管制对ＡＩ产业链关键节点的技术封锁\n\n半导体出口管制"),
+        ("可控性。\n２．管制手段长臂化\n美国泛化和滥用", "可控性。\n\n２．管制手段长臂化\n\n美国泛化和滥用"),
+        (" 现了从技术适配者向规则重构者的角色跃迁。", "现了从技术适配者向规则重构者的角色跃迁。"),
+        ("First paragraph ends here.\n\nSecond one.", "First paragraph ends here.\n\nSecond one."),
+        ("- item one\n- item two", "- item one\n\n- item two"),
+        ("结语\n\nＤｅｅｐＳｅｅｋ的崛起", "结语\n\nＤｅｅｐＳｅｅｋ的崛起"),
+    ],
+)
+def test_normalize_rejoin_lines_examples(raw: str, expected: str) -> None:
+    assert _rejoin(raw) == expected
+
+
+def test_normalize_rejoin_keeps_paragraph_end_after_short_final_line() -> None:
+    raw = (
+        "这是一段很长的中文文字它会一直写到这一行的末尾为止然后再继续写下去直到行满为止\n"
+        "这是第二行文字也写到了行的末尾处为止然后再继续写下去直到行满为止这是第二行\n"
+        "最后一行很短。\n"
+        "新的段落从这里开始并且继续写很多很多的文字直到这一行也写满为止然后继续再写"
+    )
+    out = _rejoin(raw)
+    assert out.count("\n\n") == 1
+    assert out.split("\n\n")[1].startswith("新的段落")
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        ("…这种技术标准并", "非基于国际共识，而是单方面定义。", Join(0, "")),
+        ("…接冲破了美国对中国ＡＩ产业链的硬件枷锁。", "图４　ＤｅｅｐＳｅｅｋ－Ｒ１大模型算法流程", Join(0, "\n\n")),
+        ("the flow of infor-", "mation is", Join(1, "")),
+        ("the end of a page and", "the start of the next", Join(0, " ")),
+        ("A sentence ends.", "Another starts.", Join(0, "\n\n")),
+        ("", "anything", Join(0, "")),
+    ],
+)
+def test_normalize_join_separator(before: str, after: str, expected: Join) -> None:
+    assert join_separator(before, after) == expected
+
+
+# --------------------------------------------------------------------------- seeds
+
+
+def test_normalize_seed_paper_is_clean(seed_paper: str) -> None:
+    result = normalize_text(seed_paper)
+    text = result.text.text
+    assert result.warnings == ()
+    assert not re.search(r"[\ue000-\uf8ff]", text)
+    assert not re.search(r"[\uff01-\uff5e]", text.replace("，", "").replace("：", "").replace("；", "")
+                         .replace("！", "").replace("？", "").replace("（", "").replace("）", ""))
+    assert re.search(r"(?<!\n)\n(?!\n)", text) is None, "a single newline survived inside a paragraph"
+    assert "\n\n\n" not in text
+    for needle in (
+        "1672-7835(2025)02-0082-13",
+        "减少约93.3%",
+        "以1/10的算力成本",
+        "A100/H100",
+        "DeepSeek-R1",
+        "https://mp.weixin.qq.com/s/M3wEY-40i4mX_niAF7VhHw。",
+    ):
+        assert needle in text, needle
+    assert "竞争法则。DeepSeek的算法效率革命" in text
+    assert "China's" in text and "Long-board" in text
+    assert "\n\n一、问题的提出\n\n" in text
+    assert "\n\n（一）半导体出口管制对AI产业链关键节点的技术封锁\n\n" in text
+    assert "①②" in text  # circled markers survive
+
+
+def test_normalize_seed_blog_keeps_markdown_blocks(seed_blog: str) -> None:
+    text = normalize_text(seed_blog).text.text
+    assert "\n\n## 1. 开源成为“默认选项”\n\n" in text
+    assert "\n\n- **Qwen 的生态统治力**" in text
+    assert "回望 2025 年，“DeepSeek 时刻”不仅是一个技术突破的标志" in text
+
+
+def test_normalize_seed_paper_origins_point_at_source(seed_paper: str) -> None:
+    mt = normalize_text(seed_paper).text
+    i = mt.text.index("1672-7835")
+    start, end = mt.raw_span(i, i + len("1672-7835(2025)02-0082-13"))
+    assert seed_paper[start:end] == "１６７２－７８３５（２０２５）０２－００８２－１３"
+
+
+# --------------------------------------------------------------------------- properties
+
+_ALPHABET = list(
+    "ａＡｚ１９，：；！？（）．－／％＋　。、“”《》中文半导体①②¹²"
+    "abcXYZ019-./:,;!?() \n\n\n\t\r\ue011\ue10b\ue123"
+) + ["https://", "www.", "一、", "（一）", "１．", "## ", "- ", "。\n\n", "-\n"]
+_texts = st.one_of(st.text(), st.lists(st.sampled_from(_ALPHABET), max_size=40).map("".join))
+_settings = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _allowed(raw_ch: str, out_ch: str) -> bool:
+    return out_ch in {raw_ch, fold_char(raw_ch), PUA_MAP.get(raw_ch, raw_ch)}
+
+
+@_settings
+@given(_texts)
+def test_normalize_properties(s: str) -> None:
+    result = normalize_text(s)
+    mt = result.text
+    assert len(mt.origin) == len(mt.text)
+    assert all(0 <= o < len(s) for o in mt.origin)
+    assert list(mt.origin) == sorted(mt.origin)
+    for ch, o in zip(mt.text, mt.origin):
+        if ch not in " \n":  # separators are the only inserted characters
+            assert _allowed(s[o], ch), (s[o], ch)
+    again = normalize_text(mt.text).text.text
+    assert again == mt.text
+
+
+@_settings
+@given(_texts)
+def test_normalize_fold_width_is_one_to_one_and_idempotent(s: str) -> None:
+    once = fold_width(MappedText.from_raw(s))
+    assert len(once.text) == len(s)
+    assert fold_width(once).text == once.text
+
+
+@_settings
+@given(_texts, _texts)
+def test_normalize_join_separator_never_crashes(a: str, b: str) -> None:
+    join = join_separator(a, b)
+    assert join.separator in ("", " ", "\n\n")
+    assert 0 <= join.drop_last <= 1
+
+
+def test_normalize_accepts_shifted_mapped_text() -> None:
+    mt = MappedText.from_raw("前文\n后文", base=100)
+    out = normalize(mt).text
+    assert out.text == "前文后文"
+    assert out.origin[0] == 100 and out.origin[-1] == 104

@@ -1,0 +1,216 @@
+"""Tests for extractors.text_layout against seed 004 and its PDF rendition's ground truth."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from extractors.normalize import fold_all, normalize
+from extractors.text_layout import CIRCLED, TextLayout, layout_text
+
+
+
+@pytest.fixture(scope="module")
+def truth(shared_dir: Path) -> dict:
+    path = shared_dir / "fixtures" / "pdf" / "deepseek_resilience_paper.layout.json"
+    if not path.is_file():
+        pytest.skip("ground truth layout.json not found beside the checkout")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def paper_layout(seed_paper: str) -> TextLayout:
+    return layout_text(seed_paper)
+
+
+def _squash(s: str) -> str:
+    """Compare modulo full-width folding and white space."""
+    return re.sub(r"\s+", "", fold_all(s))
+
+
+def _truth_page(truth: dict, number: int) -> dict:
+    return next(p for p in truth["pages"] if p["journal_page"] == number)
+
+
+# --------------------------------------------------------------------------- seed 004
+
+
+def test_text_layout_seed_paper_pages_and_numbers(paper_layout: TextLayout, truth: dict) -> None:
+    assert paper_layout.is_paged
+    assert len(paper_layout.pages) == truth["page_count"]
+    assert [p.number for p in paper_layout.pages] == [p["journal_page"] for p in truth["pages"]]
+    assert [p.index for p in paper_layout.pages] == list(range(len(paper_layout.pages)))
+
+
+def test_text_layout_seed_paper_printed_numbers_are_digit_reversed(paper_layout: TextLayout, truth: dict) -> None:
+    printed = [p["journal_page"] for p in truth["pages"] if p["seed_page_label"]]
+    assert printed == list(range(85, 92))
+    assert any("digit-reversed" in w for w in paper_layout.warnings)
+    inferred = next(w for w in paper_layout.warnings if "inferred" in w)
+    assert "82, 83, 84, 92, 93, 94" in inferred
+
+
+def test_text_layout_seed_paper_no_furniture_left_in_bodies(paper_layout: TextLayout, truth: dict) -> None:
+    header = _squash(truth["pages"][-1]["header"])
+    labels = {_squash(p["seed_page_label"]) for p in truth["pages"] if p["seed_page_label"]}
+    for page in paper_layout.pages:
+        for line in page.body.text.split("\n"):
+            key = _squash(line)
+            assert key != header, f"running header left on page {page.number}"
+            assert key not in labels, f"page-number line {line!r} left on page {page.number}"
+            assert not re.fullmatch(f"[{CIRCLED}]", key), f"marker-only line left on page {page.number}"
+
+
+def test_text_layout_seed_paper_headers(paper_layout: TextLayout, truth: dict) -> None:
+    for page in paper_layout.pages:
+        t = _truth_page(truth, page.number)
+        if t["header_in_seed"]:
+            assert page.header is not None and _squash(page.header) == _squash(t["header"])
+        else:
+            assert page.header is None
+
+
+def test_text_layout_seed_paper_page_boundaries(paper_layout: TextLayout, truth: dict) -> None:
+    """Each page body starts and ends with the ground truth's first and last running line."""
+    for page in paper_layout.pages:
+        t = _truth_page(truth, page.number)
+        running = [x["text"] for x in t["lines"] if "text" in x and x["kind"] not in ("header", "table")]
+        body = _squash(page.body.text)
+        assert body.startswith(_squash(running[0])), page.number
+        assert body.endswith(_squash(running[-1])), page.number
+
+
+def test_text_layout_seed_paper_body_markers_per_page(paper_layout: TextLayout, truth: dict) -> None:
+    for page in paper_layout.pages:
+        found = re.findall(f"[{CIRCLED}]", page.body.text)
+        assert found == _truth_page(truth, page.number)["body_markers"], page.number
+
+
+def test_text_layout_seed_paper_footnotes_match_truth(paper_layout: TextLayout, truth: dict) -> None:
+    paired = expected = 0
+    for page in paper_layout.pages:
+        t = _truth_page(truth, page.number)
+        want = [(f["marker"], _squash(f["text"])) for f in t["footnotes"]]
+        got = [(n.marker, _squash(n.body.text)) for n in page.notes]
+        assert got == want, page.number
+        paired += len(got)
+        expected += len(want)
+    assert (paired, expected) == (22, 22)
+
+
+def test_text_layout_seed_paper_reports_markers_without_bodies(paper_layout: TextLayout, truth: dict) -> None:
+    missing = [p["journal_page"] for p in truth["pages"] if p["body_markers"] and not p["footnote_bodies_in_seed"]]
+    assert missing == [82, 83, 84]
+    for number in missing:
+        assert any(w.startswith(f"page {number} ") and "no footnote body" in w for w in paper_layout.warnings)
+    assert sum("no footnote body" in w for w in paper_layout.warnings) == len(missing)
+
+
+def test_text_layout_seed_paper_origins_index_raw(paper_layout: TextLayout, seed_paper: str) -> None:
+    for page in paper_layout.pages:
+        assert "".join(seed_paper[o] for o in page.body.origin) == page.body.text
+        assert list(page.body.origin) == sorted(page.body.origin)
+        for note in page.notes:
+            assert "".join(seed_paper[o] for o in note.body.origin) == note.body.text
+
+
+def test_text_layout_seed_paper_wrapped_note_bodies(paper_layout: TextLayout) -> None:
+    page88 = next(p for p in paper_layout.pages if p.number == 88)
+    assert normalize(page88.notes[4].body).text.text.endswith("2025年3月17日（网络首发）。")
+    page91 = next(p for p in paper_layout.pages if p.number == 91)
+    assert [n.marker for n in page91.notes] == ["①"]  # marker-prefixed variant
+    assert page91.notes[0].body.text.startswith("代金平")
+
+
+def test_text_layout_seed_paper_bodies_normalize_cleanly(paper_layout: TextLayout) -> None:
+    page85 = next(p for p in paper_layout.pages if p.number == 85)
+    text = normalize(page85.body).text.text
+    assert text.startswith("1.制定排他性单边技术标准\n\n美国凭借")
+    assert text.endswith("仅允许降级版芯片（如 A800）出口中国。这种技术标准并")
+    page88 = next(p for p in paper_layout.pages if p.number == 88)
+    assert "以算法创新直接冲破了美国" in normalize(page88.body).text.text
+
+
+# --------------------------------------------------------------------------- plain text stays one page
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "A normal article.\n\n2024\n\nwas a year of change. Nothing here is a page number.",
+        "Short lines\n1\nand\n2\nclose together are list numbers, not pages.",
+        "# Title\n\nSome Markdown paragraph.\n\n- a bullet\n- another\n",
+        "",
+    ],
+)
+def test_text_layout_plain_text_is_one_page(raw: str) -> None:
+    layout = layout_text(raw)
+    assert not layout.is_paged
+    assert len(layout.pages) == 1
+    page = layout.pages[0]
+    assert page.number is None and page.notes == ()
+    assert page.body.text == raw
+    assert page.body.origin == tuple(range(len(raw)))
+
+
+def test_text_layout_seed_blog_is_one_page(seed_blog: str) -> None:
+    layout = layout_text(seed_blog)
+    assert not layout.is_paged
+    assert [p.body.text for p in layout.pages] == [seed_blog]
+
+
+# --------------------------------------------------------------------------- synthetic layers
+
+
+def _para(n: int, word: str) -> str:
+    return "\n".join(f"{word} line {k} of running text on this page goes on and on." for k in range(n))
+
+
+def test_text_layout_form_feeds_split_pages() -> None:
+    raw = "first page\fsecond page\fthird page"
+    layout = layout_text(raw)
+    assert layout.is_paged
+    assert [p.body.text for p in layout.pages] == ["first page", "second page", "third page"]
+    assert [p.number for p in layout.pages] == [None, None, None]
+
+
+def test_text_layout_natural_page_numbers_and_notes() -> None:
+    raw = (
+        _para(6, "Alpha") + " a claim①\n\n12\n\n①\n\nSmith, A book about\nthings, 2020.\n"
+        + _para(6, "Beta") + " another②\n\n13\n\n②\n\nJones, Another source, 2021.\n"
+        + _para(6, "Gamma") + " ends here."
+    )
+    layout = layout_text(raw)
+    assert layout.is_paged
+    assert [p.number for p in layout.pages] == [12, 13, 14]
+    assert [(n.marker, n.body.text) for n in layout.pages[0].notes] == [("①", "Smith, A book about\nthings, 2020.")]
+    assert [(n.marker, n.body.text) for n in layout.pages[1].notes] == [("②", "Jones, Another source, 2021.")]
+    assert layout.pages[1].body.text.startswith("Beta line 0")
+    assert layout.pages[2].body.text.startswith("Gamma line 0")
+    assert not any("digit-reversed" in w for w in layout.warnings)
+
+
+def test_text_layout_listed_marker_without_body_is_reported() -> None:
+    # The block needs a page-start signal after it (here a form feed; in seed 004 a stray
+    # space or the running header): otherwise the next page's first lines would be read as
+    # the missing body.
+    raw = (
+        _para(6, "Alpha") + " x①②\n\n7\n\n①\n\n②\n\nOnly one body here.\n\f"
+        + _para(6, "Beta") + " y\n\n8\n\n" + _para(6, "Gamma")
+    )
+    layout = layout_text(raw)
+    assert [n.marker for n in layout.pages[0].notes] == ["①"]
+    assert any("②" in w and "without a body" in w for w in layout.warnings)
+
+
+def test_text_layout_repeated_header_pages() -> None:
+    header = "Journal of Things, Vol. 3 — Running Header"
+    raw = "\n".join(f"{header}\n{_para(3, w)}" for w in ("One", "Two", "Three"))
+    layout = layout_text(raw)
+    assert layout.is_paged
+    assert len(layout.pages) == 3
+    assert all(p.header == header for p in layout.pages)
+    assert all(header not in p.body.text for p in layout.pages)
