@@ -15,11 +15,12 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 from extractors.markup import BlockAssembler, guess_language
 from extractors.textmap import MappedText
-from extractors.types import LoadedDocument, PageLayout
+from extractors.types import LoadedDocument, Link, PageLayout
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def load_html(raw: str) -> LoadedDocument:
     parser = _MainTextParser(raw)
     parser.feed(raw)
     parser.close()
-    body, links = parser.assembled().build()
+    body, links = parser.main_text()
     return LoadedDocument(
         kind="html",
         raw=raw,
@@ -67,7 +68,6 @@ class _MainTextParser(HTMLParser):
 
     def __init__(self, raw: str) -> None:
         super().__init__(convert_charrefs=False)
-        self._raw = raw
         self._line_starts = [0] + [i + 1 for i, ch in enumerate(raw) if ch == "\n"]
         self._all = BlockAssembler()
         self._main = BlockAssembler()
@@ -83,8 +83,15 @@ class _MainTextParser(HTMLParser):
 
     # ---------------------------------------------------------------- results
 
-    def assembled(self) -> BlockAssembler:
-        return self._main if self._seen_main else self._all
+    def main_text(self) -> tuple[MappedText, tuple[Link, ...]]:
+        """The ``<article>``/``<main>`` text when it has any, else the whole page's."""
+        if self._skip:
+            self.warnings.append(f"unclosed <{self._skip[0]}> dropped the rest of the page")
+        if self._seen_main:
+            body, links = self._main.build()
+            if body.text:
+                return body, links
+        return self._all.build()
 
     def title(self) -> str | None:
         for candidate in (self._meta.get("og:title"), "".join(self._capture["title"]),
@@ -162,7 +169,7 @@ class _MainTextParser(HTMLParser):
         line, column = self.getpos()
         return self._line_starts[line - 1] + column
 
-    def _each(self, action) -> None:  # type: ignore[no-untyped-def]
+    def _each(self, action: Callable[[BlockAssembler], object]) -> None:
         """Apply ``action`` to the whole-page body, and to the main body inside article/main."""
         action(self._all)
         if self._main_depth:

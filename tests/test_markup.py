@@ -337,3 +337,9 @@ def test_loaders_never_crash_and_stay_mapped(raw: str) -> None:
                 assert all(0 <= o < len(raw) for o in note.body.origin)
         _assert_links_consistent(doc)
         assert all(is_safe_url(link.url) for _, link in doc.links)
+
+
+def test_html_empty_article_falls_back_to_page_and_unclosed_drop_warns() -> None:
+    doc = load_html("<body><p>Real text.</p><article></article><nav>menu")
+    assert _body(doc) == "Real text."
+    assert doc.warnings == ("unclosed <nav> dropped the rest of the page",)
