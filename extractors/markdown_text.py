@@ -76,7 +76,9 @@ def load_markdown(raw: str) -> LoadedDocument:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").use(footnote_plugin).enable(["table", "strikethrough"])
+    # Without footnote_tail, definitions stay where they are written, unreferenced ones included.
+    md = MarkdownIt("commonmark").use(footnote_plugin).enable(["table", "strikethrough"])
+    return md.disable("footnote_tail")
 
 
 # --------------------------------------------------------------------------- front matter
@@ -210,11 +212,11 @@ class _Walker:
         self._cells = -1
         self._target().end_block()
 
-    def _on_footnote_open(self, token: Token) -> None:
+    def _on_footnote_reference_open(self, token: Token) -> None:
         self._note = BlockAssembler()
-        self._note_label = str(token.meta.get("label", token.meta.get("id", "")))
+        self._note_label = str(token.meta.get("label", ""))
 
-    def _on_footnote_close(self, token: Token) -> None:
+    def _on_footnote_reference_close(self, token: Token) -> None:
         if self._note is not None:
             text, _links = self._note.build()
             if text.text:

@@ -127,6 +127,13 @@ def test_markdown_footnote_goes_to_notes_and_ref_stays() -> None:
     assert doc.links == ()  # links inside notes are not body links
 
 
+def test_markdown_unreferenced_footnote_definition_is_kept() -> None:
+    doc = load_markdown("Body[^a].\n\n[^b]: Never cited.\n\n[^a]: Cited,\n    over two lines.\n\nAfter.")
+    assert _body(doc) == "Body[^a].\n\nAfter."
+    assert [(n.marker, n.body.text) for n in doc.pages[0].notes] == [("b", "Never cited."),
+                                                                      ("a", "Cited, over two lines.")]
+
+
 @pytest.mark.parametrize(
     ("raw", "text"),
     [
