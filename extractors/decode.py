@@ -32,6 +32,7 @@ _BOMS = (
 _TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1b")
 _MAX_CONTROL_RATIO = 0.02  # a stray form feed is fine; 2% control characters is not text
 _MIN_GB2312_RATIO = 0.8  # real Chinese GBK text is overwhelmingly GB2312 characters
+_CP1252_TIE = 0.1  # chaos margin within which windows-1252 beats charset-normalizer's first pick
 
 
 def decode_text(data: bytes, *, name: str = "") -> str:
@@ -130,13 +131,30 @@ def _looks_chinese(text: str) -> bool:
 
 
 def _guess(data: bytes, label: str) -> tuple[str, str]:
-    best = from_bytes(data).best()
-    if best is None or best.encoding is None:
+    encoding = _best_guess(data)
+    if not encoding:
         raise UndecodableText(
             f"{label}: not UTF-8, UTF-16 or GB18030, and no other encoding fits ({len(data)} bytes)"
         )
-    logger.warning("%s: guessed encoding %s (charset-normalizer)", label, best.encoding)
-    return _strict(data, best.encoding, label), best.encoding
+    logger.warning("%s: guessed encoding %s (charset-normalizer)", label, encoding)
+    return _strict(data, encoding, label), encoding
+
+
+def _best_guess(data: bytes) -> str:
+    """charset-normalizer's pick, except that windows-1252 wins a near tie.
+
+    On short Western text it often ranks a Baltic or Central European code
+    page first (``déjà`` -> ``déją``); windows-1252 is what such bytes almost
+    always are (browsers decode ``latin-1`` as windows-1252 for that reason).
+    """
+    matches = list(from_bytes(data))
+    if not matches:
+        return ""
+    best = matches[0]
+    for match in matches:
+        if match.encoding == "cp1252" and match.chaos <= best.chaos + _CP1252_TIE:
+            return "cp1252"
+    return best.encoding or ""
 
 
 # --------------------------------------------------------------------------- kind sniffing

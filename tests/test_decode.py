@@ -74,15 +74,19 @@ def test_decode_rejects(data: bytes, error: type[Exception]) -> None:
     "original",
     ["“Smart quotes” in a café, déjà vu — naïve résumé.\n", "Señor Müller paid 5 € for the crème brûlée.\n"],
 )
-def test_decode_western_bytes_never_become_chinese_or_replacement(original: str) -> None:
-    """cp1252 bytes are not UTF-8; GB18030 must not claim them, and nothing is replaced."""
-    data = original.encode("cp1252")
-    try:
-        text = decode_text(data)
-    except UndecodableText:
-        return
-    assert "\ufffd" not in text
-    assert not any("\u4e00" <= ch <= "\u9fff" for ch in text)
+def test_decode_western_bytes_are_windows_1252(original: str) -> None:
+    """cp1252 bytes are not UTF-8; GB18030 must not claim them, nor a Baltic code page."""
+    assert decode_text(original.encode("cp1252")) == original
+
+
+@pytest.mark.parametrize(
+    ("original", "encoding"),
+    [("日本語のテキストです。研究所の統計によると、市場規模は約三千億円に達した。", "shift_jis"),
+     ("Привет, это тест кодировки. Комитет заявил, что 43% фирм согласны.", "cp1251")],
+)
+def test_decode_falls_back_to_charset_normalizer(original: str, encoding: str) -> None:
+    text = decode_text(original.encode(encoding))
+    assert text == original
 
 
 _TEXT = st.text(
