@@ -104,6 +104,7 @@ class _Evidence:
     reversed_numbers: bool
     form_feeds: int
     stray_space: bool
+    numbers_on_top: bool  # page numbers open their page (a header) instead of closing it (a footer)
 
 
 # --------------------------------------------------------------------------- lines
@@ -142,17 +143,22 @@ def _number_candidates(lines: list[_Line]) -> list[tuple[int, int, int | None]]:
 
 def _longest_sequence(lines: list[_Line], cands: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Longest chain of ``(line, value)`` with small increasing steps, pages far enough apart."""
-    best: list[list[tuple[int, int]]] = []
+    length = [1] * len(cands)
+    back = [-1] * len(cands)
     for k, (i, v) in enumerate(cands):
-        chain = [(i, v)]
         for j in range(k):
             pi, pv = cands[j]
-            prev = best[j]
-            if 1 <= v - pv <= MAX_PAGE_STEP and lines[i].start - lines[pi].end >= MIN_PAGE_CHARS:
-                if len(prev) + 1 > len(chain):
-                    chain = prev + [(i, v)]
-        best.append(chain)
-    return max(best, key=len, default=[])
+            if length[j] + 1 > length[k] and 1 <= v - pv <= MAX_PAGE_STEP:
+                if lines[i].start - lines[pi].end >= MIN_PAGE_CHARS:
+                    length[k], back[k] = length[j] + 1, j
+    if not cands:
+        return []
+    k = max(range(len(cands)), key=lambda x: length[x])
+    chain = []
+    while k >= 0:
+        chain.append(cands[k])
+        k = back[k]
+    return chain[::-1]
 
 
 def _page_numbers(lines: list[_Line]) -> tuple[dict[int, int], bool]:
@@ -183,7 +189,16 @@ def _gather_evidence(lines: list[_Line]) -> _Evidence:
     nonblank = [line for line in lines if not line.blank]
     strays = sum(1 for line in nonblank if line.stray_space)
     stray_ok = 0 < strays <= max(3, STRAY_SPACE_MAX_SHARE * len(nonblank))
-    return _Evidence(numbers, headers, is_reversed, form_feeds, stray_ok)
+    return _Evidence(numbers, headers, is_reversed, form_feeds, stray_ok, _numbers_on_top(lines, numbers))
+
+
+def _numbers_on_top(lines: list[_Line], numbers: dict[int, int]) -> bool:
+    """Numbers print at the top of their page when (almost) nothing precedes the first one."""
+    if not numbers:
+        return False
+    first = min(numbers)
+    before = sum(len(line.key) for line in lines[:first] if _mask(line.key))
+    return before < MIN_PAGE_CHARS // 3
 
 
 # --------------------------------------------------------------------------- footnote blocks
@@ -302,9 +317,10 @@ def _walk(raw: str, lines: list[_Line], ev: _Evidence) -> tuple[list[_PageAcc], 
     warnings: list[str] = []
     acc = _PageAcc()
 
-    def close() -> None:
+    def close(keep_empty: bool = False) -> None:
+        """Finish the page; a page a form feed ended is kept even when empty (it is a PDF page)."""
         nonlocal acc
-        if not acc.is_empty():
+        if keep_empty or not acc.is_empty():
             pages.append(acc)
         acc = _PageAcc()
 
@@ -312,7 +328,7 @@ def _walk(raw: str, lines: list[_Line], ev: _Evidence) -> tuple[list[_PageAcc], 
     while i < len(lines):
         line = lines[i]
         if line.form_feed:
-            close()
+            close(keep_empty=True)
         if not line.blank and _mask(line.key) in ev.headers:
             if acc.has_body():
                 close()
@@ -320,18 +336,21 @@ def _walk(raw: str, lines: list[_Line], ev: _Evidence) -> tuple[list[_PageAcc], 
             i += 1
             continue
         if i in ev.numbers:
+            if ev.numbers_on_top and not ev.form_feeds and acc.has_body():
+                close()
             acc.number = ev.numbers[i]
             groups, listed, i = _read_note_block(raw, lines, i + 1, ev)
             notes, note_warnings = _pair_notes(raw, groups, listed, _where(acc, len(pages)))
-            acc.notes = notes
+            acc.notes.extend(notes)
             warnings.extend(note_warnings)
-            close()
+            if not ev.form_feeds and not ev.numbers_on_top:
+                close()  # a footer number (and its footnote block) ends the page
             continue
         if ev.stray_space and line.stray_space and acc.has_body():
             close()
         acc.lines.append(line)
         i += 1
-    close()
+    close(keep_empty=ev.form_feeds > 0 or not pages)
     return pages, warnings
 
 

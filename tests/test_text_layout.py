@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.normalize import fold_all, normalize
 from extractors.text_layout import CIRCLED, TextLayout, layout_text
@@ -214,3 +216,51 @@ def test_text_layout_repeated_header_pages() -> None:
     assert len(layout.pages) == 3
     assert all(p.header == header for p in layout.pages)
     assert all(header not in p.body.text for p in layout.pages)
+
+
+def test_text_layout_seed_paper_stray_space_lines_start_pages(seed_paper: str, truth: dict) -> None:
+    """The evidence behind the stray-space rule: every such line opens a page or is its header."""
+    strays = [line for line in seed_paper.split("\n") if re.match(r" \S", line)]
+    header = _squash(truth["pages"][-1]["header"])
+    firsts = []
+    for page in truth["pages"]:
+        running = [x["text"] for x in page["lines"] if "text" in x and x["kind"] != "header"]
+        firsts.append(_squash(running[0]))
+    assert len(strays) == 11
+    for line in strays:
+        assert _squash(line) == header or _squash(line) in firsts, line
+
+
+def test_text_layout_numbers_with_form_feeds_do_not_split_again() -> None:
+    raw = "\f".join(f"{k}\n\n{_para(8, 'Word')}" for k in (5, 6, 7))
+    layout = layout_text(raw)
+    assert [p.number for p in layout.pages] == [5, 6, 7]
+    assert all(p.body.text.startswith("Word line 0") for p in layout.pages)
+
+
+def test_text_layout_numbers_on_top_open_their_page() -> None:
+    raw = "\n".join(f"{k}\n{_para(6, w)}" for k, w in ((3, "Alpha"), (4, "Beta"), (5, "Gamma")))
+    layout = layout_text(raw)
+    assert [p.number for p in layout.pages] == [3, 4, 5]
+    assert [p.body.text.split(" ", 1)[0] for p in layout.pages] == ["Alpha", "Beta", "Gamma"]
+
+
+_layer_pieces = st.sampled_from(
+    ["\n", "\n\n", "\f", " ", "５８", "６８", "12", "13", "①", "②", "①代金平，", "（网", "络首发）。",
+     "第２８卷 刘友金，等：ＤｅｅｐＳｅｅｋ重构", " 实现", "正文内容继续写下去", "。", "x" * 120, "中" * 150]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.lists(_layer_pieces, max_size=40).map("".join)))
+def test_text_layout_properties(raw: str) -> None:
+    layout = layout_text(raw)
+    assert layout.pages
+    assert [p.index for p in layout.pages] == list(range(len(layout.pages)))
+    for page in layout.pages:
+        assert all(0 <= o < len(raw) for o in page.body.origin)
+        assert list(page.body.origin) == sorted(page.body.origin)
+        for note in page.notes:
+            assert note.body.text and all(raw[o] == c for c, o in zip(note.body.text, note.body.origin) if c != "\n")
+    if not layout.is_paged:
+        assert layout.pages[0].body.text == raw
