@@ -320,3 +320,33 @@ def test_pdf_layout_render_inserts_space_at_gap():
     text = render(glyphs)
     assert text.text == "ab c"
     assert text.origin == (0, 1, 2, 2)
+
+
+# --------------------------------------------------------------------------- the example PDF
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "english_policy_brief_sample.pdf"
+
+
+def test_pdf_layout_example_pdf_is_built_by_its_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_example_pdf", EXAMPLE.with_name("make_example_pdf.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.build() == EXAMPLE.read_bytes()
+
+
+def test_pdf_layout_example_pdf():
+    doc = load_pdf(EXAMPLE.read_bytes())
+    assert doc.title == "Cooling Streets Without New Budgets"
+    assert doc.published == "2025-04-14"
+    assert [p.number for p in doc.pages] == [1, 2]
+    assert {p.header for p in doc.pages} == {"Shade and Heat in Eastbrook - Municipal Policy Brief 12"}
+    assert [[n.marker for n in p.notes] for p in doc.pages] == [["1", "2"], ["3", "4"]]
+    assert doc.pages[0].notes[1].body.text.endswith("The pilot covered the central and northern districts only.")
+    first, second = (p.body.text for p in doc.pages)
+    assert "between 2000 and 2020.¹ Heat-related" in first
+    assert "less than 10%.² The gap" in first
+    assert "Shade and Heat" not in first + second
+    assert "Street tree | EUR 1,100 | up to 2.8 C on the block" in second.split("\n")
+    assert "3. Recommendations" in second.split("\n\n")
