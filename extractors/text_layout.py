@@ -13,10 +13,10 @@ furniture is still recognisable from the text alone:
   may also carry its marker (``①代金平，…``).
 * **running headers**: a line repeated verbatim (digits masked) on several
   pages; it opens a page.
-* **form feeds** separate pages.
+* **form feeds** separate pages (then page numbers only label their page).
 * **stray-space page starts**: in seed 004 the first line of a page begins
   with a single ASCII space (checked against the PDF rendition's ground
-  truth: all 10 such lines start a journal page or its running header).  The
+  truth: all 11 such lines start a journal page or its running header).  The
   rule is used only once the text is known to be paged by the evidence above,
   and only when such lines are rare.
 
