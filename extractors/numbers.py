@@ -1,0 +1,360 @@
+"""Numeric assertions: quantities a fact-checker could verify, with unit, qualifier and scope.
+
+``extract(text)`` runs in three steps:
+
+1. :func:`extractors.numbers_scan.scan_numbers` finds every numeral and its value;
+2. non-quantities are dropped: dates (time scopes, not claims), model and
+   product names (H100, FP8, GLM-4.5), codes, URLs, titles in 《》, figure and
+   table numbers, ordinals (第N, list items), page numbers, bare numbers with
+   neither unit nor any wording that makes them a quantity;
+3. what remains is dressed with the words around it
+   (:mod:`extractors.numbers_context`): unit, qualifier, change, subject,
+   time scope and the denominator of rates.
+
+Conventions: percentages and 成 are ratios (``43%`` -> 0.43, ``八成`` -> 0.8,
+unit ``%``); percentage points keep their number (``六个百分点`` -> 6, unit
+``pp``, a delta); multipliers have unit ``x``; currencies are ISO codes.
+Vague numerals (``数百亿``) are a range with qualifier ``approx``; ``五百多``
+is ``more_than`` 500.  Offsets are into ``text``, half-open.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from dataclasses import dataclass
+
+from extractors.cn_numerals import NotANumber, parse_number
+from extractors.numbers_context import (
+    Change,
+    Cue,
+    Unit,
+    change_before,
+    clause_start,
+    cue_after,
+    cue_before,
+    subject,
+    time_scope,
+    unit_after,
+    unit_before,
+)
+from extractors.numbers_scan import NumberToken, scan_numbers
+from extractors.types import NumericAssertion
+
+__all__ = ["NotANumber", "extract", "extract_numbers", "parse_number"]
+
+logger = logging.getLogger(__name__)
+
+_EXCLUDED = re.compile(
+    r"https?[:：]//[^\s，。；）)\]】>\"]+"
+    r"|www\.[^\s，。；）)\]】>\"]+"
+    r"|\]\([^)\s]*\)"
+    r"|《[^》\n]{0,80}》"
+    r"|[0-9]{4}-[0-9]{3}[0-9Xx](?:[（(][0-9]{4}[）)])?(?:[0-9]{2}-[0-9]{4}-[0-9]{2})?"
+    r"|[0-9A-Za-z]+(?:-[0-9A-Za-z]+){2,}"
+    r"|[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?"
+    r"|(?:图|表|附表|附图|公式|Figure|Fig\.|Table|Chart|Eq\.)[ \t]*[0-9]+(?:[.\-][0-9]+)*"
+    r"|第[ \t]*[0-9零〇一二两三四五六七八九十百千]+"
+    r"|[0-9]+[ \t]*(?:卷|期|页|版)(?![\u4e00-\u9fff]*[0-9])"
+    r"|[pP]p?\.[ \t]*[0-9]+(?:[-–][0-9]+)?"
+)
+_LIST_PREFIX = re.compile(r"(?:^|\n)[ \t#>*\-\[\"“'(（]*$")
+_LIST_SUFFIX = re.compile(r"(?:\.(?![0-9])|、|[)）](?![0-9]))")
+_YEAR_AFTER = re.compile(r"[ \t]*(?:[-–—~～至到][ \t]*[0-9]{4}[ \t]*)?(?:年|年代)")
+_MONTH_AFTER = re.compile(r"[ \t]*月")
+_DAY_AFTER = re.compile(r"[ \t]*[日号號]")
+_CONNECTOR = re.compile(r"[ \t]*(?:[-–—~～至到]|to)[ \t]*")
+_SCALED = re.compile(r"[万萬亿億兆]|thousand|million|billion|trillion|bn|mn|[kKMB]$")
+_DA = re.compile(r"[ \t]?大(?=[\u4e00-\u9fff])")
+_IDIOMS = ("三位一体", "五位一体", "四位一体", "一带一路", "三位一體", "五位一體", "二元", "一元论", "二次", "一次性", "两手")
+_PER_WORD = re.compile(r"每[ \t]*[个個]?(?P<w>[\u4e00-\u9fff]{1,2}|[A-Za-z]+)")
+_PER_AFTER = re.compile(r"[ \t]*(?:/|每|per[ \t]+)[ \t]*(?P<w>百万tokens|千tokens|tokens?|年|月|天|日|人|小时|季度|股|[A-Za-z]+)")
+_COMPARISON = re.compile(r"[ \t]*(?:较|比|同比|环比|相比|相较)")
+_BIG_WORDS = {"百万": "1000000", "千": "1000", "万": "10000"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A numeral that survived the non-quantity filters, with the words around it."""
+
+    token: NumberToken
+    unit: Unit | None
+    before: Cue | None
+    after: Cue | None
+    change: Change | None
+
+
+def extract(text: str) -> list[NumericAssertion]:
+    """All numeric assertions in normalized ``text``, ordered by offset."""
+    excluded = _excluded_spans(text)
+    candidates = [c for t in scan_numbers(text) if (c := _candidate(text, t, excluded)) is not None]
+    return _assemble(text, _merge_ranges(text, candidates))
+
+
+def extract_numbers(text: str) -> list[NumericAssertion]:
+    """Alias following the ``extract_<things>`` naming used by the document pipeline."""
+    return extract(text)
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def _excluded_spans(text: str) -> tuple[list[int], list[int]]:
+    starts, ends = [], []
+    for m in _EXCLUDED.finditer(text):
+        starts.append(m.start())
+        ends.append(m.end())
+    return starts, ends
+
+
+def _inside(spans: tuple[list[int], list[int]], start: int, end: int) -> bool:
+    starts, ends = spans
+    i = bisect.bisect_right(starts, start) - 1
+    return i >= 0 and ends[i] > start or (i + 1 < len(starts) and starts[i + 1] < end)
+
+
+def _candidate(text: str, t: NumberToken, excluded: tuple[list[int], list[int]]) -> _Candidate | None:
+    if _inside(excluded, t.start, t.end) or _not_quantity(text, t):
+        return None
+    unit = unit_after(text, t.end) or unit_before(text, t.start)
+    if unit is None and t.kind == "number" and _is_arabic(text, t) and _DA.match(text, t.end):
+        unit = Unit("大", t.end, _DA.match(text, t.end).end())  # 8 大算力枢纽
+    floor = clause_start(text, t.start)
+    before = cue_before(text, t.start, floor)
+    after = cue_after(text, unit.end if unit and unit.start >= t.end else t.end)
+    change = change_before(text, before.start if before else t.start, floor)
+    if not _is_quantity(text, t, unit, before or after, change):
+        return None
+    return _Candidate(t, unit, before, after, change)
+
+
+def _not_quantity(text: str, t: NumberToken) -> bool:
+    """Dates, ordinals, list numbers, page numbers, codes with leading zeros, idioms."""
+    surface = text[t.start:t.end]
+    if t.start and text[t.start - 1] == "/":
+        return True  # 元/百万tokens: the denominator of a unit, not a quantity
+    if t.kind != "number":
+        return surface.startswith("0") and "/" in surface
+    if _is_arabic(text, t) and _is_date_part(text, t, surface):
+        return True
+    if surface[0] == "0" and len(surface) > 1 and surface[1].isdigit():
+        return True  # 014, 0082: codes and list numbers
+    if _LIST_PREFIX.search(text, max(0, t.start - 12), t.start) and _LIST_SUFFIX.match(text, t.end):
+        return True
+    if _alone_on_line(text, t):
+        return True
+    return any(text.startswith(idiom, t.start) for idiom in _IDIOMS)
+
+
+def _is_date_part(text: str, t: NumberToken, surface: str) -> bool:
+    if surface.isdigit() and len(surface) == 4 and 1000 <= t.value <= 2200 and _YEAR_AFTER.match(text, t.end):
+        return True
+    if surface.isdigit() and 1 <= t.value <= 12 and _MONTH_AFTER.match(text, t.end):
+        return True
+    return surface.isdigit() and 1 <= t.value <= 31 and bool(_DAY_AFTER.match(text, t.end))
+
+
+def _alone_on_line(text: str, t: NumberToken) -> bool:
+    line_start = text.rfind("\n", 0, t.start) + 1
+    line_end = text.find("\n", t.end)
+    line_end = len(text) if line_end < 0 else line_end
+    return text[line_start:t.start].strip() == "" and text[t.end:line_end].strip() == ""
+
+
+def _is_arabic(text: str, t: NumberToken) -> bool:
+    return any("0" <= ch <= "9" for ch in text[t.start:t.end])
+
+
+def _is_quantity(text: str, t: NumberToken, unit: Unit | None, cue: Cue | None, change: Change | None) -> bool:
+    if t.kind != "number":
+        return True
+    surface = text[t.start:t.end].strip()
+    single_cn = len(surface) == 1 and not surface.isdigit()
+    if unit is not None:
+        return not (single_cn and t.value == 1)
+    if single_cn:
+        return False
+    if t.vague or _SCALED.search(surface):
+        return True
+    return cue is not None or change is not None
+
+
+# --------------------------------------------------------------------------- ranges
+
+
+def _merge_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate | tuple[_Candidate, _Candidate]]:
+    """Pair ``3–5`` and ``20至30个`` into one candidate; everything else passes through."""
+    out: list[_Candidate | tuple[_Candidate, _Candidate]] = []
+    i = 0
+    while i < len(cands):
+        a = cands[i]
+        if i + 1 < len(cands) and _is_range(text, a, cands[i + 1]):
+            out.append((a, cands[i + 1]))
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def _is_range(text: str, a: _Candidate, b: _Candidate) -> bool:
+    gap_start = a.unit.end if a.unit and a.unit.start >= a.token.end else a.token.end
+    m = _CONNECTOR.fullmatch(text, gap_start, b.token.start)
+    same_unit = a.unit is None or b.unit is None or a.unit.name == b.unit.name
+    return m is not None and a.token.kind == b.token.kind and same_unit and a.token.value <= b.token.value
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _assemble(text: str, items: list[_Candidate | tuple[_Candidate, _Candidate]]) -> list[NumericAssertion]:
+    denominators = {id(d) for item in items for d in _per_denominator(text, item, items)}
+    out: list[NumericAssertion] = []
+    last_per: dict[str, tuple[int, str]] = {}
+    for item in items:
+        first = item[0] if isinstance(item, tuple) else item
+        if id(first) in denominators:
+            continue
+        assertion = _assertion(text, item, items, last_per, out[-1] if out else None)
+        out.append(assertion)
+        if assertion.per and assertion.unit:
+            last_per[assertion.unit] = (_sentence_end(text, assertion.end), assertion.per)
+    return out
+
+
+def _assertion(text: str, item, items, last_per: dict[str, tuple[int, str]],
+               previous: NumericAssertion | None) -> NumericAssertion:
+    first, last = (item if isinstance(item, tuple) else (item, item))
+    t = first.token
+    unit = last.unit or first.unit
+    start = min(p for p in (t.start, first.before.start if first.before else t.start,
+                            unit.start if unit else t.start))
+    end = max(last.token.end, unit.end if unit else 0, last.after.end if last.after else 0)
+    value, value_max, qualifier = _value_and_qualifier(first, last, isinstance(item, tuple))
+    value, value_max = _tidy(value), _tidy(value_max) if value_max is not None else None
+    unit_name = _unit_name(t, unit)
+    change = first.change
+    per = _per(text, first, items, unit_name, last_per)
+    cut = first.change.start if first.change else (first.before.start if first.before else t.start)
+    return NumericAssertion(
+        start=start,
+        end=end,
+        surface=text[start:end],
+        value=value,
+        unit=unit_name,
+        qualifier=qualifier,
+        value_max=value_max,
+        subject=_subject(text, start, cut, previous),
+        time_scope=time_scope(text, start),
+        change=change.direction if change else None,
+        is_delta=bool(change and change.is_delta) or t.kind == "points",
+        per=per,
+        rule_id=_rule_id(t, unit_name, isinstance(item, tuple)),
+    )
+
+
+def _subject(text: str, start: int, cut: int, previous: NumericAssertion | None) -> str | None:
+    """The clause's subject; a comparison clause (较2018年增长近20倍) inherits the previous one."""
+    floor = previous.end if previous else 0
+    found = subject(text, start, cut, floor)
+    if found is None and previous is not None and _COMPARISON.match(text, clause_start(text, start)):
+        return previous.subject
+    return found
+
+
+def _value_and_qualifier(first: _Candidate, last: _Candidate, is_range: bool) -> tuple[float, float | None, str]:
+    t = first.token
+    if is_range:
+        return t.value, last.token.value, "range"
+    if t.upper is not None:
+        return t.value, t.upper, "approx"
+    cue = first.before or first.after
+    if first.before and first.after and first.after.qualifier == "approx":
+        cue = first.after
+    if cue is not None:
+        return t.value, None, cue.qualifier
+    return t.value, None, "more_than" if t.vague else "exact"
+
+
+def _tidy(value: float) -> float:
+    """Drop binary noise from ratios: 93.3% is 0.933, not 0.9329999999999999."""
+    return float(f"{value:.12g}")
+
+
+def _unit_name(t: NumberToken, unit: Unit | None) -> str | None:
+    if t.kind == "points":
+        return "pp"
+    if t.kind == "percent":
+        return "%"
+    if t.kind == "permille":
+        return "‰"
+    if t.kind == "multiplier":
+        return "x"
+    return unit.name if unit else None
+
+
+def _rule_id(t: NumberToken, unit: str | None, is_range: bool) -> str:
+    if is_range:
+        return "numbers.range"
+    if t.kind != "number":
+        return f"numbers.{t.kind}"
+    if t.upper is not None or t.vague:
+        return "numbers.vague"
+    if unit in ("CNY", "USD", "EUR", "JPY", "HKD", "GBP", "TWD", "KRW", "RUB", "CHF", "NGN", "BTC"):
+        return "numbers.currency"
+    if unit == "x":
+        return "numbers.multiplier"
+    return "numbers.unit" if unit else "numbers.bare"
+
+
+# --------------------------------------------------------------------------- rates
+
+
+def _per_denominator(text: str, item, items) -> list[_Candidate]:
+    """The quantity after 每 in this item's clause (每输出100万tokens收费438元 -> 100万tokens)."""
+    first = item[0] if isinstance(item, tuple) else item
+    lo = clause_start(text, first.token.start)
+    mark = text.rfind("每", lo, first.token.start)
+    if mark < 0:
+        return []
+    between = [c for c in _flat(items) if mark < c.token.start < first.token.start]
+    return between[:1]
+
+
+def _per(text: str, first: _Candidate, items, unit: str | None, last_per: dict[str, tuple[int, str]]) -> str | None:
+    if first.token.kind != "number":
+        return None  # a percentage or multiplier is already a ratio
+    denominator = _per_denominator(text, first, items)
+    if denominator:
+        d = denominator[0]
+        return f"{d.token.value:.15g} {d.unit.name}" if d.unit else f"{d.token.value:.15g}"
+    lo = clause_start(text, first.token.start)
+    m = None
+    for m in _PER_WORD.finditer(text, lo, first.token.start):
+        pass
+    if m is not None:
+        return m.group("w")
+    unit_end = first.unit.end if first.unit else first.token.end
+    after = _PER_AFTER.match(text, unit_end)
+    if after:
+        word = after.group("w")
+        for big, digits in _BIG_WORDS.items():
+            if word.startswith(big):
+                return f"{digits} {word[len(big):]}"
+        return word
+    if unit and unit in last_per and first.token.start < last_per[unit][0]:
+        return last_per[unit][1]  # 而DeepSeek-R1只需16元: same sentence, same unit
+    return None
+
+
+def _flat(items) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    for item in items:
+        out.extend(item if isinstance(item, tuple) else (item,))
+    return out
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    ends = [i for i in (text.find(ch, pos) for ch in "。！？\n") if i >= 0]
+    return min(ends) if ends else len(text)

@@ -1,0 +1,256 @@
+"""The words around a numeral: units, qualifiers, change verbs, subject, time scope.
+
+Every table here is data, compiled once into one regex per question, so the
+extractor does a fixed number of anchored matches per numeral.  Cues are
+matched against a short window that ends where the numeral starts (or starts
+where it ends), never against the whole sentence: "超过" in the previous
+clause must not qualify this number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --------------------------------------------------------------------------- units
+
+CURRENCY_AFTER: dict[str, str] = {
+    "美元": "USD", "美金": "USD", "美圆": "USD", "美刀": "USD", "元人民币": "CNY", "元": "CNY", "圆": "CNY",
+    "块钱": "CNY", "人民币": "CNY", "欧元": "EUR", "日元": "JPY", "港元": "HKD", "港币": "HKD", "英镑": "GBP",
+    "新台币": "TWD", "台币": "TWD", "韩元": "KRW", "卢布": "RUB", "瑞士法郎": "CHF", "奈拉": "NGN",
+    "比特币": "BTC", "dollars": "USD", "USD": "USD", "CNY": "CNY", "RMB": "CNY", "yuan": "CNY", "euros": "EUR",
+}
+CURRENCY_BEFORE: dict[str, str] = {
+    "US$": "USD", "$": "USD", "¥": "CNY", "￥": "CNY", "€": "EUR", "£": "GBP", "RMB": "CNY", "人民币": "CNY",
+    "USD": "USD", "CNY": "CNY", "HK$": "HKD",
+}
+CANONICAL_AFTER: dict[str, str] = {
+    "倍": "x", "x": "x", "×": "x", "纳米": "nm", "nm": "nm", "个月": "month", "年": "year", "天": "day",
+    "小时": "hour", "分钟": "minute", "周": "week", "季度": "quarter", "千瓦时": "kWh", "度电": "kWh",
+    "tokens": "tokens", "token": "tokens", "个token": "tokens", "years": "year", "months": "month",
+    "days": "day", "times": "x",
+}
+TECH_UNITS = (
+    "EFLOPS", "PFLOPS", "TFLOPS", "GFLOPS", "FLOPS", "EFLOP/s", "PFLOP/s", "TFLOP/s", "TOPS", "Gbyte/s",
+    "GByte/s", "Tbyte/s", "GB/s", "TB/s", "Gbps", "Tbps", "PB", "TB", "GB", "MB", "KB", "kWh", "GW", "MW", "kW",
+    "W", "GHz", "MHz", "mm", "cm", "km", "kg", "nm", "m", "g",
+)
+MEASURE_WORDS = (
+    "个国家", "个", "個", "家", "项", "項", "人次", "人", "名", "款", "位", "种", "種", "次", "台", "张", "篇", "部",
+    "条", "座", "所", "只", "件", "套", "颗", "片", "户", "批", "份", "轮", "层", "万亩", "亩", "吨", "公斤",
+    "千克", "克", "斤", "平方公里", "平方米", "公里", "千米", "厘米", "毫米", "公分", "微克", "米", "岁", "摄氏度",
+    "度", "兆瓦", "千瓦", "瓦", "参数", "卡", "块", "张卡",
+)
+ENGLISH_NOUNS = (
+    "models", "model", "companies", "company", "firms", "countries", "people", "users", "developers",
+    "parameters", "GPUs", "chips", "employees", "projects", "papers", "entities", "startups",
+)
+_AFTER_WORDS = sorted(
+    set(CURRENCY_AFTER) | set(CANONICAL_AFTER) | set(TECH_UNITS) | set(MEASURE_WORDS) | set(ENGLISH_NOUNS),
+    key=len, reverse=True,
+)
+_UNIT_AFTER = re.compile(
+    r"[ \t]?(?:\*\*)?[ \t]?(?P<u>" + "|".join(re.escape(w) for w in _AFTER_WORDS) + r")(?![A-Za-z])"
+)
+_CURRENCY_BEFORE = re.compile(
+    r"(?P<u>" + "|".join(re.escape(w) for w in sorted(CURRENCY_BEFORE, key=len, reverse=True)) + r")[ \t]?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A unit next to a numeral: ``name`` is canonical, ``end`` is where the written unit stops."""
+
+    name: str
+    start: int
+    end: int
+
+
+def unit_after(text: str, end: int) -> Unit | None:
+    """The unit written right after ``text[:end]``, or ``None`` (no unit is not an error)."""
+    m = _UNIT_AFTER.match(text, end)
+    if not m:
+        return None
+    word = m.group("u")
+    name = CURRENCY_AFTER.get(word) or CANONICAL_AFTER.get(word) or word
+    return Unit(name, m.start("u"), m.end("u"))
+
+
+def unit_before(text: str, start: int) -> Unit | None:
+    """A currency sign written before the numeral (``$438``, ``人民币 50``)."""
+    m = _CURRENCY_BEFORE.search(text[max(0, start - 5):start])
+    if not m:
+        return None
+    offset = max(0, start - 5)
+    return Unit(CURRENCY_BEFORE[m.group("u")], offset + m.start("u"), offset + m.end("u"))
+
+
+# --------------------------------------------------------------------------- qualifiers
+
+_BEFORE_CUES: dict[str, str] = {
+    "大于或等于": "at_least", "大于或者等于": "at_least", "大于等于": "at_least", "不少于": "at_least",
+    "不低于": "at_least", "不小于": "at_least", "至少": "at_least", "起码": "at_least", "≥": "at_least",
+    ">=": "at_least", "at least": "at_least", "no less than": "at_least", "no fewer than": "at_least",
+    "小于或等于": "at_most", "小于或者等于": "at_most", "小于等于": "at_most", "不超过": "at_most",
+    "不超": "at_most", "不高于": "at_most", "不大于": "at_most", "不多于": "at_most", "最多": "at_most",
+    "至多": "at_most", "≤": "at_most", "<=": "at_most", "up to": "at_most", "at most": "at_most",
+    "no more than": "at_most",
+    "超过": "more_than", "超出": "more_than", "超": "more_than", "逾": "more_than", "大于": "more_than",
+    "高于": "more_than", "多于": "more_than", "过": "more_than", ">": "more_than", "more than": "more_than",
+    "over": "more_than", "above": "more_than", "exceeding": "more_than", "exceeds": "more_than",
+    "不到": "less_than", "低于": "less_than", "少于": "less_than", "不足": "less_than", "小于": "less_than",
+    "未满": "less_than", "未达": "less_than", "<": "less_than", "less than": "less_than",
+    "fewer than": "less_than", "under": "less_than", "below": "less_than",
+    "约为": "approx", "约": "approx", "大约": "approx", "大概": "approx", "将近": "approx", "接近": "approx",
+    "近": "approx", "差不多": "approx", "几乎": "approx", "估计": "approx", "预计": "approx",
+    "about": "approx", "around": "approx", "approximately": "approx", "nearly": "approx", "almost": "approx",
+    "roughly": "approx", "some": "approx", "~": "approx", "约合": "approx",
+}
+_AFTER_CUES: dict[str, str] = {
+    "以上": "at_least", "及以上": "at_least", "或以上": "at_least", "或者以上": "at_least",
+    "以下": "at_most", "及以下": "at_most", "以内": "at_most", "之内": "at_most", "内": "at_most",
+    "之下": "less_than", "左右": "approx", "上下": "approx", "前后": "approx", "多": "more_than",
+    "余": "more_than", "有余": "more_than", "or more": "at_least", "or less": "at_most", "plus": "more_than",
+}
+_FILLER = r"(?:了|达到|达|有|是|为|共|已|已经|仍|\*\*|[ \t])*"
+_BEFORE = re.compile(
+    r"(?P<cue>" + "|".join(re.escape(c) for c in sorted(_BEFORE_CUES, key=len, reverse=True)) + r")"
+    + _FILLER + r"$"
+)
+_AFTER = re.compile(
+    r"[ \t]?(?P<cue>" + "|".join(re.escape(c) for c in sorted(_AFTER_CUES, key=len, reverse=True)) + r")"
+)
+_LATIN_CUE = re.compile(r"[A-Za-z]")
+_TIME_UNIT_CHARS = frozenset("年月天日周时钟秒度")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    qualifier: str
+    start: int
+    end: int
+
+
+def cue_before(text: str, start: int, floor: int) -> Cue | None:
+    """A qualifier cue ending at ``start`` (fillers like 了/达/已 may sit between)."""
+    lo = max(floor, start - 16)
+    m = _BEFORE.search(text, lo, start)
+    if not m:
+        return None
+    cue = m.group("cue")
+    if _LATIN_CUE.match(cue) and m.start() > 0 and text[m.start() - 1].isalpha():
+        return None  # "cover 10" is not "over 10"
+    return Cue(_BEFORE_CUES[cue], m.start(), m.end())
+
+
+def cue_after(text: str, end: int) -> Cue | None:
+    m = _AFTER.match(text, end)
+    if not m:
+        return None
+    cue = m.group("cue")
+    if cue == "内" and text[end - 1:end] not in _TIME_UNIT_CHARS:
+        return None  # 十年内 is "within ten years", 10倍内存 is memory
+    return Cue(_AFTER_CUES[cue], m.start(), m.end())
+
+
+# --------------------------------------------------------------------------- change
+
+_CHANGE = re.compile(
+    r"(?P<inc>增长|增加|增至|新增|提升|提高|上升|上涨|升至|扩大|扩张|增幅|涨幅|翻了|增|涨|升|increased?|grew|grow|rose|rise|up)"
+    r"|(?P<dec>减少|下降|降至|降低|下跌|缩减|缩小|减至|跌至|回落|降幅|跌幅|减|降|跌|decreased?|fell|fall|dropped|drop|down|cut)"
+    r"|(?P<lvl>持平|保持在|维持在|稳定在|unchanged|flat)"
+)
+_TO_LEVEL = re.compile(r"(?:至|到|为|到了|to)[ \t]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    direction: str  # increase | decrease | level
+    is_delta: bool
+    start: int
+
+
+def change_before(text: str, start: int, floor: int) -> Change | None:
+    """The last change verb in the clause before the numeral; "降至 1.46" is a level, "增长43%" a delta."""
+    lo = max(floor, start - 24)
+    window = text[lo:start]
+    last = None
+    for m in _CHANGE.finditer(window):
+        last = m
+    if last is None:
+        return None
+    direction = {"inc": "increase", "dec": "decrease", "lvl": "level"}[last.lastgroup or "lvl"]
+    if direction == "level":
+        return Change("level", False, lo + last.start())
+    rest = window[last.start():]
+    to_level = bool(_TO_LEVEL.search(rest.rstrip("约近超过了将接* \t"))) or last.group().endswith(("至", "到"))
+    return Change(direction, not to_level, lo + last.start())
+
+
+# --------------------------------------------------------------------------- clause, subject, time
+
+CLAUSE_BREAKS = "，,；;。！？!?：:\n、"
+SENTENCE_BREAKS = "。！？!?\n；;"
+_TIME = re.compile(
+    r"(?:(?P<pre>截至|截止到|截止|到|至|在|于|自|从|仅|early|by|in|since)[ \t]*)?"
+    r"(?P<date>[0-9]{4}[ \t]*(?:[-–—~～至到][ \t]*[0-9]{4}[ \t]*)?年"
+    r"(?:[ \t]*[0-9]{1,2}[ \t]*月(?:[ \t]*[0-9]{1,2}[ \t]*日)?)?"
+    r"(?:[ \t]*(?:中期|年初|年底|年末|上半年|下半年|初|底|末|前|后|以来|第[一二三四1-4]季度|Q[1-4]))?)"
+)
+_COMPARE_BEFORE = re.compile(r"(?:较|比|相比|同比|与|和|vs\.?)[ \t]*$")
+_SUBJECT_TRIM_END = re.compile(
+    r"(?:已经|已|仍|达到|达|高达|为|是|有|共|约|约为|将近|接近|近|超过|超|逾|不到|不足|低于|至少|最多|"
+    r"增长|增加|提升|提高|上升|减少|下降|降低|降|升|增|新增|至|到|了|的|在|将|则|只需|需|收费|涉及|金额|"
+    r"\*\*|[ \t])+$"
+)
+_SUBJECT_TRIM_START = re.compile(r"^(?:[ \t*\-]|而|但|且|并|和|及|以及|其中|另外|此外|同时|与此同时|其|这|该)+")
+_MARKERS = re.compile(r"[\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]")
+_PAREN_ABBR = re.compile(r"(?:^|(?<=的))[\u4e00-\u9fff]{1,6}（([A-Za-z][A-Za-z0-9]{0,7})）")
+
+
+def clause_start(text: str, start: int) -> int:
+    """Offset after the nearest clause break before ``start``."""
+    lo = max(0, start - 80)
+    for i in range(start - 1, lo - 1, -1):
+        if text[i] in CLAUSE_BREAKS:
+            return i + 1
+    return lo
+
+
+def sentence_start(text: str, start: int) -> int:
+    lo = max(0, start - 300)
+    for i in range(start - 1, lo - 1, -1):
+        if text[i] in SENTENCE_BREAKS:
+            return i + 1
+    return lo
+
+
+def time_scope(text: str, start: int) -> str | None:
+    """The last date expression in the sentence before the numeral, unless it is a comparison base."""
+    lo = sentence_start(text, start)
+    found = None
+    for m in _TIME.finditer(text, lo, start):
+        if m.group("pre") is None and _COMPARE_BEFORE.search(text, lo, m.start()):
+            continue
+        found = m
+    if found is None:
+        return None
+    return found.group().strip()
+
+
+def subject(text: str, start: int, cut: int, floor: int = 0) -> str | None:
+    """The noun phrase of the clause before the numeral: break..cut minus dates, cues and verbs.
+
+    ``floor`` is the end of the previous assertion, so "8 大算力枢纽和10 个" does not
+    become the subject of the 10.
+    """
+    lo = max(clause_start(text, start), floor)
+    phrase = text[lo:min(cut, start)]
+    phrase = phrase.split("每", 1)[0]  # OpenAI的o1每输出100万tokens: the rate's denominator is not the subject
+    phrase = _MARKERS.sub("", _TIME.sub("", phrase))
+    phrase = _PAREN_ABBR.sub(r"\1", phrase)
+    phrase = _SUBJECT_TRIM_END.sub("", phrase)
+    phrase = _SUBJECT_TRIM_START.sub("", phrase).strip(" *\t“”\"")
+    if len(phrase) < 2:
+        return None
+    return phrase[-40:]

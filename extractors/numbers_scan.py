@@ -1,0 +1,224 @@
+"""Find numerals in normalized text: the recognizer layer under :mod:`extractors.numbers`.
+
+One compiled regex finds candidate spans (Arabic, Chinese, mixed, percent,
+per-mille, percentage points, 成/折, fractions, English scale words); each
+candidate is validated by :mod:`extractors.cn_numerals`.  This layer answers
+"is this a number and what is its value"; whether it is a *quantity worth
+asserting* (not a date, a model name, a section number) is decided later.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from extractors.cn_numerals import NotANumber, Parsed, parse_numeral
+
+KINDS = ("number", "percent", "permille", "points", "fraction", "multiplier")
+
+_DIG = "零〇一二两兩倆三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖"
+_UNIT = "十拾百佰千仟万萬亿億兆"
+_CN = _DIG + _UNIT
+_AR = r"(?:(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+(?![0-9A-Za-z]))?|(?<![0-9])\.[0-9]+)"
+_ELEM = rf"(?:{_AR}|[{_CN}]|[多余餘几幾](?=[{_UNIT}个個家项項人名年倍多余]|$|[^\w])|[点點][{_DIG}]+)"
+_GAP = rf"(?:(?<=[{_CN}点點])[ \t]{{1,4}}(?=[0-9{_CN}点點])|[ \t]{{1,4}}(?=[{_CN}]))?"
+_RUN = rf"(?:[数數几幾](?=[{_UNIT}])|{_ELEM})(?:{_GAP}{_ELEM})*"
+_SIGN = r"(?:[负負]|(?<![0-9A-Za-z.\-])[-−](?=\.?[0-9]))?"
+_NUM = rf"{_SIGN}{_RUN}"
+_SCALE = r"(?:\s?(?:thousand|million|billion|trillion|bn|mn)\b|(?:k|K|M|B)(?![A-Za-z]))"
+_NOT_CHENG = "本为為立功果员員熟长長就交型效都绩績份分"
+_NOT_ZHE = "扣旧舊合算叠疊射返腾騰"
+
+_MASTER = re.compile(
+    rf"""
+    (?P<frac>(?:(?P<whole>{_NUM})\s*又\s*)?(?P<den>{_NUM})?\s*分\s*之\s*(?P<num>{_NUM}))
+  | (?P<points>(?P<pv>{_NUM})\s*[个個]\s*百\s*分\s*[点點])
+  | (?P<pct>(?P<pcv>{_SIGN}{_AR}{_SCALE}?|{_NUM})\s?(?P<sym>%|‰|percent\b|per\scent\b))
+  | (?P<cheng>(?P<cv>{_NUM})\s*(?P<cu>成(?![{_NOT_CHENG}])|折(?![{_NOT_ZHE}]))(?P<half>半)?)
+  | (?P<duizhe>对折|對折)
+  | (?P<fanfan>翻\s*(?P<fn>[一二两兩三四五六七八九十0-9]+)\s*番)
+  | (?P<afrac>{_SIGN}(?:[0-9]+[ \t])?[0-9]+/[0-9]+(?![0-9/]))
+  | (?P<power>{_SIGN}[0-9]+(?:\.[0-9]+)?\^[+-]?[0-9]+)
+  | (?P<plain>{_SIGN}{_AR}{_SCALE}?(?:{_GAP}{_ELEM})*)
+  | (?P<cn>{_NUM})
+    """,
+    re.VERBOSE,
+)
+_WORD_CHAR = re.compile(r"[A-Za-z_]")
+_IDIOMS = frozenset(
+    "一切 一看 一般 一样 一起 一直 一定 一旦 一致 唯一 统一 統一 万一 萬一 一些 一下 一再 一律 一味 一贯 一向 "
+    "四川 陆地 陸地 大陆 大陸 登陆 登陸 海陆 着陆 陆续 陸續 队伍 隊伍 入伍 退伍 伍仁 收拾 拾取 拾起 拾到 夕拾 "
+    "放肆 肆意 肆无 肆無 千万 千萬 万万 萬萬 百度 百姓 百科 万物 萬物 千方 百般".split()
+)
+_CAPITALS = frozenset("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟")
+
+
+@dataclass(frozen=True, slots=True)
+class NumberToken:
+    """A numeral found in text: ``value`` is a ratio for percent/permille/成 (43% -> 0.43)."""
+
+    start: int
+    end: int
+    value: float
+    kind: str = "number"
+    vague: bool = False
+    upper: float | None = None
+    written: str = ""  # how a ratio was written: "%", "‰", "成", "折", "/", "分之"
+
+
+def scan_numbers(text: str) -> list[NumberToken]:
+    """Every numeral in ``text`` with its value, left to right, non-overlapping."""
+    return list(_iter_tokens(text))
+
+
+def _iter_tokens(text: str) -> Iterator[NumberToken]:
+    """Search, validate, and resume right after what was kept (a trimmed run is rescanned)."""
+    pos = 0
+    while (m := _MASTER.search(text, pos)) is not None:
+        token = _token(text, m)
+        if token is None:
+            pos = m.end()
+            continue
+        pos = token.end
+        if _plausible(text, token):
+            yield token
+
+
+def _token(text: str, m: re.Match[str]) -> NumberToken | None:
+    kind = m.lastgroup
+    if kind in ("plain", "cn"):
+        return _numeral(text, m.start(), m.end()) or _trimmed(text, m)
+    try:
+        if kind == "frac":
+            return _fraction(m)
+        if kind == "points":
+            p = parse_numeral(m.group("pv"))
+            return NumberToken(m.start(), m.end(), p.value, "points", p.vague, written="个百分点")
+        if kind == "pct":
+            return _percent(m)
+        if kind == "cheng":
+            return _cheng(m)
+        if kind == "duizhe":
+            return NumberToken(m.start(), m.end(), 0.5, "percent", written="折")
+        if kind == "fanfan":
+            times = parse_numeral(m.group("fn")).value
+            return NumberToken(m.start(), m.end(), 2.0**times, "multiplier", written="番")
+        if kind in ("afrac", "power"):
+            return NumberToken(m.start(), m.end(), parse_numeral(m.group()).value,
+                               "fraction" if kind == "afrac" else "number", written="/" if kind == "afrac" else "")
+    except (NotANumber, OverflowError):
+        return None
+    return None
+
+
+def _fraction(m: re.Match[str]) -> NumberToken:
+    den_s = (m.group("den") or "").strip()
+    den = parse_numeral(den_s).value if den_s else 1.0
+    num = parse_numeral(m.group("num"))
+    if not den_s and not m.group("whole"):
+        raise NotANumber(f"{m.group()!r} has no denominator")
+    if den == 0:
+        raise NotANumber(f"{m.group()!r} divides by zero")
+    value = num.value / den
+    if m.group("whole"):
+        whole = parse_numeral(m.group("whole")).value
+        value = whole - value if whole < 0 else whole + value
+        return NumberToken(m.start(), m.end(), value, "fraction", written="分之")
+    kind = {100.0: "percent", 1000.0: "permille"}.get(den, "fraction")
+    return NumberToken(m.start(), m.end(), value, kind, num.vague, written={"percent": "%", "permille": "‰"}.get(kind, "分之"))
+
+
+def _percent(m: re.Match[str]) -> NumberToken:
+    p = parse_numeral(m.group("pcv"))
+    sym = m.group("sym")
+    scale, kind, written = (1000.0, "permille", "‰") if sym == "‰" else (100.0, "percent", "%")
+    return NumberToken(m.start(), m.end(), p.value / scale, kind, p.vague, written=written)
+
+
+def _cheng(m: re.Match[str]) -> NumberToken:
+    raw = m.group("cv")
+    p = parse_numeral(raw)
+    if m.group("cu") == "成":
+        value = p.value / 10 + (0.05 if m.group("half") else 0.0)
+        return NumberToken(m.start(), m.end(), value, "percent", p.vague, written="成")
+    end = m.end() - (1 if m.group("half") else 0)
+    value = p.value / 10 if p.value < 10 else p.value / 100  # 九折 = 90%, 75折 = 75%
+    if value > 1:
+        raise NotANumber(f"{raw!r}折 is not a discount")
+    return NumberToken(m.start(), end, value, "percent", p.vague, written="折")
+
+
+def _numeral(text: str, start: int, end: int) -> NumberToken | None:
+    """A plain numeral, trimmed of trailing spaces; ``None`` when it does not parse."""
+    while end > start and text[end - 1] in " \t":
+        end -= 1
+    try:
+        p = parse_numeral(text[start:end])
+    except (NotANumber, OverflowError):
+        return None
+    return _plain_token(text, start, end, p)
+
+
+def _plain_token(text: str, start: int, end: int, p: Parsed) -> NumberToken | None:
+    surface = text[start:end]
+    if not any(ch.isdigit() or ch in _DIG for ch in surface) and not _bare_unit_ok(surface):
+        return None
+    return NumberToken(start, end, p.value, "number", p.vague, p.upper)
+
+
+def _bare_unit_ok(surface: str) -> bool:
+    """十 alone is ten and 百万/万亿 are amounts, but 万, 千万 and 万万 alone are words."""
+    core = surface.lstrip("负負数數几幾")
+    if core != surface and core:
+        return True  # 数百亿
+    return core in ("十", "拾") or (len(core) >= 2 and core not in ("千万", "千萬", "万万", "萬萬"))
+
+
+def _trimmed(text: str, m: re.Match[str]) -> NumberToken | None:
+    """Shrink an unparseable run from the right, then from the left (万一 -> 一)."""
+    start, end = m.start(), m.end()
+    for e in range(end - 1, start, -1):
+        token = _numeral(text, start, e)
+        if token is not None:
+            return token
+    for s in range(start + 1, end):
+        token = _numeral(text, s, end)
+        if token is not None:
+            return token
+    return None
+
+
+def _plausible(text: str, t: NumberToken) -> bool:
+    """Reject numerals glued to letters (H100, FP8, Chip4) and single chars inside words."""
+    before = text[t.start - 1] if t.start else ""
+    after = text[t.end] if t.end < len(text) else ""
+    surface = text[t.start:t.end]
+    if surface[0].isdigit() or surface[0] in ".-":
+        if before and (_WORD_CHAR.match(before) or (before == "-" and t.start >= 2 and text[t.start - 2].isalnum())):
+            return False
+        if after and _WORD_CHAR.match(after) and t.kind == "number" and not _unit_follows(text, t.end):
+            return False
+    if len(surface) == 1 and surface in _DIG + "十拾":
+        pair_before, pair_after = before + surface, surface + after
+        if pair_before in _IDIOMS or pair_after in _IDIOMS:
+            return False
+        if surface in _CAPITALS and _is_cjk(before) and before not in "是为有":
+            return False
+        if surface in _CAPITALS and _is_cjk(after):
+            return False
+    return True
+
+
+_UNIT_AFTER = re.compile(
+    r"(?:EFLOPS|PFLOPS|TFLOPS|GFLOPS|FLOPS|[TPEG]FLOP/s|TOPS|[KMGTP]i?B(?:yte)?(?:/s|ps)?|[KMGTP]byte/s|[KMGT]bps|"
+    r"nm|mm|cm|km|kg|kWh|[kMG]W|W|m|g|s|h|x|tokens?|k|K|M|B)(?![A-Za-z])"
+)
+
+
+def _unit_follows(text: str, end: int) -> bool:
+    return bool(_UNIT_AFTER.match(text, end))
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
