@@ -263,6 +263,10 @@ def _render_inline(
         elif kind == "footnote_ref":
             piece, cursor = _locate(raw, f"[^{child.meta.get('label', '')}]", cursor, end)
             out.add(piece)
+        elif kind in ("image", "html_inline"):  # not shown, but step over it: its text is not ours
+            _skipped, cursor = _locate(raw, child.content, cursor, end)
+            if kind == "image":
+                _url, cursor = _skip_link_tail(raw, cursor, end)
         elif kind == "link_open":
             out.open_link(str(child.attrGet("href") or ""))
         elif kind == "link_close":

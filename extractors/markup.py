@@ -126,6 +126,8 @@ class BlockAssembler:
 
     def add(self, piece: MappedText) -> None:
         """Append text; a pending space is emitted first unless the join is CJK to CJK."""
+        if not len(self._current):
+            piece = piece[len(piece.text) - len(piece.text.lstrip()):]  # blocks never start blank
         if not piece.text:
             return
         if self._pending_space is not None and len(self._current):

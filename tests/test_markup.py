@@ -155,6 +155,20 @@ def test_markdown_renders(raw: str, text: str) -> None:
     _assert_links_consistent(doc)
 
 
+@pytest.mark.parametrize(
+    ("raw", "text", "first_origin"),
+    [("![alt text](i.png) text", "text", 19), ("<span title='a b'>a b</span>", "a b", 18),
+     ("[a b](http://a.b/a_b) a b", "a b a b", 1), ("<http://x.y/q> q", "http://x.y/q q", 1)],
+    ids=["image", "html-attribute", "link-url", "autolink"],
+)
+def test_markdown_skipped_markup_is_stepped_over(raw: str, text: str, first_origin: int) -> None:
+    body = load_markdown(raw).pages[0].body
+    assert body.text == text
+    assert body.origin[0] == first_origin
+    assert body.origin[-1] == len(raw) - 1 if not raw.endswith(">") else True
+    assert list(body.origin) == sorted(body.origin)
+
+
 def test_markdown_title_falls_back_to_first_heading() -> None:
     doc = load_markdown("Intro line.\n\n## First *real* heading\n\nBody.\n\n# Second\n")
     assert doc.title == "First real heading"
