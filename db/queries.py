@@ -1,0 +1,253 @@
+"""Read functions for the reports: SQL rows in, plain frozen dataclasses out.
+
+``reports/`` never sees ORM objects or sessions: the flow calls
+:func:`load_corpus` / :func:`load_findings` inside its read transaction and
+hands the resulting dataclasses to the (pure) checks and templates.  Every
+row keeps its ids, ``page`` (printed page number) and ``start``/``end``
+(0-based, end-exclusive offsets into ``documents.text``) so a report can
+quote and link each span.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db import models as m
+
+
+@dataclass(frozen=True, slots=True)
+class PageRow:
+    document_id: int
+    page_index: int
+    page: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    id: int
+    source: str
+    kind: str
+    title: str | None
+    language: str | None
+    published: str | None
+    text: str
+    body_end: int
+    pages: tuple[PageRow, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AssertionRow:
+    id: int
+    document_id: int
+    claim_id: int | None
+    page: int | None
+    start: int
+    end: int
+    surface: str
+    value: float | None
+    value_max: float | None
+    unit: str | None
+    qualifier: str
+    subject: str | None
+    time_scope: str | None
+    change: str | None
+    is_delta: bool
+    per: str | None
+    rule_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CitationRow:
+    id: int
+    document_id: int
+    footnote_id: int | None
+    page: int | None
+    start: int
+    end: int
+    raw: str
+    kind: str
+    authors: str | None = None
+    title: str | None = None
+    container: str | None = None
+    year: int | None = None
+    url: str | None = None
+    date: str | None = None
+    flags: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    id: int
+    document_id: int
+    page: int | None
+    start: int
+    end: int
+    text: str
+    kind: str
+    checkworthiness: float
+    cues: tuple[str, ...] = ()
+    attribution: str | None = None
+    attribution_cue: str | None = None
+    citation_ids: tuple[int, ...] = ()
+    assertion_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FootnoteRow:
+    id: int
+    document_id: int
+    page: int | None
+    marker: str
+    start: int
+    end: int
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class FootnoteRefRow:
+    id: int
+    document_id: int
+    page: int | None
+    marker: str
+    start: int
+    end: int
+    footnote_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SpanRow:
+    """One quoted span of a finding: ``text == documents.text[start:end]``."""
+
+    document_id: int
+    page: int | None
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRow:
+    id: int
+    document_id: int | None
+    check: str
+    severity: str
+    message: str
+    spans: tuple[SpanRow, ...] = ()
+    claim_id: int | None = None
+    footnote_id: int | None = None
+    footnote_ref_id: int | None = None
+    assertion_id: int | None = None
+    citation_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """Everything the checks and the report read, ordered by document then offset."""
+
+    documents: tuple[DocumentRow, ...] = ()
+    claims: tuple[ClaimRow, ...] = ()
+    assertions: tuple[AssertionRow, ...] = ()
+    footnotes: tuple[FootnoteRow, ...] = ()
+    footnote_refs: tuple[FootnoteRefRow, ...] = ()
+    citations: tuple[CitationRow, ...] = ()
+
+
+def load_corpus(session: Session) -> Corpus:
+    """Read every document with its claims, numbers, footnotes, markers and citations."""
+    return Corpus(
+        documents=_documents(session),
+        claims=_claims(session),
+        assertions=_assertions(session),
+        footnotes=tuple(
+            FootnoteRow(r.id, r.document_id, r.page, r.marker, r.start, r.end, r.body)
+            for r in session.scalars(select(m.Footnote).order_by(m.Footnote.document_id, m.Footnote.start))
+        ),
+        footnote_refs=tuple(
+            FootnoteRefRow(r.id, r.document_id, r.page, r.marker, r.start, r.end, r.footnote_id)
+            for r in session.scalars(
+                select(m.FootnoteRef).order_by(m.FootnoteRef.document_id, m.FootnoteRef.start)
+            )
+        ),
+        citations=_citations(session),
+    )
+
+
+def _documents(session: Session) -> tuple[DocumentRow, ...]:
+    pages: dict[int, list[PageRow]] = defaultdict(list)
+    for p in session.scalars(select(m.Page).order_by(m.Page.document_id, m.Page.page_index)):
+        pages[p.document_id].append(PageRow(p.document_id, p.page_index, p.page, p.start, p.end))
+    return tuple(
+        DocumentRow(d.id, d.source, d.kind, d.title, d.language, d.published, d.text, d.body_end,
+                    tuple(pages[d.id]))
+        for d in session.scalars(select(m.Document).order_by(m.Document.id))
+    )
+
+
+def _claims(session: Session) -> tuple[ClaimRow, ...]:
+    cited: dict[int, list[int]] = defaultdict(list)
+    for claim_id, citation_id in session.execute(
+        select(m.ClaimCitation.claim_id, m.ClaimCitation.citation_id).order_by(
+            m.ClaimCitation.claim_id, m.ClaimCitation.citation_id)
+    ):
+        cited[claim_id].append(citation_id)
+    numbers: dict[int, list[int]] = defaultdict(list)
+    for aid, claim_id in session.execute(
+        select(m.NumericAssertion.id, m.NumericAssertion.claim_id)
+        .where(m.NumericAssertion.claim_id.is_not(None))
+        .order_by(m.NumericAssertion.start)
+    ):
+        numbers[claim_id].append(aid)
+    return tuple(
+        ClaimRow(c.id, c.document_id, c.page, c.start, c.end, c.text, c.kind, c.checkworthiness,
+                 tuple(json.loads(c.cues)) if c.cues else (), c.attribution, c.attribution_cue,
+                 tuple(cited[c.id]), tuple(numbers[c.id]))
+        for c in session.scalars(select(m.Claim).order_by(m.Claim.document_id, m.Claim.start))
+    )
+
+
+def _assertions(session: Session) -> tuple[AssertionRow, ...]:
+    rows = session.scalars(
+        select(m.NumericAssertion).order_by(m.NumericAssertion.document_id, m.NumericAssertion.start)
+    )
+    return tuple(
+        AssertionRow(a.id, a.document_id, a.claim_id, a.page, a.start, a.end, a.surface, a.value,
+                     a.value_max, a.unit, a.qualifier, a.subject, a.time_scope, a.change,
+                     bool(a.is_delta), a.per, a.rule_id)
+        for a in rows
+    )
+
+
+def _citations(session: Session) -> tuple[CitationRow, ...]:
+    rows = session.scalars(select(m.Citation).order_by(m.Citation.document_id, m.Citation.start))
+    return tuple(
+        CitationRow(c.id, c.document_id, c.footnote_id, c.page, c.start, c.end, c.raw, c.kind,
+                    c.authors, c.title, c.container, c.year, c.url, c.date, c.flags)
+        for c in rows
+    )
+
+
+def load_findings(session: Session) -> tuple[FindingRow, ...]:
+    """Stored findings, most severe first within each document."""
+    order = {"error": 0, "warning": 1, "info": 2}
+    rows = [
+        FindingRow(f.id, f.document_id, f.check, f.severity, f.message, _spans(f.spans),
+                   f.claim_id, f.footnote_id, f.footnote_ref_id, f.assertion_id, f.citation_id)
+        for f in session.scalars(select(m.Finding).order_by(m.Finding.id))
+    ]
+    rows.sort(key=lambda f: (f.document_id or 0, order.get(f.severity, 3), f.check, f.id))
+    return tuple(rows)
+
+
+def _spans(raw: str | None) -> tuple[SpanRow, ...]:
+    if not raw:
+        return ()
+    return tuple(
+        SpanRow(s["document_id"], s.get("page"), s["start"], s["end"], s["text"]) for s in json.loads(raw)
+    )

@@ -1,0 +1,237 @@
+"""Claim-audit checks: pure functions over the corpus rows -> findings.
+
+Each check is a small function ``check_<name>(corpus) -> list[Finding]`` with
+a stable check name (``sourcing.uncited_claim``...).  Sourcing, footnote and
+citation checks live here; number checks live in :mod:`reports.numbers`.
+:func:`run_checks` runs all of them in a fixed order, so the same database
+always gives the same findings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from reports.findings import SEVERITY_ORDER, Finding, date_key, span_of
+from reports.numbers import NUMBER_CHECKS
+
+if TYPE_CHECKING:
+    from db.queries import CitationRow, ClaimRow, Corpus, DocumentRow
+
+ATTRIBUTION_CUES = re.compile(
+    r"数据显示|数据表明|数据统计|据统计|统计显示|统计数据|研究表明|研究显示|调查显示|调查表明|报告显示|报告指出|"
+    r"data (?:show|suggest|indicate)s?|according to|statistics (?:show|suggest)|"
+    r"(?:studies|research|surveys?|reports?) (?:show|find|found|suggest|indicate)s?",
+    re.IGNORECASE,
+)
+FORMAL_KINDS = ("journal", "book", "news", "report", "web")
+#: Hosts (and names, for citations without a URL) of social posts, forums and personal blogs.
+WEB_ONLY_HOSTS = (
+    "weibo.com", "weibo.cn", "x.com", "twitter.com", "zhihu.com", "reddit.com", "medium.com",
+    "blogspot.com", "wordpress.com", "substack.com", "douban.com", "tieba.baidu.com",
+    "facebook.com", "instagram.com", "tiktok.com", "douyin.com", "bilibili.com",
+    "mp.weixin.qq.com", "jianshu.com", "csdn.net", "tumblr.com", "quora.com", "threads.net",
+)
+WEB_ONLY_NAMES = re.compile(r"微博|知乎|豆瓣|贴吧|微信公众号|公众号|小红书|抖音|博客|\bblog\b|\breddit\b", re.I)
+STATISTICAL_KINDS = ("statistical", "comparative")
+
+
+def run_checks(corpus: Corpus) -> list[Finding]:
+    """Every check over the whole corpus, most severe first within each document."""
+    findings: list[Finding] = []
+    for check in ALL_CHECKS:
+        findings.extend(check(corpus))
+    findings.sort(key=lambda f: (f.document_id or 0, SEVERITY_ORDER[f.severity], f.check,
+                                 f.spans[0].start if f.spans else -1))
+    return findings
+
+
+# --------------------------------------------------------------------------- sourcing
+
+
+def _docs(corpus: Corpus) -> dict[int, DocumentRow]:
+    return {d.id: d for d in corpus.documents}
+
+
+def _claim_span(doc: DocumentRow, claim: ClaimRow):  # type: ignore[no-untyped-def]
+    return span_of(doc.text, doc.id, claim.page, claim.start, claim.end)
+
+
+def attribution_cue(claim: ClaimRow) -> str | None:
+    """The reported-data cue (数据显示, according to...) in the claim, if any."""
+    for text in (claim.attribution_cue, claim.text):
+        if text and (m := ATTRIBUTION_CUES.search(text)):
+            return m.group(0)
+    return None
+
+
+def check_sourcing(corpus: Corpus) -> list[Finding]:
+    """Claims with nothing in claim_citations; attributed ones ("data show") are worse."""
+    docs = _docs(corpus)
+    dangling = _dangling_refs_by_doc(corpus)
+    out: list[Finding] = []
+    for claim in corpus.claims:
+        if claim.citation_ids:
+            continue
+        doc = docs[claim.document_id]
+        markers = [r.marker for r in dangling[claim.document_id] if claim.start <= r.start < claim.end + 2]
+        note = f" (its footnote marker {''.join(markers)} has no footnote body)" if markers else ""
+        cue = attribution_cue(claim)
+        if cue is not None:
+            out.append(Finding(
+                "sourcing.attributed_unsourced", "warning",
+                f"The claim presents reported data (“{cue}”) but no source is linked to it{note}.",
+                doc.id, (_claim_span(doc, claim),), claim_id=claim.id))
+        else:
+            severity = "warning" if claim.kind in STATISTICAL_KINDS else "info"
+            out.append(Finding(
+                "sourcing.uncited_claim", severity,
+                f"This {claim.kind} claim has no citation linked to it{note}.",
+                doc.id, (_claim_span(doc, claim),), claim_id=claim.id))
+    return out
+
+
+# --------------------------------------------------------------------------- footnotes
+
+
+def _dangling_refs_by_doc(corpus: Corpus):  # type: ignore[no-untyped-def]
+    out = defaultdict(list)
+    for ref in corpus.footnote_refs:
+        if ref.footnote_id is None:
+            out[ref.document_id].append(ref)
+    return out
+
+
+def _claim_at(corpus: Corpus, document_id: int, offset: int) -> int | None:
+    for claim in corpus.claims:
+        if claim.document_id == document_id and claim.start <= offset <= claim.end:
+            return claim.id
+    return None
+
+
+def check_dangling_refs(corpus: Corpus) -> list[Finding]:
+    """A footnote marker in the text whose body was never found."""
+    docs = _docs(corpus)
+    out: list[Finding] = []
+    for ref in corpus.footnote_refs:
+        if ref.footnote_id is not None:
+            continue
+        doc = docs[ref.document_id]
+        where = f" on p. {ref.page}" if ref.page is not None else ""
+        out.append(Finding(
+            "footnotes.dangling_ref", "warning",
+            f"Footnote marker {ref.marker}{where} points to no footnote body, so its source cannot be checked.",
+            doc.id, (span_of(doc.text, doc.id, ref.page, ref.start, ref.end),),
+            claim_id=_claim_at(corpus, doc.id, ref.start), footnote_ref_id=ref.id))
+    return out
+
+
+def check_orphan_bodies(corpus: Corpus) -> list[Finding]:
+    """A footnote body that no marker in the text points to."""
+    docs = _docs(corpus)
+    referenced = {r.footnote_id for r in corpus.footnote_refs if r.footnote_id is not None}
+    out: list[Finding] = []
+    for note in corpus.footnotes:
+        if note.id in referenced:
+            continue
+        doc = docs[note.document_id]
+        out.append(Finding(
+            "footnotes.orphan_body", "info",
+            f"Footnote {note.marker} is never referenced from the text, so it supports no statement.",
+            doc.id, (span_of(doc.text, doc.id, note.page, note.start, note.end),), footnote_id=note.id))
+    return out
+
+
+# --------------------------------------------------------------------------- citations
+
+
+def _citation_span(doc: DocumentRow, c: CitationRow):  # type: ignore[no-untyped-def]
+    return span_of(doc.text, doc.id, c.page, c.start, c.end)
+
+
+def check_incomplete_citations(corpus: Corpus) -> list[Finding]:
+    """A formal source (journal, book, news, report, web) without a year or a container."""
+    docs = _docs(corpus)
+    out: list[Finding] = []
+    for c in corpus.citations:
+        if c.kind not in FORMAL_KINDS:
+            continue
+        missing = [name for name, value in (("year", c.year), ("container", c.container)) if not value]
+        if not missing:
+            continue
+        doc = docs[c.document_id]
+        out.append(Finding(
+            "citations.incomplete", "info",
+            f"This {c.kind} citation lacks its {' and '.join(missing)}, so it cannot be located reliably.",
+            doc.id, (_citation_span(doc, c),), footnote_id=c.footnote_id, citation_id=c.id))
+    return out
+
+
+def is_web_only(c: CitationRow) -> bool:
+    """Social posts, forums and personal blogs: sources nobody edits or archives."""
+    if c.url:
+        host = (urlsplit(c.url if "//" in c.url else "//" + c.url).hostname or "").lower()
+        if any(host == h or host.endswith("." + h) for h in WEB_ONLY_HOSTS):
+            return True
+    return bool(WEB_ONLY_NAMES.search(" ".join(filter(None, (c.container, c.title, c.raw)))))
+
+
+def check_web_only(corpus: Corpus) -> list[Finding]:
+    """A statistical claim whose only sources are social posts, forums or blogs."""
+    docs = _docs(corpus)
+    citations = {c.id: c for c in corpus.citations}
+    out: list[Finding] = []
+    for claim in corpus.claims:
+        cited = [citations[i] for i in claim.citation_ids if i in citations]
+        if claim.kind not in STATISTICAL_KINDS or not cited or not all(is_web_only(c) for c in cited):
+            continue
+        doc = docs[claim.document_id]
+        for c in cited:
+            out.append(Finding(
+                "citations.web_only", "warning",
+                "This statistical claim rests only on a social post, forum or personal blog, not on a primary source.",
+                doc.id, (_claim_span(doc, claim), _citation_span(doc, c)), claim_id=claim.id,
+                footnote_id=c.footnote_id, citation_id=c.id))
+    return out
+
+
+def _after(source: tuple[int, int, int], published: tuple[int, int, int]) -> bool:
+    """True only when the known parts prove the source is later."""
+    for s, p in zip(source, published):
+        if s == 0 or p == 0:
+            return False
+        if s != p:
+            return s > p
+    return False
+
+
+def check_after_publication(corpus: Corpus) -> list[Finding]:
+    """A cited source dated after the document itself was published."""
+    docs = _docs(corpus)
+    out: list[Finding] = []
+    for c in corpus.citations:
+        doc = docs[c.document_id]
+        published = date_key(doc.published)
+        dated = date_key(c.date) or ((c.year, 0, 0) if c.year else None)
+        if published is None or dated is None or not _after(dated, published):
+            continue
+        out.append(Finding(
+            "citations.after_publication", "warning",
+            f"The source is dated {c.date or c.year}, after the document's publication date {doc.published}.",
+            doc.id, (_citation_span(doc, c),), footnote_id=c.footnote_id, citation_id=c.id))
+    return out
+
+
+Check = Callable[["Corpus"], Iterable[Finding]]
+ALL_CHECKS: tuple[Check, ...] = (
+    check_sourcing,
+    check_dangling_refs,
+    check_orphan_bodies,
+    check_incomplete_citations,
+    check_web_only,
+    check_after_publication,
+    *NUMBER_CHECKS,
+)

@@ -1,0 +1,331 @@
+"""Number checks: internal arithmetic, impossible shares, conflicts, stale figures.
+
+They read ``numeric_assertions`` rows (value, value_max, unit, qualifier,
+subject, time_scope, change, is_delta, per) plus the document text around
+each span, because hedges such as 将近/约/超 decide how close a stated
+multiple must be to the one its operands give.  Percent-like values are
+compared on a 0-100 scale whatever scale the extractor stored them in.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from reports.findings import Finding, Span, date_key, span_of
+
+if TYPE_CHECKING:
+    from db.queries import AssertionRow, Corpus, DocumentRow
+
+MULTIPLIER_UNITS = frozenset({"倍", "×", "x", "times", "fold", "multiple", "multiplier"})
+RATIO_UNITS = frozenset({"%", "％", "percent", "pct", "‰", "成", "折", "fraction", "ratio", "share", "分之"})
+OPERAND_WINDOW = 200  # characters between a stated multiple and its operands
+_NEARLY = re.compile(r"将近|近|接近|几乎|不到|nearly|almost|close to|just under", re.I)
+_APPROX = re.compile(r"约|大约|大概|左右|上下|about|around|approximately|roughly|some|~", re.I)
+_OVER = re.compile(r"超过|超|逾|多于|高达|more than|over|above|upwards of", re.I)
+_GROWTH = re.compile(r"增长|增加|提高|提升|上升|上涨|扩大|增幅|涨|increase|grow|grew|rise|rose|up by", re.I)
+_SHARE = re.compile(r"占|份额|比重|比例|占比|占有率|share|proportion|of (?:the |all |total )", re.I)
+_PAIR_GAP = re.compile(r"^[\s（(，,、:：]*(?:即|或|也就是|约|i\.e\.|or)?[\s（(，,、:：]*$", re.I)
+_YEAR = re.compile(r"(?<![0-9])(1[89][0-9]{2}|2[01][0-9]{2})(?![0-9])")
+# Bands (low, high) for observed/stated, by hedge.
+BANDS = {"nearly": (0.85, 1.02), "approx": (0.85, 1.15), "over": (0.98, 1.5), "exact": (0.93, 1.07)}
+
+
+def _surface(a: AssertionRow) -> str:
+    return unicodedata.normalize("NFKC", a.surface)
+
+
+def is_multiplier(a: AssertionRow) -> bool:
+    unit = (a.unit or "").strip().lower()
+    return unit in MULTIPLIER_UNITS or bool(re.search(r"倍|times\b|-fold|×", _surface(a)))
+
+
+def is_ratio(a: AssertionRow) -> bool:
+    unit = (a.unit or "").strip().lower()
+    return unit in RATIO_UNITS or bool(re.search(r"%|‰|成|分之|percent|per cent", _surface(a), re.I))
+
+
+def percent_scale(a: AssertionRow) -> float:
+    """The factor that puts this row's value on the 0-100 scale (stored as 43, 0.43 or 4.3‰)."""
+    s = _surface(a)
+    digits = re.search(r"[0-9]+(?:\.[0-9]+)?", s.replace(",", ""))
+    written = float(digits.group(0)) if digits else None
+    as_written = written is not None and a.value is not None and abs(written - a.value) < 1e-9
+    if "‰" in s:
+        return 0.1 if as_written else 100.0
+    if written is not None and re.search(r"%|percent|per cent", s, re.I):
+        return 1.0 if as_written else 100.0
+    return 100.0 if a.value is not None and abs(a.value) <= 1.0 else 1.0
+
+
+def as_percent(a: AssertionRow, value: float | None = None) -> float | None:
+    """A percent-like value (``value`` or the row's own) on the 0-100 scale."""
+    v = a.value if value is None else value
+    return None if v is None else v * percent_scale(a)
+
+
+def _context(doc: DocumentRow, a: AssertionRow, before: int = 6, after: int = 3) -> str:
+    return unicodedata.normalize("NFKC", doc.text[max(0, a.start - before):a.end + after])
+
+
+def hedge(doc: DocumentRow, a: AssertionRow) -> str:
+    """How precisely a number is stated: nearly | approx | over | exact (text first, then qualifier)."""
+    ctx = _context(doc, a, before=4, after=2)
+    if _NEARLY.search(ctx):
+        return "nearly"
+    if _APPROX.search(ctx):
+        return "approx"
+    if _OVER.search(ctx):
+        return "over"
+    return {"approx": "approx", "less_than": "nearly", "at_most": "nearly",
+            "more_than": "over", "at_least": "over", "range": "approx"}.get(a.qualifier, "exact")
+
+
+def _docs(corpus: Corpus) -> dict[int, DocumentRow]:
+    return {d.id: d for d in corpus.documents}
+
+
+def _by_doc(corpus: Corpus) -> dict[int, list[AssertionRow]]:
+    out: dict[int, list[AssertionRow]] = defaultdict(list)
+    for a in corpus.assertions:
+        out[a.document_id].append(a)
+    for rows in out.values():
+        rows.sort(key=lambda a: a.start)
+    return out
+
+
+def _span(doc: DocumentRow, a: AssertionRow) -> Span:
+    return span_of(doc.text, doc.id, a.page, a.start, a.end)
+
+
+# --------------------------------------------------------------------------- arithmetic
+
+
+@dataclass(frozen=True, slots=True)
+class _Operands:
+    first: AssertionRow
+    second: AssertionRow
+
+    @property
+    def ratio(self) -> float:
+        lo, hi = sorted((self.first.value or 0.0, self.second.value or 0.0))
+        return hi / lo
+
+
+def _is_operand(c: AssertionRow, m: AssertionRow) -> bool:
+    return (c.id != m.id and bool(c.unit) and c.value is not None and c.value > 0
+            and not c.is_delta and not is_multiplier(c) and not is_ratio(c)
+            and abs(c.start - m.start) <= OPERAND_WINDOW and (c.end <= m.start or c.start >= m.end))
+
+
+def find_operands(m: AssertionRow, rows: list[AssertionRow]) -> _Operands | None:
+    """The two nearest same-unit quantities around a stated multiple (preceding ones first)."""
+    def distance(c: AssertionRow) -> int:
+        return m.start - c.end if c.end <= m.start else c.start - m.end + OPERAND_WINDOW // 4
+
+    candidates = sorted((c for c in rows if _is_operand(c, m)), key=distance)
+    for i, c1 in enumerate(candidates):
+        for c2 in candidates[i + 1:]:
+            same_per = not (c1.per and c2.per and c1.per != c2.per)
+            if c2.unit == c1.unit and same_per and abs((c2.value or 0) - (c1.value or 0)) > 1e-9:
+                first, second = sorted((c1, c2), key=lambda a: a.start)
+                return _Operands(first, second)
+    return None
+
+
+def _stated_multiple(doc: DocumentRow, m: AssertionRow, growth: bool) -> list[float]:
+    """The ratios a stated multiple may mean: 增长了三倍 is read as 3x or 4x (usage differs)."""
+    if is_ratio(m):
+        pct = as_percent(m)
+        return [1 + pct / 100] if pct is not None else []
+    assert m.value is not None
+    return [m.value, m.value + 1] if growth else [m.value]
+
+
+def _growth_phrase(doc: DocumentRow, ops: _Operands, m: AssertionRow) -> bool:
+    lead = doc.text[max(ops.second.end, m.start - 8):m.start]
+    return bool(_GROWTH.search(unicodedata.normalize("NFKC", lead))) or m.change == "increase"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".") if abs(x) < 1000 else f"{x:,.0f}"
+
+
+def check_arithmetic(corpus: Corpus) -> list[Finding]:
+    """A stated multiple ("将近30倍", "增长了三倍", "+150%") against its operands nearby."""
+    docs = _docs(corpus)
+    out: list[Finding] = []
+    for doc_id, rows in _by_doc(corpus).items():
+        doc = docs[doc_id]
+        for m in rows:
+            percent_growth = is_ratio(m) and (m.is_delta or m.change == "increase")
+            if m.value is None or not (is_multiplier(m) or percent_growth):
+                continue
+            ops = find_operands(m, rows)
+            if ops is None:
+                continue
+            out.append(_arithmetic_finding(doc, m, ops))
+    return out
+
+
+def _arithmetic_finding(doc: DocumentRow, m: AssertionRow, ops: _Operands) -> Finding:
+    growth = _growth_phrase(doc, ops, m)
+    stated = _stated_multiple(doc, m, growth)
+    how = hedge(doc, m)
+    low, high = BANDS[how]
+    ratio = ops.ratio
+    ok = any(low * s <= ratio <= high * s for s in stated)
+    a, b = doc.text[ops.first.start:ops.first.end], doc.text[ops.second.start:ops.second.end]
+    said = doc.text[m.start:m.end]
+    observed = f"{_fmt(ratio)}× (+{_fmt((ratio - 1) * 100)}%)"
+    spans = (_span(doc, ops.first), _span(doc, ops.second), _span(doc, m))
+    if ok:
+        return Finding("numbers.arithmetic_consistent", "info",
+                       f"{b} against {a} is {observed}, consistent with the stated “{said}” ({how}).",
+                       doc.id, spans, claim_id=m.claim_id, assertion_id=m.id)
+    return Finding("numbers.arithmetic_inconsistent", "warning",
+                   f"{a} → {b} is {observed}, which does not match the stated “{said}”.",
+                   doc.id, spans, claim_id=m.claim_id, assertion_id=m.id)
+
+
+# --------------------------------------------------------------------------- percentages
+
+
+def check_impossible_percentages(corpus: Corpus) -> list[Finding]:
+    """A share above 100% (growth rates may exceed 100%, shares of a whole may not)."""
+    docs = _docs(corpus)
+    out: list[Finding] = []
+    for a in corpus.assertions:
+        if not is_ratio(a) or a.is_delta or a.change is not None:
+            continue
+        top = max((v for v in (a.value, a.value_max) if v is not None), default=None)
+        pct = None if top is None else top * percent_scale(a)
+        doc = docs[a.document_id]
+        before = unicodedata.normalize("NFKC", doc.text[max(0, a.start - 15):a.start])
+        share = _SHARE.search(before) or _SHARE.search(a.subject or "")
+        if pct is None or pct <= 100 or not share or _GROWTH.search(before):
+            continue
+        out.append(Finding("numbers.impossible_percentage", "error",
+                           f"A share cannot exceed 100%, but “{doc.text[a.start:a.end]}” states {_fmt(pct)}%.",
+                           doc.id, (_span(doc, a),), claim_id=a.claim_id, assertion_id=a.id))
+    return out
+
+
+def check_fraction_pairs(corpus: Corpus) -> list[Finding]:
+    """The same proportion stated two ways side by side (超八成（85%）) that disagree."""
+    docs = _docs(corpus)
+    out: list[Finding] = []
+    for doc_id, rows in _by_doc(corpus).items():
+        doc = docs[doc_id]
+        ratios = [a for a in rows if is_ratio(a) and not a.is_delta]
+        for a, b in zip(ratios, ratios[1:]):
+            gap = doc.text[a.end:b.start]
+            pa, pb = as_percent(a), as_percent(b)
+            if pa is None or pb is None or len(gap) > 6 or not _PAIR_GAP.match(unicodedata.normalize("NFKC", gap)):
+                continue
+            hedged = "exact" not in (hedge(doc, a), hedge(doc, b))
+            if abs(pa - pb) <= (5.0 if hedged else 1.0):
+                continue
+            out.append(Finding("numbers.fraction_mismatch", "warning",
+                               f"“{doc.text[a.start:a.end]}” ({_fmt(pa)}%) and “{doc.text[b.start:b.end]}” "
+                               f"({_fmt(pb)}%) state the same proportion differently.",
+                               doc.id, (_span(doc, a), _span(doc, b)), claim_id=a.claim_id, assertion_id=a.id))
+    return out
+
+
+# --------------------------------------------------------------------------- conflicts
+
+
+def normalize_subject(subject: str | None) -> str:
+    """Case, width, spaces and punctuation do not make a different subject."""
+    text = unicodedata.normalize("NFKC", subject or "").lower()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def bounds(a: AssertionRow, doc: DocumentRow) -> tuple[float, float]:
+    """The interval a stated value allows (exact values get a 2% rounding margin)."""
+    v = a.value if a.value is not None else 0.0
+    if a.qualifier == "range" and a.value_max is not None:
+        return (min(v, a.value_max), max(v, a.value_max))
+    if a.qualifier in ("more_than", "at_least"):
+        return (v, float("inf"))
+    if a.qualifier in ("less_than", "at_most"):
+        return (float("-inf"), v)
+    margin = 0.1 if hedge(doc, a) in ("approx", "nearly") or a.qualifier == "approx" else 0.02
+    return (v - abs(v) * margin, v + abs(v) * margin)
+
+
+def _conflict_key(a: AssertionRow) -> tuple[str, str, str, str, str, bool] | None:
+    subject = normalize_subject(a.subject)
+    if not subject or a.value is None:
+        return None
+    unit = "%" if is_ratio(a) else (a.unit or "")
+    return (subject, unit, (a.time_scope or "").strip(), a.per or "", a.change or "", a.is_delta)
+
+
+def check_conflicts(corpus: Corpus, *, max_per_group: int = 10) -> list[Finding]:
+    """The same subject, unit and time scope with incompatible values, within or across documents."""
+    docs = _docs(corpus)
+    groups: dict[tuple[str, str, str, str, str, bool], list[AssertionRow]] = defaultdict(list)
+    for a in corpus.assertions:
+        if (key := _conflict_key(a)) is not None:
+            groups[key].append(a)
+    out: list[Finding] = []
+    for rows in groups.values():
+        found = 0
+        for i, a in enumerate(rows):
+            for b in rows[i + 1:]:
+                if found >= max_per_group or _compatible(a, b, docs):
+                    continue
+                found += 1
+                out.append(_conflict_finding(a, b, docs))
+    return out
+
+
+def _interval(a: AssertionRow, doc: DocumentRow) -> tuple[float, float]:
+    lo, hi = bounds(a, doc)
+    if not is_ratio(a):
+        return lo, hi
+    scale = percent_scale(a)
+    return (lo * scale, hi * scale)
+
+
+def _compatible(a: AssertionRow, b: AssertionRow, docs: dict[int, DocumentRow]) -> bool:
+    (lo1, hi1), (lo2, hi2) = _interval(a, docs[a.document_id]), _interval(b, docs[b.document_id])
+    return lo1 <= hi2 and lo2 <= hi1
+
+
+def _conflict_finding(a: AssertionRow, b: AssertionRow, docs: dict[int, DocumentRow]) -> Finding:
+    da, db = docs[a.document_id], docs[b.document_id]
+    where = "in another document" if da.id != db.id else "elsewhere in the same document"
+    return Finding("numbers.conflict", "warning",
+                   f"“{da.text[a.start:a.end]}” for {a.subject} conflicts with “{db.text[b.start:b.end]}” "
+                   f"stated {where}.",
+                   da.id, (_span(da, a), _span(db, b)), claim_id=a.claim_id, assertion_id=a.id)
+
+
+# --------------------------------------------------------------------------- staleness
+
+
+def check_stale(corpus: Corpus, *, max_age: int = 5) -> list[Finding]:
+    """A figure in a claim whose time scope is more than ``max_age`` years before publication."""
+    docs = _docs(corpus)
+    out: list[Finding] = []
+    for a in corpus.assertions:
+        doc = docs[a.document_id]
+        published = date_key(doc.published)
+        years = [int(y) for y in _YEAR.findall(a.time_scope or "")]
+        if a.claim_id is None or published is None or not years or published[0] - max(years) <= max_age:
+            continue
+        out.append(Finding("numbers.stale", "info",
+                           f"The figure refers to {a.time_scope}, {published[0] - max(years)} years before "
+                           f"the document was published ({doc.published}).",
+                           doc.id, (_span(doc, a),), claim_id=a.claim_id, assertion_id=a.id))
+    return out
+
+
+NUMBER_CHECKS = (check_arithmetic, check_impossible_percentages, check_fraction_pairs,
+                 check_conflicts, check_stale)

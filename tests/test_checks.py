@@ -1,0 +1,214 @@
+"""The audit checks over hand-built corpora (pure: no database, no extractor)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from db.queries import (
+    AssertionRow,
+    CitationRow,
+    ClaimRow,
+    Corpus,
+    DocumentRow,
+    FootnoteRefRow,
+    FootnoteRow,
+)
+from reports.checks import attribution_cue, is_web_only, run_checks
+from reports.numbers import as_percent, check_arithmetic, normalize_subject
+
+# Short sentences quoted from seed 004 (and invented variants of them).
+PRICE = "ＯｐｅｎＡＩ的ｏ１每输出１００万ｔｏｋｅｎｓ⑤收费４３８元，而ＤｅｅｐＳｅｅｋ－Ｒ１只需１６元。这将近３０倍的价差"
+SHARE = "数据显示，中国在 ＡＩ芯片领域仍高度依赖海外供应，超八成来自美国①。"
+
+
+def doc(text: str, *, id: int = 1, published: str | None = "2025-03-01") -> DocumentRow:
+    return DocumentRow(id, f"doc{id}.txt", "text", f"Doc {id}", "zh", published, text, len(text))
+
+
+def num(d: DocumentRow, surface: str, value: float, *, id: int, unit: str | None, nth: int = 0,
+        **kw) -> AssertionRow:
+    start = _find(d.text, surface, nth)
+    fields = dict(claim_id=None, page=1, value_max=None, qualifier="exact", subject=None, time_scope=None,
+                  change=None, is_delta=False, per=None)
+    fields.update(kw)
+    return AssertionRow(id=id, document_id=d.id, start=start, end=start + len(surface), surface=surface,
+                        value=value, unit=unit, **fields)  # type: ignore[arg-type]
+
+
+def claim(d: DocumentRow, text: str, *, id: int = 1, kind: str = "statistical", **kw) -> ClaimRow:
+    start = _find(d.text, text)
+    return ClaimRow(id, d.id, 1, start, start + len(text), text, kind, 0.8, **kw)
+
+
+def _find(text: str, part: str, nth: int = 0) -> int:
+    pos = -1
+    for _ in range(nth + 1):
+        pos = text.index(part, pos + 1)
+    return pos
+
+
+def checks_named(findings, name):  # type: ignore[no-untyped-def]
+    return [f for f in findings if f.check == name]
+
+
+def test_checks_arithmetic_seed_price_gap_is_consistent() -> None:
+    d = doc(PRICE)
+    rows = (
+        num(d, "１００万", 1e6, id=1, unit="tokens"),
+        num(d, "４３８元", 438, id=2, unit="元", per="1000000 tokens"),
+        num(d, "１６元", 16, id=3, unit="元"),
+        num(d, "３０倍", 30, id=4, unit="倍", qualifier="approx"),
+    )
+    [f] = check_arithmetic(Corpus(documents=(d,), assertions=rows))
+    assert f.check == "numbers.arithmetic_consistent" and f.severity == "info"
+    assert [s.text for s in f.spans] == ["４３８元", "１６元", "３０倍"]
+    assert all(d.text[s.start:s.end] == s.text for s in f.spans)
+    assert "27.4×" in f.message and f.assertion_id == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "a", "b", "m", "mv", "check"),
+    [
+        ("收入从20亿元增长到50亿元，增长了三倍。", "20亿元", "50亿元", "三倍", 3, "numbers.arithmetic_inconsistent"),
+        ("收入从20亿元增长到60亿元，增长了两倍。", "20亿元", "60亿元", "两倍", 2, "numbers.arithmetic_consistent"),
+        ("A卖100元，B卖10元，是B的10倍。", "100元", "10元", "10倍", 10, "numbers.arithmetic_consistent"),
+        ("A卖100元，B卖10元，是B的将近20倍。", "100元", "10元", "20倍", 20, "numbers.arithmetic_inconsistent"),
+        ("Sales rose from $2 billion to $5 billion, up 150%.", "$2 billion", "$5 billion", "150%", 150,
+         "numbers.arithmetic_consistent"),
+    ],
+)
+def test_checks_arithmetic_multiples(text: str, a: str, b: str, m: str, mv: float, check: str) -> None:
+    d = doc(text)
+    unit = "USD" if "$" in a else "元"
+    is_pct = m.endswith("%")
+    rows = (
+        num(d, a, float(a.strip("$亿元 billion")) * 1e8, id=1, unit=unit),
+        num(d, b, float(b.strip("$亿元 billion")) * 1e8, id=2, unit=unit),
+        num(d, m, mv, id=3, unit="%" if is_pct else "倍", change="increase" if is_pct else None),
+    )
+    [f] = check_arithmetic(Corpus(documents=(d,), assertions=rows))
+    assert f.check == check
+    assert [s.text for s in f.spans] == [a, b, m]
+
+
+def test_checks_arithmetic_needs_two_same_unit_operands() -> None:
+    d = doc("价格为438元，用户达100万人，这将近30倍。")
+    rows = (num(d, "438元", 438, id=1, unit="元"), num(d, "100万人", 1e6, id=2, unit="人"),
+            num(d, "30倍", 30, id=3, unit="倍"))
+    assert check_arithmetic(Corpus(documents=(d,), assertions=rows)) == []
+
+
+def test_checks_attributed_unsourced_with_dangling_marker() -> None:
+    d = doc(SHARE)
+    c = claim(d, SHARE, attribution_cue="数据显示")
+    marker = d.text.index("①")
+    ref = FootnoteRefRow(1, d.id, 82, "①", marker, marker + 1, None)
+    findings = run_checks(Corpus(documents=(d,), claims=(c,), footnote_refs=(ref,)))
+    [attr] = checks_named(findings, "sourcing.attributed_unsourced")
+    assert "数据显示" in attr.message and "①" in attr.message and attr.claim_id == c.id
+    [dangling] = checks_named(findings, "footnotes.dangling_ref")
+    assert dangling.spans[0].text == "①" and dangling.spans[0].page == 82 and dangling.claim_id == c.id
+    assert checks_named(findings, "sourcing.uncited_claim") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "expected"),
+    [("据统计，去年销量增长5%。", None, "据统计"), ("According to the ministry, output fell 3%.", None, "According to"),
+     ("Output fell 3% last year.", None, None), ("Output fell 3%.", "data show", "data show")],
+)
+def test_checks_attribution_cue(text: str, cue: str | None, expected: str | None) -> None:
+    d = doc(text)
+    assert attribution_cue(claim(d, text, attribution_cue=cue)) == expected
+
+
+def test_checks_cited_claim_is_not_flagged_and_orphan_body_is() -> None:
+    text = "产量增长5%①。\n①国家统计局：《统计公报》，2024年。\n②无人引用的注释。"
+    d = replace(doc(text), body_end=text.index("\n"))
+    c = claim(d, "产量增长5%①。", citation_ids=(1,))
+    f1s = text.index("国家")
+    f2s = text.index("无人")
+    notes = (FootnoteRow(1, 1, 1, "①", f1s, text.index("\n②"), text[f1s:text.index("\n②")]),
+             FootnoteRow(2, 1, 1, "②", f2s, len(text), text[f2s:]))
+    ref = FootnoteRefRow(1, 1, 1, "①", text.index("①"), text.index("①") + 1, 1)
+    cite = CitationRow(1, 1, 1, 1, f1s, notes[0].end, notes[0].body, "report", title="统计公报", year=2024)
+    findings = run_checks(Corpus(documents=(d,), claims=(c,), footnotes=notes, footnote_refs=(ref,),
+                                 citations=(cite,)))
+    assert not [f for f in findings if f.check.startswith("sourcing.")]
+    [orphan] = checks_named(findings, "footnotes.orphan_body")
+    assert orphan.footnote_id == 2 and orphan.spans[0].text == "无人引用的注释。"
+    [incomplete] = checks_named(findings, "citations.incomplete")
+    assert "container" in incomplete.message and "year" not in incomplete.message
+
+
+def test_checks_web_only_and_after_publication() -> None:
+    text = "全国用户超过5亿人。来源：https://weibo.com/123 2026年5月"
+    d = doc(text, published="2025-03-01")
+    s = text.index("https")
+    cite = CitationRow(1, 1, None, 1, s, len(text), text[s:], "web", url="https://weibo.com/123",
+                       year=2026, date="2026-05", container="微博")
+    c = claim(d, "全国用户超过5亿人。", citation_ids=(1,))
+    findings = run_checks(Corpus(documents=(d,), claims=(c,), citations=(cite,)))
+    [web] = checks_named(findings, "citations.web_only")
+    assert web.citation_id == 1 and [sp.text for sp in web.spans] == ["全国用户超过5亿人。", text[s:]]
+    [late] = checks_named(findings, "citations.after_publication")
+    assert "2026-05" in late.message
+
+
+@pytest.mark.parametrize(
+    ("url", "container", "expected"),
+    [("https://www.zhihu.com/question/1", None, True), ("https://foo.substack.com/p/x", None, True),
+     ("https://www.stats.gov.cn/sj/", "国家统计局", False), (None, "新浪微博", True), ("https://x.com/a/1", None, True),
+     ("https://box.com/a", None, False)],
+)
+def test_checks_is_web_only(url: str | None, container: str | None, expected: bool) -> None:
+    assert is_web_only(CitationRow(1, 1, None, 1, 0, 1, "x", "web", url=url, container=container)) is expected
+
+
+def test_checks_impossible_percentage_only_for_shares() -> None:
+    text = "国产芯片占市场份额的120%。营收增长了150%。"
+    d = doc(text)
+    rows = (num(d, "120%", 120, id=1, unit="%"), num(d, "150%", 150, id=2, unit="%", change="increase"))
+    findings = run_checks(Corpus(documents=(d,), assertions=rows))
+    [f] = checks_named(findings, "numbers.impossible_percentage")
+    assert f.assertion_id == 1 and f.severity == "error"
+
+
+def test_checks_fraction_stated_two_ways() -> None:
+    text = "超八成（65%）来自美国，三成（30%）来自欧洲。"
+    d = doc(text)
+    rows = (num(d, "八成", 0.8, id=1, unit="%", qualifier="more_than"), num(d, "65%", 65, id=2, unit="%"),
+            num(d, "三成", 0.3, id=3, unit="%"), num(d, "30%", 0.3, id=4, unit="%"))
+    findings = checks_named(run_checks(Corpus(documents=(d,), assertions=rows)), "numbers.fraction_mismatch")
+    assert [f.assertion_id for f in findings] == [1]
+
+
+def test_checks_conflicts_across_documents_and_stale_figures() -> None:
+    d1 = doc("2024年全国算力规模达到780 EFLOPS。", id=1)
+    d2 = doc("2024年，全国算力规模为 500 EFLOPS。", id=2, published="2025-01-01")
+    d3 = doc("2024年全国算力规模约800 EFLOPS。", id=3)
+    rows = (
+        num(d1, "780 EFLOPS", 780, id=1, unit="EFLOPS", subject="全国算力规模", time_scope="2024"),
+        num(d2, "500 EFLOPS", 500, id=2, unit="EFLOPS", subject="全国 算力规模", time_scope="2024"),
+        num(d3, "800 EFLOPS", 800, id=3, unit="EFLOPS", subject="全国算力规模", time_scope="2024",
+            qualifier="approx"),
+    )
+    findings = run_checks(Corpus(documents=(d1, d2, d3), assertions=rows))
+    conflicts = checks_named(findings, "numbers.conflict")
+    assert sorted((f.spans[0].document_id, f.spans[1].document_id) for f in conflicts) == [(1, 2), (2, 3)]
+    old = doc("2012年用户为3亿人。", id=4, published="2025-06-01")
+    stale = num(old, "3亿人", 3e8, id=5, unit="人", time_scope="2012年", claim_id=9)
+    [f] = checks_named(run_checks(Corpus(documents=(old,), assertions=(stale,))), "numbers.stale")
+    assert "13 years" in f.message
+
+
+@pytest.mark.parametrize(("surface", "value", "pct"), [("43%", 43, 43), ("43%", 0.43, 43), ("八成", 0.8, 80),
+                                                      ("５‰", 5, 0.5)])
+def test_checks_as_percent_scales(surface: str, value: float, pct: float) -> None:
+    d = doc(surface)
+    assert as_percent(num(d, surface, value, id=1, unit="%")) == pytest.approx(pct)
+
+
+def test_checks_normalize_subject() -> None:
+    assert normalize_subject("ＡＩ 芯片、") == normalize_subject("ai芯片")
