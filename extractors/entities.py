@@ -170,9 +170,8 @@ class HanlpNer:
     """A HanLP NER component (a saved directory or a locally cached pretrained id).
 
     The text is split into sentences first (HanLP models are trained on
-    sentences); character-level models get a list of characters, word-level
-    ones a whitespace tokenization, and token spans are mapped back to
-    character offsets.
+    sentences); Chinese sentences are fed as characters, others as
+    whitespace tokens, and token spans are mapped back to character offsets.
     """
 
     def __init__(self, name_or_path: str) -> None:
@@ -189,13 +188,18 @@ class HanlpNer:
             for label, b, e in _hanlp_spans(output):
                 s, t = tokens[b][1] + start, tokens[e - 1][2] + start
                 entities.append(Entity(s, t, text[s:t], _hanlp_label(label), rule_id="entities.hanlp"))
-        return entities
+        return sorted(entities, key=lambda e: (e.start, e.end))
 
     def _tokens(self, sentence: str) -> list[tuple[str, int, int]]:
-        delimiter = getattr(getattr(self._model, "config", None), "get", lambda *_: None)("token_delimiter")
-        if delimiter == " ":
-            return [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", sentence)]
-        return [(ch, i, i + 1) for i, ch in enumerate(sentence) if not ch.isspace()]
+        """Characters for Chinese sentences, whitespace tokens for others: (token, start, end).
+
+        Decided by the text, not the model's saved ``token_delimiter``: HanLP
+        guesses that from the tail of its vocabulary, which for small
+        vocabularies holds "<pad>"/"<unk>" and so says " " even for character models.
+        """
+        if detect_language(sentence) == "zh":
+            return [(ch, i, i + 1) for i, ch in enumerate(sentence) if not ch.isspace()]
+        return [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", sentence)]
 
 
 def _hanlp_spans(output: Any) -> list[tuple[str, int, int]]:
