@@ -4,7 +4,8 @@ Input is one page's body lines in reading order (raw offsets assigned);
 output is a list of ``(kind, MappedText)`` blocks that the page body joins
 with blank lines.  A new block starts at a heading, caption or source line,
 at a font-size change, after a larger vertical gap, at an indented line, at a
-list item, or after a line that stops well short of the column's right edge.
+list item, or after a line that stops short although the next line's first
+word would have fitted on it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 import statistics
 from collections.abc import Sequence
 
-from extractors.pdf_glyphs import Glyph, Line, join_lines, render
+from extractors.pdf_glyphs import Glyph, Line, is_cjk, join_lines, render
 from extractors.textmap import MappedText
 
 _CAPTION = re.compile(r"^\s*(?:[图表]\s*[0-9０-９]+|(?:Figure|Fig\.|Table|Chart|Exhibit)\s*[0-9０-９]+)", re.I)
@@ -73,9 +74,29 @@ def _continues(prev: Line, line: Line, kind: str, pitch: float) -> bool:
     if kind in ("caption", "source"):
         return False
     left, right = line.extra.get("col", (line.x0, line.x1))
-    if line.x0 > left + 0.8 * line.size or prev.x1 < right - max(3 * line.size, 0.15 * (right - left)):
+    if line.x0 > left + 0.8 * line.size or _LIST_ITEM.match(line.raw_text):
         return False
-    return not _LIST_ITEM.match(line.raw_text)
+    return right - prev.x1 <= max(_first_word_width(line) + 0.5 * line.size, 3 * line.size)
+
+
+def _first_word_width(line: Line) -> float:
+    """Width of the line's first word: had it fitted, the previous line would hold it.
+
+    This is the classic test for a paragraph's last line: a line that stops
+    short although the next word would have fitted ends its paragraph.  A CJK
+    character is a word of its own; lines ending within three ems of the edge
+    always continue (CJK lines are rarely set flush).
+    """
+    glyphs = line.glyphs
+    end = 0
+    while end < len(glyphs):
+        g = glyphs[end]
+        if g.text.isspace() or (end and (g.x0 - glyphs[end - 1].x1 > 0.25 * g.size or is_cjk(g.text[0]))):
+            break
+        end += 1
+        if is_cjk(g.text[0]):
+            break
+    return glyphs[max(end - 1, 0)].x1 - glyphs[0].x0
 
 
 def _typical_pitch(lines: Sequence[Line]) -> float:

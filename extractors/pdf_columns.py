@@ -84,10 +84,15 @@ def _two_columns(lines: list[Line], gutter: tuple[float, float]) -> list[Line] |
 
 
 def _set_column(lines: Sequence[Line]) -> None:
-    """Record the column's left and right edges on each of its lines."""
+    """Record the column's left and right edges on each of its lines.
+
+    The right edge is the 80th percentile of line ends, so a line with a
+    hanging punctuation mark or a wide caption does not move it.
+    """
     if not lines:
         return
     left = min(ln.x0 for ln in lines)
-    right = max(ln.x1 for ln in lines)
+    ends = sorted(ln.x1 for ln in lines)
+    right = ends[int(0.8 * (len(ends) - 1))]
     for ln in lines:
         ln.extra["col"] = (left, right)

@@ -350,3 +350,33 @@ def test_pdf_layout_example_pdf():
     assert "Shade and Heat" not in first + second
     assert "Street tree | EUR 1,100 | up to 2.8 C on the block" in second.split("\n")
     assert "3. Recommendations" in second.split("\n\n")
+
+
+def test_pdf_layout_damaged_pdfs_raise_only_named_errors():
+    """Flipped bytes and cut-outs in a valid PDF: it loads, or a SourceError names why."""
+    import random
+
+    rng = random.Random(7)
+    good = factory.table_pdf()
+    for _ in range(40):
+        data = bytearray(good)
+        if rng.random() < 0.5:
+            for _ in range(rng.randrange(1, 12)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        else:
+            at = rng.randrange(len(data))
+            del data[at : at + rng.randrange(1, 400)]
+        try:
+            load_pdf(bytes(data))
+        except SourceError:
+            pass
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("85", 85), ("８５", 85), ("- 3 -", 3), ("Page 2 of 9", 2), ("第２８卷 刘友金", None), ("2024 Annual Report", None)],
+)
+def test_pdf_layout_page_number_lines(text, number):
+    from extractors.pdf_furniture import page_number_of
+
+    assert page_number_of(text) == number
