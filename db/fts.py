@@ -1,0 +1,163 @@
+"""Full-text search over claims and sentences that works for Chinese.
+
+Why not the obvious choices (tests/test_fts.py pins each trap):
+
+- FTS5's default ``unicode61`` tokenizer treats a whole run of Han characters
+  as one token, so ``算力`` finds nothing inside ``需要算力和模型``.
+- The ``trigram`` tokenizer needs 3+ characters: ``MATCH '算力'`` finds
+  nothing, and (SQLite 3.40) ``LIKE '%算力%'`` on a trigram table silently
+  returns 0 rows.
+- A word segmenter (jieba) on both sides misses whenever the query is cut
+  differently from the document (``算力`` inside ``计算力``).
+
+So on SQLite the indexed ``body`` is the normalized text (NFKC, lower case)
+with a space around every CJK character, under ``unicode61``: each CJK
+character is a token, and every query term becomes a phrase of consecutive
+tokens — exact substring matching for Chinese of any length, word matching
+(with prefix on the last word) for other scripts.  PostgreSQL stores the
+normalized text and matches each term with ``LIKE`` (exact, whatever index
+pg_trgm provides).
+
+``search_index`` is keyed by ``document_id``: ``index_document`` deletes the
+document's old rows (and rows of documents that no longer exist, which is
+what a replaced document leaves behind on SQLite) before inserting.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from db.session import is_sqlite, resolve_url
+from db.sql import InvalidSql, QueryResult, run_query
+
+logger = logging.getLogger(__name__)
+
+_CJK = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    "\U00020000-\U0003134f]"
+)
+_SPACES = re.compile(r"\s+")
+_WORDY = re.compile(r"\w")
+
+SEARCH_COLUMNS = ["kind", "id", "document_id", "document_title", "document_source",
+                  "page", "start", "end", "text"]
+
+
+class EmptySearch(InvalidSql):
+    """The search query has no letters, digits or CJK characters"""
+
+
+def normalize(value: str) -> str:
+    """What both the index and the query see: NFKC (full-width to ASCII), lower case."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", value).lower()).strip()
+
+
+def segment(value: str) -> str:
+    """Normalized text with every CJK character standing alone as a token."""
+    spaced = _CJK.sub(lambda m: f" {m.group()} ", unicodedata.normalize("NFKC", value).lower())
+    return _SPACES.sub(" ", spaced).strip()
+
+
+def query_terms(query: str) -> list[str]:
+    """Whitespace-separated terms that contain something searchable."""
+    terms = [t for t in normalize(query).split(" ") if _WORDY.search(t)]
+    if not terms:
+        raise EmptySearch(repr(query))
+    return terms
+
+
+def fts5_query(query: str) -> str:
+    """``算力 deepseek`` -> ``"算 力" AND "deepseek"*`` (every term must occur)."""
+    phrases = []
+    for term in query_terms(query):
+        tokens = segment(term)
+        prefix = "*" if re.search(r"[^\W\d_]$", tokens) and not _CJK.search(tokens[-1]) else ""
+        phrases.append('"' + tokens.replace('"', '""') + '"' + prefix)
+    return " AND ".join(phrases)
+
+
+def like_pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+# --------------------------------------------------------------------------- writing
+
+
+_ROWS = {
+    "claim": 'SELECT id, text FROM claims WHERE document_id = :document_id',
+    "sentence": 'SELECT id, text FROM sentences WHERE document_id = :document_id',
+}
+
+
+def index_document(session: Session, document_id: int) -> None:
+    """(Re)index one document's claims and sentences; the caller commits."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    session.execute(
+        text("DELETE FROM search_index WHERE document_id = :document_id "
+             "OR document_id NOT IN (SELECT id FROM documents)"),
+        {"document_id": document_id},
+    )
+    prepare = segment if sqlite else normalize
+    rows = [
+        {"document_id": document_id, "kind": kind, "ref_id": ref_id, "body": prepare(body)}
+        for kind, select_sql in _ROWS.items()
+        for ref_id, body in session.execute(text(select_sql), {"document_id": document_id})
+    ]
+    if rows:
+        session.execute(
+            text("INSERT INTO search_index (document_id, kind, ref_id, body) "
+                 "VALUES (:document_id, :kind, :ref_id, :body)"),
+            rows,
+        )
+    logger.debug("indexed %d rows for document %s", len(rows), document_id)
+
+
+def reindex_all(session: Session) -> int:
+    """Index every stored document (used by the migration that creates the index)."""
+    ids = list(session.execute(text("SELECT id FROM documents ORDER BY id")).scalars())
+    for document_id in ids:
+        index_document(session, document_id)
+    return len(ids)
+
+
+# --------------------------------------------------------------------------- reading
+
+_HITS = """
+SELECT h.kind, x.id, x.document_id, d.title AS document_title, d.source AS document_source,
+       x.page, x.start, x."end", x.text, h.score
+FROM hits h
+JOIN {table} x ON x.id = h.ref_id
+JOIN documents d ON d.id = x.document_id
+WHERE h.kind = '{kind}'
+"""
+
+
+def _search_sql(hits: str) -> str:
+    union = " UNION ALL ".join(_HITS.format(table=t, kind=k)
+                               for k, t in (("claim", "claims"), ("sentence", "sentences")))
+    columns = ", ".join(f'"{c}"' for c in SEARCH_COLUMNS)
+    return (f"WITH hits AS ({hits}) SELECT {columns} FROM ({union}) AS found "
+            f'ORDER BY score, document_id, start, kind LIMIT :limit')
+
+
+def search(db_url: str | None, query: str, *, limit: int = 50,
+           time_limit_ms: int = 5000) -> QueryResult:
+    """Claims and sentences containing every term of ``query``, best first."""
+    if is_sqlite(resolve_url(db_url)):
+        hits = ("SELECT kind, ref_id, bm25(search_index) AS score FROM search_index "
+                "WHERE search_index MATCH :match")
+        params: dict[str, object] = {"match": fts5_query(query)}
+    else:
+        terms = query_terms(query)
+        where = " AND ".join(f"body LIKE :t{i} ESCAPE '\\'" for i in range(len(terms)))
+        hits = f"SELECT kind, ref_id, 0 AS score FROM search_index WHERE {where}"
+        params = {f"t{i}": like_pattern(t) for i, t in enumerate(terms)}
+    params["limit"] = limit + 1
+    return run_query(db_url, _search_sql(hits), params, max_rows=limit,
+                     time_limit_ms=time_limit_ms)
