@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _MARKER_LINE_RE = re.compile(rf"^[{CIRCLED}]$")
 _MARKER_PREFIX_RE = re.compile(rf"^([{CIRCLED}])\s*")
+_TRAILING_MARKER_RE = re.compile(rf"^(?:([{CIRCLED}])\s*|(\d{{1,3}})\s+)(?=\S)")
 _PAGE_NUMBER_RE = re.compile(
     r"^(?:(\d{1,4})|[-–—]\s*(\d{1,4})\s*[-–—]|(?:page|p\.)\s*(\d{1,4})|第\s*(\d{1,4})\s*页)$",
     re.IGNORECASE,
@@ -53,6 +54,7 @@ MAX_PAGE_STEP = 3  # a page-number sequence may skip up to two unnumbered pages
 HEADER_MIN_CHARS = 10
 STRAY_SPACE_MAX_SHARE = 0.05  # stray-space lines must be rare to mean "new page"
 MAX_NOTE_LINES = 12  # lines per expected footnote before we stop reading a block
+MAX_TRAILING_NOTE_LINES = 60  # a footnote block at the page bottom is at most this many lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +303,74 @@ def _pair_notes(
     return notes, warnings
 
 
+def _trailing_marker(line: _Line) -> str | None:
+    m = _TRAILING_MARKER_RE.match(line.key)
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def _next_marker(marker: str) -> str:
+    if marker in CIRCLED:
+        k = CIRCLED.index(marker) + 1
+        return CIRCLED[k] if k < len(CIRCLED) else ""
+    return str(int(marker) + 1)
+
+
+def _referenced(marker: str, body: str) -> bool:
+    """The body cites the marker: a circled marker anywhere, a number glued to a word or punctuation."""
+    if marker in CIRCLED:
+        return marker in body
+    return re.search(rf"(?<=[^\s\d]){marker}(?!\d)", body) is not None
+
+
+def _split_trailing_notes(raw: str, lines: list[_Line]) -> tuple[list[_Line], list[NoteBlock]]:
+    """Footnotes printed at the page bottom *before* the footer number (``1 Liu …``, ``①…``).
+
+    The block is the longest tail of the page made of groups that each start
+    with a marker line; markers must run consecutively and every one must be
+    cited in the body above, so a body line starting with a number is not
+    mistaken for a note.
+    """
+    content = [k for k, line in enumerate(lines) if not line.blank]
+    best: int | None = None
+    for pos in reversed(content[-MAX_TRAILING_NOTE_LINES:]):
+        first = _trailing_marker(lines[pos])
+        if first is None:
+            continue
+        expected, ok = first, True
+        for k in content[content.index(pos):]:
+            found = _trailing_marker(lines[k])
+            if found is not None:
+                if found != expected:
+                    ok = False
+                    break
+                expected = _next_marker(found)
+        body = "\n".join(line.text for line in lines[:pos])
+        markers = [_trailing_marker(lines[k]) for k in content if k >= pos and _trailing_marker(lines[k])]
+        if ok and all(_referenced(fold_all(m), fold_all(body)) for m in markers if m):
+            best = pos
+    if best is None:
+        return lines, []
+    notes: list[NoteBlock] = []
+    group: list[_Line] = []
+    for line in lines[best:]:
+        if line.blank:
+            continue
+        if _trailing_marker(line) is not None and group:
+            notes.append(_trailing_note(raw, group))
+            group = []
+        group.append(line)
+    notes.append(_trailing_note(raw, group))
+    return lines[:best], notes
+
+
+def _trailing_note(raw: str, group: list[_Line]) -> NoteBlock:
+    first = group[0]
+    lead = len(first.text) - len(first.text.lstrip())
+    m = _TRAILING_MARKER_RE.match(fold_all(first.text[lead:]))
+    marker = (m.group(1) or m.group(2)) if m else ""
+    return NoteBlock(marker, _note_body(raw, group, m.end() if m else 0))
+
+
 # --------------------------------------------------------------------------- pages
 
 
@@ -338,6 +408,8 @@ def _walk(raw: str, lines: list[_Line], ev: _Evidence) -> tuple[list[_PageAcc], 
         if i in ev.numbers:
             if ev.numbers_on_top and not ev.form_feeds and acc.has_body():
                 close()
+            if not ev.numbers_on_top:
+                acc.lines, acc.notes = _split_trailing_notes(raw, acc.lines)
             acc.number = ev.numbers[i]
             groups, listed, i = _read_note_block(raw, lines, i + 1, ev)
             notes, note_warnings = _pair_notes(raw, groups, listed, _where(acc, len(pages)))

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.normalize import fold_all, normalize
+from extractors.normalize import Join, fold_all, join_separator, normalize
 from extractors.text_layout import CIRCLED, TextLayout, layout_text
 
 
@@ -264,3 +264,52 @@ def test_text_layout_properties(raw: str) -> None:
             assert note.body.text and all(raw[o] == c for c, o in zip(note.body.text, note.body.origin) if c != "\n")
     if not layout.is_paged:
         assert layout.pages[0].body.text == raw
+
+
+def test_text_layout_seed_paper_page_joins_follow_paragraphs(paper_layout: TextLayout, truth: dict) -> None:
+    """join_separator on consecutive bodies: "\\n\\n" exactly where the next page opens a paragraph."""
+    for before, after in zip(paper_layout.pages, paper_layout.pages[1:]):
+        t = _truth_page(truth, after.number)
+        first = next(x for x in t["lines"] if "text" in x and x["kind"] != "header")
+        opens_paragraph = first["kind"] != "body" or first["x"] > 60  # indented first line
+        join = join_separator(before.body.text, after.body.text)
+        assert join == Join(0, "\n\n" if opens_paragraph else ""), (before.number, after.number)
+
+
+def test_text_layout_notes_before_the_footer_number() -> None:
+    """The other common text-layer order: notes at the page bottom, then the page number."""
+    raw = (
+        _para(6, "Alpha") + " as reported.1 And priced so.2\n"
+        "1 Liu Youjin and Li Wei, A paper about chains,\nVol. 28 (2025).\n"
+        "2 Prices as reported by the vendor.\n11\n"
+        + _para(6, "Beta") + " in 2024 it grew.3\n3 Ibid.\n12\n"
+        + _para(6, "Gamma") + "\n4 items were bought in 2024 by nobody.\n13\n"
+    )
+    layout = layout_text(raw)
+    assert [p.number for p in layout.pages] == [11, 12, 13]
+    assert [(n.marker, n.body.text) for n in layout.pages[0].notes] == [
+        ("1", "Liu Youjin and Li Wei, A paper about chains,\nVol. 28 (2025)."),
+        ("2", "Prices as reported by the vendor."),
+    ]
+    assert [(n.marker, n.body.text) for n in layout.pages[1].notes] == [("3", "Ibid.")]
+    # "4 items …" is not cited in the body above it: it stays body text
+    assert layout.pages[2].notes == ()
+    assert layout.pages[2].body.text.endswith("4 items were bought in 2024 by nobody.")
+
+
+@pytest.mark.parametrize(("pdf_name", "expected_notes"), [("deepseek_resilience_paper", 22), ("english_policy_brief", 6)])
+def test_text_layout_pdfplumber_text_of_fixture_pdfs(shared_dir: Path, pdf_name: str, expected_notes: int) -> None:
+    """The same analysis on pdfplumber's text of the fixture PDFs (pages joined by form feeds)."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    path = shared_dir / "fixtures" / "pdf" / f"{pdf_name}.pdf"
+    truth = json.loads(path.with_suffix(".layout.json").read_text(encoding="utf-8"))
+    with pdfplumber.open(path) as pdf:
+        raw = "\f".join(page.extract_text() or "" for page in pdf.pages)
+    layout = layout_text(raw)
+    assert len(layout.pages) == len(truth["pages"])
+    numbers = [p.get("journal_page") or int(p["page_label"]) for p in truth["pages"]]
+    assert [p.number for p in layout.pages] == numbers
+    assert sum(len(p.notes) for p in layout.pages) == expected_notes
+    for page, t in zip(layout.pages, truth["pages"]):
+        want = [(_squash(f["marker"]), _squash(f["text"])) for f in t["footnotes"]]
+        assert [(n.marker, _squash(n.body.text)) for n in page.notes] == want
