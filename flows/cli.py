@@ -222,6 +222,24 @@ def sql(
     _print_rows(result.columns, result.rows, fmt, truncated=result.truncated)
 
 
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words or Chinese text; every term must occur (算力 模型).")],
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
+) -> None:
+    """Full-text search of stored claims and sentences (Chinese of any length, English words)."""
+    from db.fts import search as search_index
+    from db.sql import SqlError
+
+    try:
+        result = search_index(db, query, limit=limit)
+    except SqlError as exc:
+        raise fail(str(exc))
+    _print_rows(result.columns, result.rows, fmt, truncated=result.truncated)
+
+
 def _print_rows(columns: list[str], rows: list[tuple], fmt: str, *, truncated: bool = False) -> None:
     if fmt == "json":
         sys.stdout.write(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False,
