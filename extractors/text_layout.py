@@ -6,11 +6,15 @@ furniture is still recognisable from the text alone:
 * **page-number lines**: a line holding only a number.  Some tools print them
   digit-reversed (``５８`` on page 85); the reading (natural or reversed) is
   the one under which the lines form the longest increasing sequence.  A page
-  number closes its page (it is a footer); the page's footnote block follows.
-* **footnote blocks**: after the page number, the circled markers are listed
-  one per line (``①``, ``②``), then the bodies in the same order; a body line
-  that does not start a new citation continues the previous body.  A body
-  may also carry its marker (``①代金平，…``).
+  number closes its page (it is a footer) unless the first one comes before
+  any text (then numbers open their pages).
+* **footnote blocks**, in two orders.  Seed 004: after the page number, the
+  circled markers are listed one per line (``①``, ``②``), then the bodies in
+  the same order; a body line that does not start a new citation continues
+  the previous body; a body may also carry its marker (``①代金平，…``).
+  pdfplumber/pdftotext order: bodies that start with their marker (``1 Liu…``,
+  ``①…``) at the page bottom, just before the footer number; accepted only
+  when the markers run consecutively and are all cited in the page body.
 * **running headers**: a line repeated verbatim (digits masked) on several
   pages; it opens a page.
 * **form feeds** separate pages (then page numbers only label their page).
