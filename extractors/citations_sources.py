@@ -1,0 +1,205 @@
+"""Sources named in running text, figure/table source lines, and sentences that point at figures.
+
+A blog post rarely has footnotes; it says ``据新华社报道`` or ``（来源：TMTPOST）``.
+A paper puts ``数据来源：…`` under a figure and writes ``如图5所示`` in the
+text.  These functions find those spans so the pipeline can cite a sentence
+by the source it names, or by the source of the figure it refers to.
+Offsets are 0-based, end-exclusive, relative to the string passed in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class NamedSource:
+    """``name`` is ``text[start:end]``; ``cue`` is the phrase that introduced it (``据``, ``according to``)."""
+
+    start: int
+    end: int
+    name: str
+    cue: str
+    rule_id: str = "citations.named_source"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLine:
+    """A ``数据来源：…`` line; ``start``/``end`` cover the whole line, ``source_*`` the part after the cue.
+
+    ``label`` is the canonical label (``图1``, ``表2``) of the caption it
+    belongs to, or None when no caption is near.
+    """
+
+    start: int
+    end: int
+    source_start: int
+    source_end: int
+    source: str
+    cue: str
+    label: str | None = None
+    caption_start: int | None = None
+    caption_end: int | None = None
+    rule_id: str = "citations.source_line"
+
+
+@dataclass(frozen=True, slots=True)
+class FigureRef:
+    """A reference to a figure or table in running text (``见图1``, ``如表2所示``, ``see Figure 3``)."""
+
+    start: int
+    end: int
+    label: str  # canonical: 图1 / 表2 (English Figure/Table map to the same labels)
+    rule_id: str = "citations.figure_ref"
+
+
+# ---------------------------------------------------------------- named sources
+
+_STOP = r"，。；：、,;:！？!?\n“”\"（）()【】《》"
+_ZH_NAME = rf"[^{_STOP}]{{1,24}}?"
+_ZH_CUES = (
+    # （来源：TMTPOST） / (Source: Reuters)
+    (re.compile(rf"[（(]\s*(?P<cue>来源|来自|source|via)\s*[:：]\s*(?P<name>[^{_STOP}]{{1,40}}?)\s*[）)]", re.IGNORECASE), "paren"),
+    # 根据 Sensor Tower 数据 / 根据国家统计局的统计
+    (re.compile(rf"(?P<cue>根据)\s*(?P<name>{_ZH_NAME})\s*(?:的|发布的|公布的)?\s*(?:最新)?(?:数据|统计|报告|报道|调查|测算|研究|估计|统计数据)(?![局院所部处司署厅委会])"), "genzhu"),
+    # 据新华社报道 / 据 IDC 统计
+    (re.compile(rf"(?<![根依数证占收])(?P<cue>据)\s*(?P<name>{_ZH_NAME})\s*(?:的|发布的)?\s*(?:报道|统计|消息|数据|披露|调查|测算|估计|介绍|分析|公告|预测|援引|称|显示)(?![局院所部处司署厅委会])"), "ju"),
+    # Sensor Tower 数据显示 / IDC 报告显示
+    (re.compile(r"(?P<name>[A-Z][A-Za-z0-9&.\- ]{1,40}?)\s*(?P<cue>数据显示|报告显示|统计显示|报告指出|数据表明)"), "shows"),
+)
+_EN_NAME = r"(?:the\s+)?(?P<name>[A-Z][\w&.\-']*(?:\s+(?:of|for|and|on|de|&|[A-Z][\w&.\-']*))*)"
+_EN_CUES = (
+    (re.compile(rf"(?P<cue>(?i:according to))\s+(?:(?:data|figures|a report|estimates|statistics)\s+(?:from|by)\s+)?{_EN_NAME}"), "according"),
+    (re.compile(r"(?P<cue>(?<![\w])(?:Data )?Sources?)\s*:\s*(?P<name>[^\n;()]{2,80}?)\s*(?=$|\n|[;)]|\.\s|\.$)", re.MULTILINE), "source"),
+    (re.compile(rf"(?P<cue>(?:data|figures|statistics|estimates) (?:from|by|published by|compiled by))\s+{_EN_NAME}"), "data_from"),
+    (re.compile(rf"(?P<cue>(?:reported|published|estimated) by)\s+{_EN_NAME}"), "reported_by"),
+)
+_TRAILING_SMALL = re.compile(r"(?:\s+(?:of|for|and|on|de|&|the))+$")
+_BAD_ZH_NAMES = re.compile(r"^(?:此|这|上述|以上|该|其|相关|有关|不完全|初步|统计|测算|估算|公开|官方|最新|媒体|报道|研究)")
+
+
+def _trim_name(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a name span past surrounding spaces, a trailing 的, and trailing function words."""
+    name = text[start:end]
+    name = _TRAILING_SMALL.sub("", name.rstrip(" .,'")).rstrip()
+    name = re.sub(r"的$", "", name)
+    lead = len(name) - len(name.lstrip())
+    return start + lead, start + len(name)
+
+
+def find_named_sources(text: str) -> list[NamedSource]:
+    """Sources named in running text, in text order, one per span.
+
+    Spans inside a captioned source line (:func:`find_source_lines`) are left
+    to it, so a ``Source: X`` line under a table is one citation, not two; a
+    free-standing ``Source: World Bank`` line is reported by both (same span).
+    """
+    hits: list[NamedSource] = []
+    lines = [(x.start, x.end) for x in find_source_lines(text) if x.label is not None]
+    for rx, rule in _ZH_CUES + _EN_CUES:
+        for m in rx.finditer(text):
+            s, e = _trim_name(text, m.start("name"), m.end("name"))
+            name = text[s:e]
+            if not name or _BAD_ZH_NAMES.match(name) or (rule == "ju" and len(name) > 12):
+                continue
+            if any(h.start < e and s < h.end for h in hits) or any(a <= s < b for a, b in lines):
+                continue
+            hits.append(NamedSource(s, e, name, m.group("cue"), f"citations.named_source.{rule}"))
+    return sorted(hits, key=lambda h: h.start)
+
+
+# ---------------------------------------------------------------- figures, tables, source lines
+
+_RE_CAPTION = re.compile(r"^[ \t\u3000]*(?P<kind>图|表|Figure|Fig\.|Table|Chart|Exhibit)\s*(?P<num>\d+(?:[-.]\d+)?)(?=[\s\u3000:：.]|$)", re.MULTILINE)
+_RE_SOURCE_LINE = re.compile(
+    r"^[ \t\u3000]*(?P<cue>数据来源|资料来源|信息来源|图片来源|来源|Data sources?|Sources?)\s*[:：]\s*(?P<source>[^\n]*\S)",
+    re.MULTILINE | re.IGNORECASE,
+)
+_KIND_LABEL = {"图": "图", "figure": "图", "fig.": "图", "chart": "图", "exhibit": "图", "表": "表", "table": "表"}
+_RE_FIGURE_REF = re.compile(
+    r"(?:见|如|参见|详见|从)?(?P<kind>图|表)\s*(?P<num>\d+(?:[-.]\d+)?)(?:[ \t\u3000]*(?:所示|展示|显示|表明|反映|描述|比较|列出|给出|汇总|可见|中))?"
+    r"|\b(?P<en>Figure|Fig\.|Table|Chart|Exhibit)\s*(?P<en_num>\d+(?:[-.]\d+)?)\b",
+    re.IGNORECASE,
+)
+_WINDOW_LINES = 3
+
+
+def _label(kind: str, num: str) -> str:
+    return _KIND_LABEL[kind.lower()] + num
+
+
+def _captions(text: str) -> list[tuple[int, int, str]]:
+    """(line start, line end, label) of caption lines (``图1　2017—2023年…``, ``Table 2: …``)."""
+    out = []
+    for m in _RE_CAPTION.finditer(text):
+        line_end = text.find("\n", m.start())
+        out.append((m.start("kind"), len(text) if line_end == -1 else line_end, _label(m.group("kind"), m.group("num"))))
+    return out
+
+
+def _line_index(text: str, pos: int) -> int:
+    """Index of the non-blank line holding ``pos`` (blank lines do not count as distance)."""
+    return sum(1 for line in text[:pos].split("\n")[:-1] if line.strip())
+
+
+def _nearest_caption(
+    text: str, pos: int, captions: list[tuple[int, int, str]], others: list[int]
+) -> tuple[int, int, str] | None:
+    """The caption within a few non-blank lines and with no other source line in between.
+
+    Ties go to the caption below (the figure style of seed 004: source line, then caption).
+    """
+    here = _line_index(text, pos)
+    best = None
+    for cap in captions:
+        dist = _line_index(text, cap[0]) - here
+        lo, hi = sorted((pos, cap[0]))
+        if abs(dist) > _WINDOW_LINES or any(lo < o < hi for o in others):
+            continue
+        rank = (abs(dist), 0 if dist > 0 else 1)
+        if best is None or rank < best[0]:
+            best = (rank, cap)
+    return best[1] if best else None
+
+
+def find_source_lines(text: str) -> list[SourceLine]:
+    """``数据来源：…`` / ``资料来源：`` / ``Source:`` lines, with the caption they belong to if one is near.
+
+    ``注：``/``Note:`` lines under figures explain rather than cite; they are not source lines.
+    """
+    captions = _captions(text)
+    matches = list(_RE_SOURCE_LINE.finditer(text))
+    starts = [m.start() for m in matches]
+    out = []
+    for m in matches:
+        cap = _nearest_caption(text, m.start(), captions, starts)
+        out.append(SourceLine(
+            start=m.start("cue"), end=m.end(), source_start=m.start("source"), source_end=m.end("source"),
+            source=m.group("source"), cue=m.group("cue"), label=cap[2] if cap else None,
+            caption_start=cap[0] if cap else None, caption_end=cap[1] if cap else None,
+        ))
+    return out
+
+
+def find_figure_refs(text: str) -> list[FigureRef]:
+    """Mentions of figures/tables in running text; caption lines themselves are not references."""
+    caption_starts = {s for s, _, _ in _captions(text)}
+    out = []
+    for m in _RE_FIGURE_REF.finditer(text):
+        kind, num = (m.group("kind"), m.group("num")) if m.group("kind") else (m.group("en"), m.group("en_num"))
+        if m.start("kind" if m.group("kind") else "en") in caption_starts:
+            continue
+        out.append(FigureRef(m.start(), m.end(), _label(kind, num)))
+    return out
+
+
+def source_line_label(raw: str, text: str) -> str | None:
+    """The caption label of the source line whose text is ``raw``, looked up in ``text`` (the body).
+
+    Pass the document body, not a sentence: the caption sits on its own line.
+    """
+    for line in find_source_lines(text):
+        if text[line.start : line.end] == raw or line.source == raw:
+            return line.label
+    return None
