@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from extractors.pdf_glyphs import Line, digit_value
+from extractors.pdf_glyphs import Line, digit_value, render
 from extractors.pdf_open import RawPage
 
 TOP_BAND = 0.1
@@ -22,10 +22,12 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d+")
+_EDGE_NUMBER = re.compile(r"^(\d{1,4})\s+\S|\S\s+(\d{1,4})$")
 
 
 def _key(line: Line) -> str:
-    return _DIGITS.sub("#", "".join(line.raw_text.split()))
+    """Text with digits masked and edge numbers dropped: odd and even page headers match."""
+    return _DIGITS.sub("#", "".join(line.raw_text.split())).strip("#") or "#"
 
 
 def page_number_of(text: str) -> int | None:
@@ -58,7 +60,37 @@ def mark_furniture(pages: Sequence[RawPage], lines: Sequence[list[Line]], body_s
                 line.kind = "footer"
                 number = value if value is not None else number
         numbers.append(number)
-    return numbers
+    return _numbers_in_running_text(lines, numbers)
+
+
+def _numbers_in_running_text(lines: Sequence[list[Line]], numbers: list[int | None]) -> list[int | None]:
+    """Fill in numbers printed at an end of a header/footer (``85  Journal of X``).
+
+    A number at the edge of a running line is the page number only if it
+    grows with the page index: the offset ``number - index`` shared by most
+    candidates, seen on at least two pages, wins.
+    """
+    candidates: list[list[int]] = []
+    for page_lines in lines:
+        found: list[int] = []
+        for line in page_lines:
+            if line.kind not in ("header", "footer"):
+                continue
+            for lead, trail in _EDGE_NUMBER.findall(render(line.glyphs).text.strip()):
+                value = digit_value(lead or trail)
+                if value is not None:
+                    found.append(value)
+        candidates.append(found)
+    offsets = Counter(v - i for i, found in enumerate(candidates) for v in set(found))
+    if not offsets:
+        return numbers
+    offset, support = offsets.most_common(1)[0]
+    if support < 2:
+        return numbers
+    return [
+        n if n is not None or (i + offset) not in found else i + offset
+        for i, (n, found) in enumerate(zip(numbers, candidates))
+    ]
 
 
 def _top_candidates(page: RawPage, page_lines: Sequence[Line]) -> list[Line]:

@@ -195,3 +195,15 @@ def encrypted_pdf(user_password: str) -> bytes:
     b.text(LEFT, 100, "Confidential budget figures for the transport committee.")
     b.pdf.set_encryption(owner_password="owner-secret", user_password=user_password)
     return b.output()
+
+
+def journal_header_pdf(first: int = 85, pages: int = 3) -> bytes:
+    """Page numbers printed inside the running header, alternating sides."""
+    b = PdfBuilder()
+    for i in range(pages):
+        b.page()
+        n = first + i
+        head = f"{n}   Journal of Urban Policy" if i % 2 else f"Journal of Urban Policy   {n}"
+        b.text(LEFT, 40, head, size=9)
+        b.lines(LEFT, 100, PARA_1)
+    return b.output()

@@ -380,3 +380,10 @@ def test_pdf_layout_page_number_lines(text, number):
     from extractors.pdf_furniture import page_number_of
 
     assert page_number_of(text) == number
+
+
+def test_pdf_layout_page_number_inside_running_header():
+    doc = load_pdf(factory.journal_header_pdf(85, 3))
+    assert [p.number for p in doc.pages] == [85, 86, 87]
+    assert all("Journal of Urban Policy" in (p.header or "") for p in doc.pages)
+    assert all("Journal" not in p.body.text for p in doc.pages)
