@@ -112,8 +112,16 @@ def group_lines(glyphs: Sequence[Glyph]) -> list[Line]:
 
 
 def make_line(glyphs: list[Glyph]) -> Line:
-    """Freeze a glyph group into a Line: x order, main size, raised glyphs marked."""
+    """Freeze a glyph group into a Line: x order, main size, raised glyphs marked.
+
+    A glyph printed twice at the same spot (fake bold by overprinting) is kept once.
+    """
     glyphs.sort(key=lambda g: g.x0)
+    glyphs[:] = [
+        g for i, g in enumerate(glyphs)
+        if not (i and g.text == glyphs[i - 1].text and abs(g.x0 - glyphs[i - 1].x0) < 0.3 * g.size * 0.5
+                and abs(g.top - glyphs[i - 1].top) < 0.5)
+    ]
     size = _main_size(glyphs)
     main = [g for g in glyphs if abs(g.size - size) <= 0.2]
     base = statistics.median(g.bottom for g in main)

@@ -44,7 +44,7 @@ def load_pdf(data: bytes, *, password: str | None = None) -> LoadedDocument:
     glyphs = [g for page in doc.pages for g in page.glyphs if not g.text.isspace()]
     if not glyphs:
         raise NoTextLayer(f"no text layer; OCR is not supported ({len(doc.pages)} pages without text)")
-    body_size = _body_size(glyphs)
+    body_size = _body_size(doc.pages)
     lines = [group_lines(page.glyphs) for page in doc.pages]
     numbers = mark_furniture(doc.pages, lines, body_size)
     for page, page_lines in zip(doc.pages, lines):
@@ -68,9 +68,16 @@ def load_pdf(data: bytes, *, password: str | None = None) -> LoadedDocument:
     )
 
 
-def _body_size(glyphs: Sequence[Glyph]) -> float:
-    """The font size most glyphs are set in."""
-    counts = Counter(round(g.size, 1) for g in glyphs)
+def _body_size(pages: Sequence[RawPage]) -> float:
+    """The font size most glyphs in the upper three quarters of the pages are set in.
+
+    The lower quarter is left out so that long footnotes cannot outvote the body.
+    """
+    counts = Counter(
+        round(g.size, 1) for p in pages for g in p.glyphs if g.top < 0.75 * p.height and not g.text.isspace()
+    )
+    if not counts:
+        counts = Counter(round(g.size, 1) for p in pages for g in p.glyphs if not g.text.isspace())
     return counts.most_common(1)[0][0]
 
 

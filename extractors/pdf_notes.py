@@ -4,7 +4,8 @@ The footnote zone is the run of smaller-than-body lines at the bottom of a
 page, usually under a short horizontal rule.  Each note starts with its
 marker (a circled digit, or digits numbered through the document); a zone
 line without a marker continues the note before it, and a zone that *starts*
-without one continues the last note of the previous page.
+without one continues the last note of the previous page (or, with no note
+before it in the document, becomes a note whose marker is ``""``).
 """
 
 from __future__ import annotations
@@ -91,6 +92,9 @@ def split_notes(pages_lines: Sequence[Sequence[Line]]) -> list[list[NoteDraft]]:
                 prev_number = digit_value(marker) if digit_value(marker) is not None else prev_number
             elif last is not None:
                 last.parts.append(rest)
+            else:  # zone text before any marker: keep it, as an unmarked note
+                last = NoteDraft(index, "", [rest])
+                page_notes.append(last)
         out.append(page_notes)
     return out
 

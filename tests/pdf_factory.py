@@ -207,3 +207,23 @@ def journal_header_pdf(first: int = 85, pages: int = 3) -> bytes:
         b.text(LEFT, 40, head, size=9)
         b.lines(LEFT, 100, PARA_1)
     return b.output()
+
+
+def overprinted_pdf() -> bytes:
+    """A heading made bold by printing it twice 0.4 pt apart, then a paragraph."""
+    b = PdfBuilder()
+    b.page()
+    b.text(LEFT, 80, "Budget Outlook", size=14)
+    b.text(LEFT + 0.4, 80, "Budget Outlook", size=14)
+    b.lines(LEFT, 110, PARA_1)
+    return b.output()
+
+
+def long_notes_pdf() -> bytes:
+    """More footnote text than body text, notes without a rule above them."""
+    b = PdfBuilder()
+    b.page()
+    b.marked(LEFT, 100, "Only one short sentence carries a note", "1", ".")
+    rows = [f"continued explanation of the first note, line {i}, with many more words in it" for i in range(2, 8)]
+    b.lines(LEFT, 700, ["1 A very long note that explains the sources and the method in detail,"] + rows, size=8, pitch=10)
+    return b.output()

@@ -387,3 +387,17 @@ def test_pdf_layout_page_number_inside_running_header():
     assert [p.number for p in doc.pages] == [85, 86, 87]
     assert all("Journal of Urban Policy" in (p.header or "") for p in doc.pages)
     assert all("Journal" not in p.body.text for p in doc.pages)
+
+
+def test_pdf_layout_overprinted_glyphs_read_once():
+    doc = load_pdf(factory.overprinted_pdf())
+    assert doc.pages[0].body.text.startswith("Budget Outlook\n\n")
+    assert doc.title == "Budget Outlook"
+
+
+def test_pdf_layout_long_notes_do_not_become_the_body_size():
+    doc = load_pdf(factory.long_notes_pdf())
+    page = doc.pages[0]
+    assert page.body.text == "Only one short sentence carries a note¹."
+    assert [n.marker for n in page.notes] == ["1"]
+    assert page.notes[0].body.text.endswith("line 7, with many more words in it")
