@@ -287,7 +287,7 @@ def _looks_like_prose(text: str) -> bool:
         return True
     if re.search(r"又称|是指|指的是|就是|即为|是一种|意味着|refers to|is defined as|means\b", inner):
         return True
-    return len(inner) > 60 or ("，" in inner and len(inner) > 20)
+    return ("，" in inner and len(inner) > 20) or (len(inner) > 100 and "," in inner)
 
 
 def _parse_plain(text: str) -> ParsedCitation:
@@ -301,7 +301,12 @@ def _parse_plain(text: str) -> ParsedCitation:
         return ParsedCitation(kind="note", style="plain")
     name = clean(text)
     kind = "news" if name and _NEWS_NAMES.search(name) else ("report" if name and _REPORT_WORDS.search(name) else "other")
-    return ParsedCitation(kind=kind, title=name, year=first_year(text), date=find_date(text), style="plain")
+    site, sep, title = (name or "").partition(": ")
+    container = None
+    if sep and title and len(site.split()) <= 4:
+        container, name = site.strip(), title.strip()
+    return ParsedCitation(kind=kind, title=name, container=container, year=first_year(text), date=find_date(text),
+                          style="plain")
 
 
 def _prepare(raw: str) -> str:

@@ -113,7 +113,7 @@ def find_named_sources(text: str) -> list[NamedSource]:
 
 _RE_CAPTION = re.compile(r"^[ \t\u3000]*(?P<kind>图|表|Figure|Fig\.|Table|Chart|Exhibit)\s*(?P<num>\d+(?:[-.]\d+)?)(?=[\s\u3000:：.]|$)", re.MULTILINE)
 _RE_SOURCE_LINE = re.compile(
-    r"^[ \t\u3000]*(?P<cue>数据来源|资料来源|信息来源|图片来源|来源|Data sources?|Sources?)\s*[:：]\s*(?P<source>[^\n]*\S)",
+    r"^[ \t\u3000]*(?P<cue>数据来源|资料来源|信息来源|图片来源|来源|Data sources?|Sources?)[ \t]*[:：][ \t\u3000]*(?P<source>[^\n]*\S)",
     re.MULTILINE | re.IGNORECASE,
 )
 _KIND_LABEL = {"图": "图", "figure": "图", "fig.": "图", "chart": "图", "exhibit": "图", "表": "表", "table": "表"}

@@ -349,6 +349,7 @@ def _collect_entries(text: str, lines: list[tuple[int, int]]) -> tuple[list[RefE
 
 _NOTE_HEADINGS = {"注释", "注", "尾注", "notes", "endnotes"}
 _RE_SOURCE_LIKE = re.compile(r"https?://|www\.|\b(?:1[5-9]|20)\d\d\b|《|\[[A-Z](?:/OL)?\]|\]\(")
+_RE_SHORT_NAME = re.compile(r"^[^。！？!?\n]{2,160}$")
 _RE_INLINE_SOURCES = re.compile(
     r"^\s*(?:\*\*|__)(来源|资料来源|参考资料|参考文献|sources?|references?)(?:\*\*|__)\s*[:：]\s*(\S.*)$", re.IGNORECASE
 )
@@ -356,12 +357,17 @@ _RE_MD_LINK = re.compile(r"\[[^\]\n]+\]\([^)\s]+\)")
 
 
 def _plausible(label: str, entries: list[RefEntry]) -> bool:
-    """Notes headings need numbered entries; un-numbered entries must each look like a source."""
+    """Notes headings need numbered entries; un-numbered entries must look like sources.
+
+    A rendered blog post keeps only the anchor text of its source links
+    (``Hugging Face Blog: The Future of…``), so a short line without sentence
+    punctuation also counts as a source under a sources heading.
+    """
     if any(e.marker is not None for e in entries):
         return True
     if label in _NOTE_HEADINGS:
         return False
-    return all(_RE_SOURCE_LIKE.search(e.text) for e in entries)
+    return all(_RE_SOURCE_LIKE.search(e.text) or _RE_SHORT_NAME.match(e.text) for e in entries)
 
 
 def _inline_section(text: str, s: int, e: int) -> ReferenceSection | None:

@@ -133,6 +133,9 @@ def test_footnotes_numbered_references_with_wrapped_entry() -> None:
         ("正文\n\n注 释\n\n①张三：《题名》，《刊名》2025年第2期。\n②同上。\n", ["1", "2"]),
         ("Text\n\nBibliography\n\nSmith, J. (2020). Title. Journal.\nDoe, A. (2019). Other.\n", [None, None]),
         ("x\n**来源**: [A](http://a.com), [B](http://b.com)\n", [None, None]),
+        # seed 000 as the Markdown loader renders it: links reduced to anchor text, related reading after
+        ("正文。\n\n来源:\n\nHugging Face Blog: The Future\n\nSCIO English: Statistics 2026\n\n相关阅读:\n\n013. Nemotron\n",
+         [None, None]),
     ],
 )
 def test_footnotes_reference_section_variants(text: str, markers: list[str | None]) -> None:
