@@ -1,0 +1,43 @@
+"""The ``report`` flow: run the audit checks, store their findings, render the report.
+
+Checks read a consistent snapshot and the findings table is replaced in one
+write transaction, so a concurrent reader sees either the old or the new
+audit.  Rendering reads again in a read-only transaction (``--no-audit``
+renders whatever findings are stored, without re-running the checks).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from db.findings import replace_findings
+from db.queries import load_corpus, load_findings
+from db.session import get_engine, session_scope
+from reports.checks import run_checks
+from reports.context import build_report
+from reports.render import FORMATS, UnknownFormat, render_report
+
+logger = logging.getLogger(__name__)
+
+
+def run_audit(db_url: str | None) -> int:
+    """Re-run every check and replace the stored findings; returns how many were written."""
+    engine = get_engine(db_url)
+    with session_scope(engine, write=True) as session:
+        findings = run_checks(load_corpus(session))
+        written = replace_findings(session, findings)
+    logger.info("audit wrote %s findings to %s", written, engine.url)
+    return written
+
+
+def write_report(db_url: str | None, fmt: str, *, audit: bool = True) -> str:
+    """The report in ``fmt`` (md, html, json, jsonld, csv); ValueError names the valid formats."""
+    if fmt not in FORMATS:
+        raise UnknownFormat(f"unknown report format {fmt!r}; expected one of: {', '.join(FORMATS)}")
+    if audit:
+        run_audit(db_url)
+    engine = get_engine(db_url)
+    with session_scope(engine, write=False) as session:
+        corpus = load_corpus(session)
+        findings = load_findings(session)
+    return render_report(build_report(corpus, findings), fmt)

@@ -1,0 +1,315 @@
+"""Query rows + stored findings -> the view-model every report format renders.
+
+Pure: no session, no I/O.  Everything a template needs is computed here
+(anchors, claim status, chart geometry, which URLs may become links), so the
+templates only lay things out and every format shows the same facts.
+Anchors: ``doc-{id}``, ``doc-{id}-p{page}``, ``claim-{id}``, ``cite-{id}``,
+``fn-{id}``, ``ref-{id}``, ``finding-{id}``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from reports.findings import SEVERITY_ORDER
+
+if TYPE_CHECKING:
+    from db.queries import (
+        AssertionRow,
+        CitationRow,
+        ClaimRow,
+        Corpus,
+        DocumentRow,
+        FindingRow,
+        FootnoteRow,
+    )
+
+#: Short human names; also ClaimReview ``reviewRating.alternateName``.
+CHECK_LABELS = {
+    "sourcing.uncited_claim": "uncited",
+    "sourcing.attributed_unsourced": "unsourced",
+    "footnotes.dangling_ref": "dangling footnote",
+    "footnotes.orphan_body": "orphan footnote",
+    "citations.incomplete": "incomplete citation",
+    "citations.web_only": "web-only source",
+    "citations.after_publication": "source after publication",
+    "numbers.arithmetic_consistent": "arithmetic consistent",
+    "numbers.arithmetic_inconsistent": "arithmetic inconsistent",
+    "numbers.impossible_percentage": "impossible percentage",
+    "numbers.fraction_mismatch": "fraction stated inconsistently",
+    "numbers.conflict": "conflicting figures",
+    "numbers.stale": "stale figure",
+}
+CHART_WIDTH = 320
+BAR_HEIGHT = 18
+
+
+@dataclass(frozen=True, slots=True)
+class SpanView:
+    document_id: int
+    page: int | None
+    start: int
+    end: int
+    text: str
+    page_anchor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    id: int
+    anchor: str
+    check: str
+    label: str
+    severity: str
+    message: str
+    document_id: int | None
+    spans: tuple[SpanView, ...]
+    claim_id: int | None = None
+    footnote_id: int | None = None
+    footnote_ref_id: int | None = None
+    assertion_id: int | None = None
+    citation_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NumberView:
+    id: int
+    surface: str
+    value: float | None
+    value_max: float | None
+    unit: str | None
+    qualifier: str
+    subject: str | None
+    time_scope: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CitationView:
+    id: int
+    anchor: str
+    kind: str
+    raw: str
+    page: int | None
+    start: int
+    end: int
+    title: str | None
+    container: str | None
+    year: int | None
+    url: str | None
+    link: str | None  # ``url`` when it is safe to make clickable (http/https), else None
+    footnote_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimView:
+    id: int
+    anchor: str
+    document_id: int
+    page: int | None
+    page_anchor: str | None
+    start: int
+    end: int
+    text: str
+    kind: str
+    checkworthiness: float
+    cues: tuple[str, ...]
+    attribution: str | None
+    attribution_cue: str | None
+    status: str  # cited | uncited
+    citations: tuple[CitationView, ...]
+    numbers: tuple[NumberView, ...]
+    findings: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RefView:
+    id: int
+    anchor: str
+    marker: str
+    page: int | None
+    start: int
+    end: int
+    footnote_anchor: str | None  # None: dangling
+
+
+@dataclass(frozen=True, slots=True)
+class FootnoteView:
+    id: int
+    anchor: str
+    marker: str
+    page: int | None
+    start: int
+    end: int
+    body: str
+    refs: tuple[RefView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PageView:
+    page: int
+    anchor: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    id: int
+    anchor: str
+    title: str
+    source: str
+    link: str | None
+    kind: str
+    language: str | None
+    published: str | None
+    pages: tuple[PageView, ...]
+    claims: tuple[ClaimView, ...]
+    footnotes: tuple[FootnoteView, ...]
+    dangling_refs: tuple[RefView, ...]
+    citations: tuple[CitationView, ...]
+    findings: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One bar of an inline SVG chart, geometry precomputed."""
+
+    label: str
+    value: int
+    y: int
+    width: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    documents: tuple[DocumentView, ...]
+    claims_by_kind: tuple[tuple[str, int], ...]
+    findings_by_check: tuple[tuple[str, int], ...]
+    findings_by_severity: tuple[tuple[str, int], ...]
+    total_claims: int
+    total_findings: int
+    checks: tuple[str, ...]  # every check present, for the HTML filter
+    chart_findings: tuple[Bar, ...]
+    chart_kinds: tuple[Bar, ...]
+    labels: dict[str, str]
+
+
+def safe_link(url: str | None) -> str | None:
+    """Only http(s) URLs may become links (no javascript:, data:, file:)."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def page_anchor(document_id: int, page: int | None, known: frozenset[str] | None = None) -> str | None:
+    """The page's anchor, or None when the document has no such page to jump to."""
+    anchor = None if page is None else f"doc-{document_id}-p{page}"
+    return anchor if known is None or anchor in known else None
+
+
+def build_report(corpus: Corpus, findings: Sequence[FindingRow]) -> ReportView:
+    """Assemble the whole report view-model (documents in id order)."""
+    known = frozenset(f"doc-{d.id}-p{p.page}" for d in corpus.documents for p in d.pages)
+    views = [_finding_view(f, known) for f in findings]
+    by_doc: dict[int | None, list[FindingView]] = defaultdict(list)
+    for v in views:
+        by_doc[v.document_id].append(v)
+    documents = tuple(_document_view(corpus, d, by_doc[d.id], known) for d in corpus.documents)
+    kinds = Counter(c.kind for c in corpus.claims)
+    checks = Counter(v.check for v in views)
+    severities = Counter(v.severity for v in views)
+    per_doc = [(_short(d.title), len(d.findings)) for d in documents]
+    return ReportView(
+        documents=documents,
+        claims_by_kind=tuple(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
+        findings_by_check=tuple(sorted(checks.items())),
+        findings_by_severity=tuple(sorted(severities.items(), key=lambda kv: SEVERITY_ORDER.get(kv[0], 9))),
+        total_claims=len(corpus.claims),
+        total_findings=len(views),
+        checks=tuple(sorted(checks)),
+        chart_findings=bars(per_doc),
+        chart_kinds=bars(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
+        labels=dict(CHECK_LABELS),
+    )
+
+
+def _short(title: str, limit: int = 24) -> str:
+    return title if len(title) <= limit else title[: limit - 1] + "…"
+
+
+def bars(items: Iterable[tuple[str, int]]) -> tuple[Bar, ...]:
+    """Horizontal bars scaled so the largest value spans the chart width."""
+    items = list(items)
+    top = max((v for _, v in items), default=0) or 1
+    return tuple(Bar(label, value, i * (BAR_HEIGHT + 6), round(CHART_WIDTH * value / top))
+                 for i, (label, value) in enumerate(items))
+
+
+def _finding_view(f: FindingRow, known: frozenset[str]) -> FindingView:
+    spans = tuple(SpanView(s.document_id, s.page, s.start, s.end, s.text,
+                           page_anchor(s.document_id, s.page, known))
+                  for s in f.spans)
+    return FindingView(f.id, f"finding-{f.id}", f.check, CHECK_LABELS.get(f.check, f.check), f.severity,
+                       f.message, f.document_id, spans, f.claim_id, f.footnote_id, f.footnote_ref_id,
+                       f.assertion_id, f.citation_id)
+
+
+def _document_view(corpus: Corpus, d: DocumentRow, findings: list[FindingView],
+                   known: frozenset[str]) -> DocumentView:
+    citations = {c.id: _citation_view(c) for c in corpus.citations if c.document_id == d.id}
+    numbers = {a.id: _number_view(a) for a in corpus.assertions if a.document_id == d.id}
+    by_claim: dict[int, list[FindingView]] = defaultdict(list)
+    for f in findings:
+        if f.claim_id is not None:
+            by_claim[f.claim_id].append(f)
+    claims = tuple(_claim_view(c, citations, numbers, by_claim[c.id], known)
+                   for c in corpus.claims if c.document_id == d.id)
+    refs = [r for r in corpus.footnote_refs if r.document_id == d.id]
+    ref_views = [RefView(r.id, f"ref-{r.id}", r.marker, r.page, r.start, r.end,
+                         f"fn-{r.footnote_id}" if r.footnote_id is not None else None) for r in refs]
+    footnotes = tuple(_footnote_view(n, [v for v, r in zip(ref_views, refs) if r.footnote_id == n.id])
+                      for n in corpus.footnotes if n.document_id == d.id)
+    pages = tuple(PageView(p.page, f"doc-{d.id}-p{p.page}", p.start, p.end) for p in _unique_pages(d))
+    return DocumentView(
+        d.id, f"doc-{d.id}", d.title or d.source, d.source, safe_link(d.source), d.kind, d.language,
+        d.published, pages, claims, footnotes,
+        tuple(v for v in ref_views if v.footnote_anchor is None), tuple(citations.values()), tuple(findings),
+    )
+
+
+def _unique_pages(d: DocumentRow):  # type: ignore[no-untyped-def]
+    """One anchor per printed page number (a number printed twice keeps its first page)."""
+    seen: set[int] = set()
+    for p in d.pages:
+        if p.page not in seen:
+            seen.add(p.page)
+            yield p
+
+
+def _claim_view(c: ClaimRow, citations: dict[int, CitationView], numbers: dict[int, NumberView],
+                findings: list[FindingView], known: frozenset[str]) -> ClaimView:
+    cited = tuple(citations[i] for i in c.citation_ids if i in citations)
+    return ClaimView(
+        c.id, f"claim-{c.id}", c.document_id, c.page, page_anchor(c.document_id, c.page, known), c.start, c.end,
+        c.text, c.kind, c.checkworthiness, c.cues, c.attribution, c.attribution_cue,
+        "cited" if cited else "uncited", cited, tuple(numbers[i] for i in c.assertion_ids if i in numbers),
+        tuple(findings),
+    )
+
+
+def _citation_view(c: CitationRow) -> CitationView:
+    return CitationView(c.id, f"cite-{c.id}", c.kind, c.raw, c.page, c.start, c.end, c.title, c.container,
+                        c.year, c.url, safe_link(c.url), c.footnote_id)
+
+
+def _number_view(a: AssertionRow) -> NumberView:
+    return NumberView(a.id, a.surface, a.value, a.value_max, a.unit, a.qualifier, a.subject, a.time_scope)
+
+
+def _footnote_view(n: FootnoteRow, refs: list[RefView]) -> FootnoteView:
+    return FootnoteView(n.id, f"fn-{n.id}", n.marker, n.page, n.start, n.end, n.body, tuple(refs))
