@@ -9,6 +9,7 @@ Offsets are 0-based, end-exclusive, relative to the string passed in.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -138,22 +139,32 @@ def _captions(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _line_index(text: str, pos: int) -> int:
-    """Index of the non-blank line holding ``pos`` (blank lines do not count as distance)."""
-    return sum(1 for line in text[:pos].split("\n")[:-1] if line.strip())
+def _nonblank_starts(text: str) -> list[int]:
+    """Start offsets of non-blank lines: distances between lines ignore blank lines."""
+    starts, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            starts.append(pos)
+        pos += len(line) + 1
+    return starts
+
+
+def _line_index(starts: list[int], pos: int) -> int:
+    """Index of the non-blank line holding ``pos``."""
+    return bisect.bisect_right(starts, pos) - 1
 
 
 def _nearest_caption(
-    text: str, pos: int, captions: list[tuple[int, int, str]], others: list[int]
+    starts: list[int], pos: int, captions: list[tuple[int, int, str]], others: list[int]
 ) -> tuple[int, int, str] | None:
     """The caption within a few non-blank lines and with no other source line in between.
 
     Ties go to the caption below (the figure style of seed 004: source line, then caption).
     """
-    here = _line_index(text, pos)
+    here = _line_index(starts, pos)
     best = None
     for cap in captions:
-        dist = _line_index(text, cap[0]) - here
+        dist = _line_index(starts, cap[0]) - here
         lo, hi = sorted((pos, cap[0]))
         if abs(dist) > _WINDOW_LINES or any(lo < o < hi for o in others):
             continue
@@ -170,10 +181,11 @@ def find_source_lines(text: str) -> list[SourceLine]:
     """
     captions = _captions(text)
     matches = list(_RE_SOURCE_LINE.finditer(text))
-    starts = [m.start() for m in matches]
+    others = [m.start() for m in matches]
+    starts = _nonblank_starts(text)
     out = []
     for m in matches:
-        cap = _nearest_caption(text, m.start(), captions, starts)
+        cap = _nearest_caption(starts, m.start(), captions, others)
         out.append(SourceLine(
             start=m.start("cue"), end=m.end(), source_start=m.start("source"), source_end=m.end("source"),
             source=m.group("source"), cue=m.group("cue"), label=cap[2] if cap else None,

@@ -149,9 +149,11 @@ def _bracket_is_marker(text: str, m: re.Match[str]) -> bool:
     """Reject reference-list prefixes, Markdown links/definitions and reference-style links."""
     if _at_line_start(text, m.start()):
         return False
-    after = text[m.end() : m.end() + 1]
+    after = text[m.end() : m.end() + 2]
     before = text[m.start() - 1 : m.start()]
-    return after not in ("(", ":") and before != "]"
+    if after.startswith("(") and after != "(#":
+        return False  # a Markdown link [1](url); [1](#fn1) is a footnote reference
+    return not after.startswith(":") and before != "]"
 
 
 def _expand_bracket(m: re.Match[str]) -> list[MarkerHit]:
@@ -254,7 +256,8 @@ def find_markers(text: str) -> list[MarkerHit]:
 
     Does not fire on ``[J]``/``[EB/OL]`` (not digits), ``[2020]`` (4 digits),
     a ``[2]`` that starts a line (a reference-list entry), Markdown links
-    ``[1](…)`` and definitions ``[1]:``, exponents, or enumerations ``①…；②…``.
+    ``[1](url)`` (but ``[1](#fn1)`` is a reference) and definitions ``[1]:``,
+    exponents, or enumerations ``①…；②…``.
     """
     hits: list[MarkerHit] = []
     for rule in _RULES:

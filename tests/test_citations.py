@@ -199,3 +199,25 @@ def test_citations_source_line_pairs_with_caption_above_or_below() -> None:
     text = "表2　价格\n\n项目 数值\n资料来源：作者整理。\n\n数据来源：《年鉴》\n\n图4　流程\n\nSource: IEA\n"
     lines = find_source_lines(text)
     assert [(ln.cue, ln.label) for ln in lines] == [("资料来源", "表2"), ("数据来源", "图4"), ("Source", "图4")]
+
+
+# ---------------------------------------------------------------- properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ALPHABET = st.sampled_from(list("aZ 中文。，：；\n《》“”\"()（）[]JMN/OL.,:-2019年第期卷http://w.cn据根据来源图表1") + ["[J]", "[EB/OL]", "https://", "et al", "等"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ALPHABET, max_size=60).map("".join))
+def test_citations_never_raise(text: str) -> None:
+    parsed = parse_citation(text)
+    assert parsed.kind in ("journal", "book", "web", "news", "report", "note", "other")
+    assert isinstance(citation_key(parsed), str)
+    for hit in find_named_sources(text):
+        assert text[hit.start : hit.end] == hit.name
+    for line in find_source_lines(text):
+        assert text[line.source_start : line.source_end] == line.source
+    for ref in find_figure_refs(text):
+        assert 0 <= ref.start < ref.end <= len(text)

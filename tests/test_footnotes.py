@@ -213,3 +213,27 @@ def test_footnotes_link_continuous_with_repeats_and_markdown() -> None:
     refs = [("[^1]", 0), ("[^note]", 0), ("¹", 0), ("4", 1), ("4", 1), ("9", 1)]
     notes = [("1", 0), ("note", 0), ("4", 1)]
     assert link_markers(refs, notes, per_page=False) == [0, 1, 0, 2, 2, None]
+
+
+def test_footnotes_fragment_link_is_a_reference() -> None:
+    assert [h.key for h in find_markers("as shown[1](#fn1) and [2](https://x.org)")] == ["1"]
+
+
+# ---------------------------------------------------------------- properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ALPHABET = st.sampled_from(list("ab 中文。，：；\n①②⑳㉑¹²^[]()（）注0123456789-,.#*:来源参考文献References"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ALPHABET, max_size=80).map("".join))
+def test_footnotes_markers_and_sections_stay_in_bounds(text: str) -> None:
+    for hit in find_markers(text):
+        assert 0 <= hit.start < hit.end <= len(text)
+        assert hit.key == marker_key(hit.marker)
+    section = find_reference_section(text)
+    if section is not None:
+        assert all(text[e.start : e.end] == e.text for e in section.entries)
+        assert 0 <= section.start <= section.end <= len(text)
