@@ -66,6 +66,10 @@ _RULE_RE = re.compile(r"^(?:[-*_]\s*){3,}$")
 _BULLET_RE = re.compile(r"^(?:[-*+•·●▪–]\s|\d{1,3}[.)]\s|[（(]\d{1,3}[）)]\s)")
 _HEADING_MAX = 40  # chars: longer blocks are running text, not headings
 _SHORT_BLOCK = 40  # chars: a shorter block followed by a blank line is its own block
+_URL_TAIL_MAX = 300  # chars of a block searched for a URL running into the next line
+# Decisions look at most at a block's last _URL_TAIL_MAX chars or compare its length with
+# 2 * _HEADING_MAX, so rejoin_lines keeps only this tail (linear time on huge paragraphs).
+_BLOCK_TAIL = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +100,12 @@ BREAK = Join(0, "\n\n")
 # --------------------------------------------------------------------------- characters
 
 
+_FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_PUA_RE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010fffd]")
+_KEEP_RE = re.compile("[" + "".join(sorted(CJK_PUNCT_FULLWIDTH)) + "]")
+_WIDE_RE = re.compile("[\u2460-\u24ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef“”‘’—…·\U00020000-\U0003ffff]")
+
+
 def fold_char(ch: str) -> str:
     """Context-free fold: full-width ASCII to ASCII, U+3000 to a space."""
     code = ord(ch)
@@ -108,7 +118,7 @@ def fold_char(ch: str) -> str:
 
 def fold_all(text: str) -> str:
     """The folded view used for every decision (never returned to callers)."""
-    return "".join(fold_char(c) for c in text)
+    return text.translate(_FOLD_TABLE)
 
 
 def is_cjk(ch: str) -> bool:
@@ -146,6 +156,8 @@ def _is_private_use(ch: str) -> bool:
 def map_private_use(mt: MappedText) -> Normalized:
     """Replace known private-use glyphs; a PUA hyphen before a line break joins the word."""
     text = mt.text
+    if not _PUA_RE.search(text):
+        return Normalized(mt, ())
     chars: list[str] = []
     origin: list[int] = []
     unknown: dict[str, int] = {}
@@ -204,15 +216,14 @@ def fold_width(mt: MappedText) -> MappedText:
     for start, end in _url_spans(folded):
         for k in range(start, end):
             in_url[k] = True
-    out = []
-    for i, ch in enumerate(mt.text):
-        if ch in CJK_PUNCT_FULLWIDTH:
-            before = folded[i - 1] if i else ""
-            after = folded[i + 1] if i + 1 < len(folded) else ""
-            ascii_run = bool(before) and bool(after) and _is_ascii_alnum(before) and _is_ascii_alnum(after)
-            out.append(folded[i] if in_url[i] or ascii_run else ch)
-        else:
-            out.append(folded[i])
+    out = list(folded)
+    for m in _KEEP_RE.finditer(mt.text):
+        i = m.start()
+        before = folded[i - 1] if i else ""
+        after = folded[i + 1] if i + 1 < len(folded) else ""
+        ascii_run = bool(before) and bool(after) and _is_ascii_alnum(before) and _is_ascii_alnum(after)
+        if not (in_url[i] or ascii_run):
+            out[i] = m.group()
     return MappedText("".join(out), mt.origin)
 
 
@@ -220,7 +231,8 @@ def fold_width(mt: MappedText) -> MappedText:
 
 
 def _display_width(line: str) -> int:
-    return sum(2 if is_cjk(c) else 1 for c in line)
+    """Width in half-width cells: CJK and full-width characters count twice."""
+    return len(line) + len(_WIDE_RE.findall(line))
 
 
 def _ends_final(text: str) -> bool:
@@ -233,6 +245,8 @@ def _ends_final(text: str) -> bool:
 
 def is_heading(block: str) -> bool:
     """A short numbered/labelled line (``一、…``, ``（一）…``, ``1.…``, ``图1 …``, ``## …``)."""
+    if len(block) > 2 * _HEADING_MAX:
+        return False
     block = block.strip()
     if not block or len(block) > _HEADING_MAX:
         return False
@@ -252,7 +266,10 @@ def _cjk_dominant(text: str) -> bool:
 
 
 def _ends_in_url(text: str) -> bool:
-    tail = re.split(r"[\s\u3000-\u303f\u4e00-\u9fff，、]", text)[-1]
+    tail = text[-_URL_TAIL_MAX:]
+    if "://" not in tail and "www." not in tail.lower():
+        return False
+    tail = re.split(r"[\s\u3000-\u303f\u4e00-\u9fff，、]", tail)[-1]
     return bool(_URL_RE.search(tail))
 
 
@@ -262,7 +279,7 @@ def _char_join(block: str, last_line: str, nxt: str) -> Join:
     if _ends_in_url(block) and not b.isspace() and b.isascii():
         return Join(0, "")
     if a == "-" and len(block) > 1 and block[-2].isalpha() and block[-2].isascii():
-        word_before = re.split(r"[^A-Za-z\-]", block[:-1])[-1]
+        word_before = re.split(r"[^A-Za-z\-]", block[-_HEADING_MAX:-1])[-1]
         word_after = re.split(r"[^A-Za-z\-]", nxt)[0]
         if b.islower() and "-" not in word_before and "-" not in word_after:
             return Join(1, "")  # infor-\nmation
@@ -349,12 +366,12 @@ def rejoin_lines(mt: MappedText) -> MappedText:
     typical = _typical_width([fold_all(line.text) for line, _, _ in lines])
     texts: list[str] = []
     origin: list[int] = []
-    block = ""  # folded view of the current paragraph
+    block = ""  # folded view of the current paragraph's last _BLOCK_TAIL characters
     last_line = ""
     for line, blanks, newline_at in lines:
         folded = fold_all(line.text)
         if texts:
-            full = _display_width(last_line) >= typical * 0.9
+            full = _ends_final(block) and _display_width(last_line) >= typical * 0.9
             join = decide_join(block, last_line, folded, blank=blanks > 0, full_line=full)
             if join.drop_last:
                 del texts[-join.drop_last :]
@@ -368,7 +385,7 @@ def rejoin_lines(mt: MappedText) -> MappedText:
             block = "" if join is BREAK or join.separator == "\n\n" else block + join.separator
         texts.extend(line.text)
         origin.extend(line.origin)
-        block += folded
+        block = (block + folded)[-_BLOCK_TAIL:]
         last_line = folded
     return MappedText("".join(texts), tuple(origin))
 
