@@ -288,6 +288,8 @@ _RE_LABEL_LINE = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*([^*_#\n]{1,30}?)
 
 def _heading_label(line: str) -> str | None:
     """The label of a heading-like line (``## References``, ``**来源**:``, ``注 释``), lower-cased."""
+    line = re.sub(r"^\s*[\[【〔［]\s*([^\]】〕］]{1,20}?)\s*[\]】〕］]", r"\1", line)
+    line = re.sub(r"\s*[（(](?:references|bibliography|notes)[）)]\s*([:：]?)\s*$", r"\1", line, flags=re.IGNORECASE)
     m = _RE_LABEL_LINE.match(line)
     if not m:
         return None

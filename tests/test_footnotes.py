@@ -131,6 +131,8 @@ def test_footnotes_numbered_references_with_wrapped_entry() -> None:
     [
         ("Body.1\n\n## Notes\n\n1. Smith, J. (2020). Title. Journal, 3(2), 1–10.\n2. Ibid.\n", ["1", "2"]),
         ("正文\n\n注 释\n\n①张三：《题名》，《刊名》2025年第2期。\n②同上。\n", ["1", "2"]),
+        ("正文。\n\n[参考文献]\n\n[1] 张三. 标题[J]. 刊名, 2020(1): 1-2.\n", ["1"]),
+        ("正文。\n\n参考文献(References):\n[1] 张三. 标题[J]. 刊名, 2020(1): 1-2.\n[2] LI M. Title[J]. J, 2021.\n", ["1", "2"]),
         ("Text\n\nBibliography\n\nSmith, J. (2020). Title. Journal.\nDoe, A. (2019). Other.\n", [None, None]),
         ("x\n**来源**: [A](http://a.com), [B](http://b.com)\n", [None, None]),
         # seed 000 as the Markdown loader renders it: links reduced to anchor text, related reading after
