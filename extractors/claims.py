@@ -35,19 +35,22 @@ GATE_CAP = 0.2
 
 #: Weight of each cue in the noisy-or.
 WEIGHTS: dict[str, float] = {
-    "cue.quantity": 0.4,
+    "cue.quantity": 0.45,
     "cue.reported_data": 0.35,
     "cue.attribution": 0.25,
-    "cue.superlative": 0.2,
+    "cue.superlative": 0.25,
     "cue.comparison": 0.2,
     "cue.causal": 0.15,
-    "cue.event": 0.2,
-    "cue.time_scope": 0.15,
-    "cue.entity": 0.1,
-    "cue.citation": 0.15,
+    "cue.event": 0.3,
+    "cue.time_scope": 0.2,
+    "cue.entity": 0.15,
+    "cue.named_actor": 0.2,
+    "cue.citation": 0.2,
 }
-#: Multiplier for sentences that impute intent or editorialize ("企图", "试图").
-RHETORIC_FACTOR = 0.7
+#: Entity labels that name a specific actor or artefact (a country alone does not).
+ACTOR_LABELS = frozenset({"ORG", "PERSON", "MODEL", "PRODUCT", "LAW", "WORK", "NORP", "FAC", "EVENT"})
+#: Multiplier for sentences that impute intent ("企图", "试图"): editorial, not checkable.
+RHETORIC_FACTOR = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +76,10 @@ _CJK = "\u3400-\u9fff"
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}\s*(?:年|—|-|–|～|~|s\b)|\b(?:in|since|by|from|until|of)\s+(?:1[89]|20)\d{2}\b|(?:截至|截止|到|至|自)\s*(?:1[89]|20)\d{2}")
 _MONTH_DAY = re.compile(r"(?<!\d)\d{1,2}\s*(?:月|日|号)|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|季度|上半年|下半年|年初|年底|年中|近年来|今年|去年|明年")
 _TITLE = re.compile(r"《[^》]*》|“[^”]{0,30}”")
-_ORDINAL = re.compile(r"第\s*\d+|图\s*\d+|表\s*\d+|Figure\s*\d+|Table\s*\d+|\d+\s*(?:级|代)")
+_ORDINAL = re.compile(r"^\s*(?:[-*]\s*)?\d{1,2}[.．、)]\s|(?<![\d.])(?:19|20)\d{2}(?![\d.%])(?!\s*(?:万|亿|家|个|多|余|人|台|项|元|美元))|第\s*\d+|图\s*\d+|表\s*\d+|Figure\s*\d+|Table\s*\d+|\d+\s*(?:级|代)")
 _NUMBER = re.compile(
-    r"\d+(?:[.,]\d+)*\s*(?:%|％|‰|percent|per cent)?"
+    r"(?<![A-Za-z\d.-])\d+(?:[.,/]\d+)*\s*(?:%|％|‰|percent|per cent)?(?![A-Za-z]{2})"
+    r"|(?<![A-Za-z\d.-])\d+(?:[.,]\d+)*\s*(?:EFLOPS|PFLOPS|TFLOPS|TOPS|GB|TB|nm|GW|MW|kW|Gbyte|tokens|bn|mn)"
     r"|[一二三四五六七八九十两几数半]+\s*(?:成|倍|分之[一二三四五六七八九十]+)"
     r"|[一二三四五六七八九十两几数百千]+(?:万|亿|百万|千万)"
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?|billions?)\b",
@@ -87,7 +91,7 @@ _REPORTED = re.compile(
     re.IGNORECASE,
 )
 _SUPERLATIVE = re.compile(
-    r"最[多大高低强快早先重主]|首次|首个|首家|第一|领先|远超|居首|之最|前所未有|历史新高|全球[首最]|唯一|"
+    r"最(?![终后近初])[\u4e00-\u9fff]|首次|首个|首家|第一|领先|远超|居首|之最|前所未有|历史新高|全球[首最]|唯一|"
     r"\b(?:largest|biggest|highest|lowest|most|first|leading|record|best|only|fastest)\b",
     re.IGNORECASE,
 )
@@ -102,7 +106,8 @@ _CAUSAL = re.compile(
     re.IGNORECASE,
 )
 _EVENT = re.compile(
-    r"发布|宣布|推出|上线|列入|签署|颁布|出台|通过了|成立|开源了|收购|投资|起诉|禁止|批准|启动|召开|举行|更名|"
+    r"发布|宣布|推出|上线|上架|接入|列入|纳入|签署|颁布|出台|通过了|成立|组建|建立|开源了|全面开源|宣布开源|收购|投资|起诉|禁止|批准|启动|召开|"
+    r"举行|更名|要求|施压|否决|限制|取消|退出|加入|补贴|贡献|设厂|迫使|停止|暂停|"
     r"\b(?:released|announced|launched|signed|enacted|passed|acquired|banned|approved|published|introduced|added)\b",
     re.IGNORECASE,
 )
@@ -111,14 +116,19 @@ _FUTURE = re.compile(
     r"\b(?:will|is expected to|are expected to|forecasts?|projected to|likely to)\b".format(cjk=_CJK),
     re.IGNORECASE,
 )
-_RHETORIC = re.compile(r"试图|企图|图谋|妄图|旨在|意图|霸权|围堵|遏制|\b(?:seeks? to|aims? to|attempts? to)\b")
-_FALLBACK_ENTITY = re.compile(
-    r"(?:中国|美国|日本|韩国|英国|德国|法国|欧盟|俄罗斯|印度|台积电|英伟达|华为|阿里巴巴|腾讯|百度|字节跳动)"
-    r"|\b[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9-]*\b|\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b"
+_RHETORIC = re.compile(r"试图|企图|图谋|妄图|\b(?:seeks? to|attempts? to)\b")
+# Without entities from a NER backend: places (entity) and named actors by shape.
+_FALLBACK_PLACE = re.compile(r"中国|美国|日本|韩国|英国|德国|法国|欧盟|俄罗斯|印度|欧洲|China|United States|U\.S\.|Europe|Japan")
+_FALLBACK_ACTOR = re.compile(
+    r"《[^》]{2,40}》|[\u4e00-\u9fff]{2,10}(?:公司|集团|委员会|研究院|研究所|大学|商务部|工信部|科技部)"
+    r"|(?<![A-Za-z0-9])[A-Z][a-z]+[A-Z][A-Za-z0-9-]*(?![A-Za-z0-9])"  # DeepSeek, OpenAI, PyTorch (not "AI")
+    r"|(?<![A-Za-z0-9])[A-Z][a-z]+(?:\s+(?:of\s+)?[A-Z][a-z]+)+(?![A-Za-z0-9])"  # Department of Commerce
+    r"|台积电|英伟达|华为|阿里巴巴|腾讯|百度|字节跳动|微软|亚马逊|谷歌|三星"
 )
+_MARKER = re.compile(r"[①-⑳¹²³⁴⁵⁶⁷⁸⁹⁰]|\[\d{1,3}\]")
 
 # Attribution: who said or reported it, and with which phrase.
-_SPEECH = "认为|称|表示|指出|强调|宣布|透露|坦言|声称|介绍|提到|预计|估计"
+_SPEECH = "认为|(?<![又简号堪俗也被统并自名])称(?![为之作])|表示|指出|宣布|透露|坦言|声称"
 _ATTR_JU = re.compile(rf"据(?P<who>[^，,。；：:]{{1,24}}?)(?P<cue>报道|统计|数据|显示|称|介绍|披露|估计|测算|调查)")
 _ATTR_SPEECH = re.compile(rf"(?P<who>[^，,。；：:“”\s]{{2,20}}?)(?P<cue>{_SPEECH})(?=[，,：:“]|[{_CJK}])")
 _ATTR_DATA = re.compile(r"(?P<who>[^，,。；：:\s]{0,20}?)(?P<cue>数据显示|研究表明|调查显示|报告显示|报告指出|统计显示|数据表明)")
@@ -142,11 +152,13 @@ _REFERENCE = re.compile(
     r"^\s*\[\d+\]|^[{cjk}·]{{2,12}}(?:[，,、][{cjk}·]{{2,12}})*(?:等)?[:：]\s*《|》\s*[，,]?\s*《[^》]+》\s*\d{{4}}\s*年\s*第\s*\d+\s*期|"
     r"^[A-Z][a-z]+,\s+[A-Z]\..*\(\d{{4}}\)|\bet al\.|^\s*https?://\S+\s*$".format(cjk=_CJK)
 )
-_AUTHOR_LINE = re.compile(r"^[{cjk}]{{2,4}}(?:[，,、\s][{cjk}]{{2,4}}){{0,5}}$|^[（(][^）)]*(?:大学|学院|研究院|研究所|研究中心|University|Institute)[^）)]*[）)]$".format(cjk=_CJK))
+_AUTHOR_LINE = re.compile(r"^[{cjk}]{{2,4}}(?:[，,、\s][{cjk}]{{2,4}}){{0,5}}(?:$|\s*[（(][^）)]*(?:大学|学院|研究院|研究所|University))|^[（(][^）)]*(?:大学|学院|研究院|研究所|研究中心|University|Institute)[^）)]*[）)]$".format(cjk=_CJK))
 _RECOMMEND = re.compile(
     r"^\s*(?:(?:一方面|另一方面|同时|因此|为此|对此|首先|其次|再次|最后|此外|总之|[一二三四五六七八九十]是|第[一二三四五六七八九十]|具体而言|具体来说)\s*[，,、]?\s*)?"
     r"[{cjk}A-Za-z]{{0,8}}?(?:(?<![主重只想摘纲概必需将简首还])要(?![素求点素闻害])|应当|应该|应(?![用对急有])|需要|需(?![求])|必须|务必|亟需|亟须|建议|宜)"
-    r"|^\s*建议|\b(?:should|must|ought to|needs? to|we recommend|it is recommended)\b".format(cjk=_CJK),
+    r"|^\s*(?:一方面|另一方面)\s*[，,]?\s*(?:探索|组建|建立|设立|推动|推行|制定|设计|对内|对外|加快|支持|完善|强化|构建|鼓励|引导|"
+    r"实施|深化|打造|加强|促进|提升|积极|大力|重点|主导|将)"
+    r"|^\s*(?:这就?启示我们|这就要求我们|为此)|^\s*建议|\b(?:should|must|ought to|needs? to|we recommend|it is recommended)\b".format(cjk=_CJK),
     re.IGNORECASE,
 )
 _OPINION = re.compile(r"^\s*(?:显然|可见|由此可见|总之|综上|总而言之|毋庸置疑|无疑|笔者认为|本文认为|我们认为|本文|笔者|in our view|we (?:believe|argue|think))", re.IGNORECASE)
@@ -218,9 +230,11 @@ def _cues(text: str, numbers: Sequence[NumericAssertion], entities: Sequence[Ent
     ):
         if pattern.search(text):
             found.add(cue)
-    if entities or _FALLBACK_ENTITY.search(text):
+    if entities or _FALLBACK_PLACE.search(text):
         found.add("cue.entity")
-    if cited:
+    if any(e.label in ACTOR_LABELS for e in entities) or _FALLBACK_ACTOR.search(text):
+        found.update(("cue.entity", "cue.named_actor"))
+    if cited or _MARKER.search(text):
         found.add("cue.citation")
     return [c for c in WEIGHTS if c in found]
 
@@ -314,6 +328,8 @@ def _kind(text: str, cues: Sequence[str], *, has_quote: bool) -> str:
         return "comparative"
     if "cue.causal" in has:
         return "causal"
+    if "cue.event" in has:
+        return "event"
     if "cue.attribution" in has:
         return "quote"
     return "event"
