@@ -273,10 +273,19 @@ def _ends_in_url(text: str) -> bool:
     return bool(_URL_RE.search(tail))
 
 
+def _url_continues(block: str, last_line: str, nxt: str) -> bool:
+    """A URL broken by the line width: in CJK text, or cut right at a URL delimiter."""
+    b = nxt[0]
+    if b.isspace() or not b.isascii() or not _ends_in_url(block):
+        return False
+    in_cjk_text = any(_is_ideograph(c) for c in last_line)
+    return in_cjk_text or block[-1] in "/._-=?&#%" or b in "/._-=?&#%"
+
+
 def _char_join(block: str, last_line: str, nxt: str) -> Join:
     """Join two pieces of one paragraph: hyphenation, CJK (no space) or Latin (space)."""
     a, b = block[-1], nxt[0]
-    if _ends_in_url(block) and not b.isspace() and b.isascii():
+    if _url_continues(block, last_line, nxt):
         return Join(0, "")
     if a == "-" and len(block) > 1 and block[-2].isalpha() and block[-2].isascii():
         word_before = re.split(r"[^A-Za-z\-]", block[-_HEADING_MAX:-1])[-1]

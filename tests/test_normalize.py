@@ -115,6 +115,9 @@ def test_normalize_unknown_private_use_is_kept_and_reported() -> None:
         ("First paragraph ends here.\n\nSecond one.", "First paragraph ends here.\n\nSecond one."),
         ("- item one\n- item two", "- item one\n\n- item two"),
         ("结语\n\nＤｅｅｐＳｅｅｋ的崛起", "结语\n\nＤｅｅｐＳｅｅｋ的崛起"),
+        ("see https://example.com/a/\nb/c.html for more", "see https://example.com/a/b/c.html for more"),
+        ("see www.example.com\nand more", "see www.example.com and more"),
+        ("《研究》，ｈｔｔｐｓ：／／ｘｕｅｑｉｕ．ｃｏｍ／６８９？ｍｄ５＝ｉ\nｑ０Ｑｐ５。", "《研究》，ｈｔｔｐｓ：／／ｘｕｅｑｉｕ．ｃｏｍ／６８９？ｍｄ５＝ｉｑ０Ｑｐ５。"),
     ],
 )
 def test_normalize_rejoin_lines_examples(raw: str, expected: str) -> None:
@@ -174,6 +177,11 @@ def test_normalize_seed_paper_is_clean(seed_paper: str) -> None:
     assert "\n\n一、问题的提出\n\n" in text
     assert "\n\n（一）半导体出口管制对AI产业链关键节点的技术封锁\n\n" in text
     assert "①②" in text  # circled markers survive
+
+
+def test_normalize_seed_paper_is_idempotent(seed_paper: str) -> None:
+    once = normalize_text(seed_paper).text.text
+    assert normalize_text(once).text.text == once
 
 
 def test_normalize_seed_blog_keeps_markdown_blocks(seed_blog: str) -> None:
