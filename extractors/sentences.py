@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
 
 #: Share of CJK among letters above which a text counts as Chinese.
-CJK_RATIO_ZH = 0.3
+CJK_RATIO_ZH = 0.5
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
