@@ -5,7 +5,7 @@ Measured side by side in one run, over every PDF in ../shared/fixtures/pdf:
 (a) baseline: ``pdfplumber.open`` + ``page.extract_text()`` on every page;
 (b) ours: ``load_pdf`` (chars read once per page, furniture, notes, columns,
     tables, paragraph re-joining).  Set ``USE_PIPELINE = True`` to time the
-    whole pipeline (``extractors.document.extract_document``) instead; if that
+    whole pipeline (``extractors.document.extract_document``, or BENCH_PIPELINE=1) instead; if that
     import fails, (b) falls back to ``load_pdf``.
 
 Each is run REPEATS times, interleaved so both see the same machine load;
@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from extractors.pdf_layout import load_pdf  # noqa: E402
 
-USE_PIPELINE = False  # the one-line switch: True times extract_document instead of load_pdf
+USE_PIPELINE = os.environ.get("BENCH_PIPELINE", "0") == "1"  # the one-line switch: "1" times extract_document
 PDF_DIR = ROOT.parent / "shared" / "fixtures" / "pdf"
 REPEATS = int(os.environ.get("BENCH_REPEATS", 3))
 TARGET = 1.5

@@ -57,6 +57,7 @@ def load_pdf(data: bytes, *, password: str | None = None) -> LoadedDocument:
         for page, page_lines, number, page_notes in zip(doc.pages, ordered, numbers, notes)
     )
     warnings = tuple(f"page {p.index + 1} has no text layer" for p in doc.pages if not p.glyphs)
+    logger.debug("pdf: %d pages, body size %.1f, %d chars of raw text", len(pages), body_size, len(raw))
     return LoadedDocument(
         kind="pdf",
         raw=raw,

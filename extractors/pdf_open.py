@@ -33,6 +33,10 @@ class Rule:
     top: float
 
 
+Cell = tuple[float, float, float, float] | None  # x0, top, x1, bottom; None = merged cell
+TableCells = tuple[tuple[Cell, ...], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class RawPage:
     """What one page holds before layout analysis."""
@@ -42,7 +46,7 @@ class RawPage:
     height: float
     glyphs: tuple[Glyph, ...]
     rules: tuple[Rule, ...]
-    tables: tuple[tuple[tuple[tuple[float, float, float, float] | None, ...], ...], ...]
+    tables: tuple[TableCells, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +117,11 @@ def _horizontal_rules(page: pdfplumber.page.Page) -> tuple[Rule, ...]:
     return tuple(sorted(out, key=lambda r: r.top))
 
 
-def _grid_tables(page: pdfplumber.page.Page):
+def _grid_tables(page: pdfplumber.page.Page) -> tuple[TableCells, ...]:
     """Ruled tables found by pdfplumber, as rows of cell bboxes (None = merged cell)."""
     if not page.rects and len(page.lines) < 4:
         return ()
-    found = []
+    found: list[TableCells] = []
     for table in page.find_tables():
         rows = tuple(tuple(row.cells) for row in table.rows)
         if len(rows) >= 1 and max(len(r) for r in rows) >= 2:
