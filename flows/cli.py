@@ -102,7 +102,7 @@ def _run_ingest(sources: list[str], db: str | None, ner: str, prefect: str):  # 
         ing.add_progress_hook(hook)
         try:
             if api_url is None:
-                return ing.ingest_sources.fn(sources, db, ner)
+                return ing.ingest_sources_local(sources, db, ner)
             return ing.ingest_sources(sources, db, ner)
         finally:
             ing.remove_progress_hook(hook)

@@ -112,19 +112,30 @@ def _already_stored(db_url: str | None, sha256: str) -> int | None:
         return find_by_sha(session, sha256)
 
 
+@dataclass(frozen=True, slots=True)
+class Steps:
+    """The three steps of one source: Prefect tasks in a flow run, their plain functions otherwise."""
+
+    fetch: Callable[..., Fetched]
+    extract: Callable[..., ExtractedDocument]
+    store: Callable[..., StoreResult]
+
+
 def process_source(source: str, db_url: str | None, ner: str,
-                   validators: tuple[str | None, str | None] = (None, None)) -> SourceOutcome:
+                   validators: tuple[str | None, str | None] = (None, None),
+                   steps: Steps | None = None) -> SourceOutcome:
     """One source end to end; every failure becomes an outcome, never an exception."""
+    steps = steps or PREFECT_STEPS
     try:
-        fetched = fetch_source(source, *validators)
+        fetched = steps.fetch(source, *validators)
         if fetched.not_modified:
             return SourceOutcome(source, "not_modified")
         sha = hashlib.sha256(fetched.data).hexdigest()
         known = _already_stored(db_url, sha)
         if known is not None:
             return SourceOutcome(fetched.source, "unchanged", document_id=known)
-        doc = extract_source(fetched.data, fetched.source, sha, ner, EXTRACTOR_VERSION)
-        result = store_document(doc, db_url, fetched.etag, fetched.last_modified)
+        doc = steps.extract(fetched.data, fetched.source, sha, ner, EXTRACTOR_VERSION)
+        result = steps.store(doc, db_url, fetched.etag, fetched.last_modified)
         return SourceOutcome(fetched.source, result.status, document_id=result.document_id,
                              claims=result.claims, numbers=result.numbers, footnotes=result.footnotes)
     except (FetchError, ExtractionError) as exc:
@@ -133,13 +144,15 @@ def process_source(source: str, db_url: str | None, ner: str,
         return SourceOutcome(source, "failed", reason=f"unexpected {exc.__class__.__name__}: {exc}")
 
 
+PREFECT_STEPS = Steps(fetch_source, extract_source, store_document)
+LOCAL_STEPS = Steps(fetch_source.fn, extract_source.fn, store_document.fn)
+
+
 def _reason(exc: Exception) -> str:
     return str(exc) or exc.__class__.__doc__ or exc.__class__.__name__
 
 
-@task(name="ingest_one")
-def ingest_one(source: str, db_url: str | None, ner: str) -> SourceOutcome:
-    outcome = process_source(source, db_url, ner)
+def _notify(outcome: SourceOutcome) -> SourceOutcome:
     with _hooks_lock:
         hooks = list(_hooks)
     for hook in hooks:
@@ -147,15 +160,41 @@ def ingest_one(source: str, db_url: str | None, ner: str) -> SourceOutcome:
     return outcome
 
 
-@flow(name="ingest_sources", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)
-def ingest_sources(sources: Sequence[str], db_url: str | None = None, ner: str = "rules",
-                   trigger: str = "cli") -> IngestSummary:
-    """Ingest every source; returns a summary (failures are listed, not raised)."""
+@task(name="ingest_one")
+def ingest_one(source: str, db_url: str | None, ner: str) -> SourceOutcome:
+    return _notify(process_source(source, db_url, ner, steps=PREFECT_STEPS))
+
+
+def _ingest(sources: Sequence[str], db_url: str | None, trigger: str,
+            run_all: Callable[[Sequence[str]], list[SourceOutcome]]) -> IngestSummary:
     engine = get_engine(db_url)
     run_id = start_run(engine, trigger)
-    futures = [ingest_one.submit(source, db_url, ner) for source in sources]
-    summary = IngestSummary(run_id, [f.result() for f in futures])
+    summary = IngestSummary(run_id, run_all(sources))
     for outcome in summary.failed:
         record_failure(engine, run_id, outcome.source, outcome.reason or "failed")
     finish_run(engine, run_id, summary.outcomes)
     return summary
+
+
+@flow(name="ingest_sources", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)
+def ingest_sources(sources: Sequence[str], db_url: str | None = None, ner: str = "rules",
+                   trigger: str = "cli") -> IngestSummary:
+    """Ingest every source; returns a summary (failures are listed, not raised)."""
+    def run_all(items: Sequence[str]) -> list[SourceOutcome]:
+        futures = [ingest_one.submit(source, db_url, ner) for source in items]
+        return [f.result() for f in futures]
+
+    return _ingest(sources, db_url, trigger, run_all)
+
+
+def ingest_sources_local(sources: Sequence[str], db_url: str | None = None, ner: str = "rules",
+                         trigger: str = "cli", workers: int = 2) -> IngestSummary:
+    """The same work without Prefect (``--prefect off``): no run record, no task retries or cache."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run_all(items: Sequence[str]) -> list[SourceOutcome]:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(
+                lambda s: _notify(process_source(s, db_url, ner, steps=LOCAL_STEPS)), items))
+
+    return _ingest(sources, db_url, trigger, run_all)

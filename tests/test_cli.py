@@ -1,0 +1,158 @@
+"""End to end through the `claimledger` command: the seeds, bad inputs, extract --json, Prefect."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PDFS, ROOT, SEEDS
+
+
+def claimledger(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+                timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "flows.cli", *args], capture_output=True,
+                          text=True, env=full_env, cwd=cwd or ROOT, timeout=timeout)
+
+
+@pytest.fixture()
+def home(tmp_path: Path) -> dict[str, str]:
+    return {"CLAIMLEDGER_HOME": str(tmp_path / "home")}
+
+
+def _rows(db: Path, sql: str, *params) -> list[tuple]:  # type: ignore[no-untyped-def]
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+@pytest.fixture(scope="module")
+def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both seeds ingested once through the CLI (without Prefect; the Prefect path is tested below)."""
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/fixtures/seeds not beside the checkout")
+    tmp = tmp_path_factory.mktemp("seeds")
+    db = tmp / "seeds.db"
+    result = claimledger("ingest", str(SEEDS), "--db", str(db), "--prefect", "off",
+                         env={"CLAIMLEDGER_HOME": str(tmp / "home")})
+    assert result.returncode == 0, result.stderr
+    assert "2 added" in result.stdout
+    return db
+
+
+@pytest.mark.parametrize(("surface", "seed", "page"), [
+    ("1590 EFLOPS", "000_%", 1),
+    ("438元", "004_%", 89),
+])
+def test_cli_seed_numbers_traceable_to_page_and_span(seeds_db: Path, surface: str, seed: str, page: int) -> None:
+    rows = _rows(seeds_db, """
+        SELECT n.surface, n.start, n."end", n.page, d.text, n.claim_id
+        FROM numeric_assertions n JOIN documents d ON d.id = n.document_id
+        WHERE d.source LIKE ? AND n.surface LIKE ?""", f"%/{seed}", f"%{surface}%")
+    assert rows, f"{surface} not extracted"
+    found_surface, start, end, found_page, text, _claim = rows[0]
+    assert text[start:end] == found_surface
+    assert found_page == page
+
+
+def test_cli_seed_every_span_slices_its_surface(seeds_db: Path) -> None:
+    checks = {
+        "sentences": "text", "claims": "text", "numeric_assertions": "surface",
+        "footnotes": "body", "entities": "text",
+    }
+    for table, column in checks.items():
+        rows = _rows(seeds_db, f'SELECT t.start, t."end", t.{column}, d.text, t.page FROM {table} t '
+                               "JOIN documents d ON d.id = t.document_id")
+        assert rows, table
+        for start, end, surface, text, page in rows:
+            assert text[start:end] == surface, (table, surface)
+            assert page is not None, table
+
+
+def test_cli_seed_paper_has_no_page_furniture_and_notes_after_body(seeds_db: Path) -> None:
+    (text, body_end), = _rows(seeds_db, "SELECT text, body_end FROM documents WHERE source LIKE '%/004_%'")
+    body = text[:body_end]
+    assert "第28卷 刘友金" not in body and "第２８卷" not in body
+    assert "\n58\n" not in body and "\n５８\n" not in body
+    (in_body,) = _rows(seeds_db, "SELECT count(*) FROM footnotes WHERE start < (SELECT body_end FROM documents WHERE id = footnotes.document_id)")[0]
+    assert in_body == 0
+    (dangling,) = _rows(seeds_db, "SELECT count(*) FROM footnote_refs r JOIN documents d ON d.id = r.document_id "
+                                  "WHERE d.source LIKE '%/004_%' AND r.footnote_id IS NULL")[0]
+    assert dangling >= 10  # pages 82-84 print markers but their bodies are missing
+
+
+def test_cli_bad_inputs_fail_one_line_each_and_others_land(tmp_path: Path, home: dict[str, str]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.md").write_text("---\ntitle: 好文\n---\n\n据统计，2025年市场规模约为3.5亿元。\n", encoding="utf-8")
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "truncated.pdf").write_bytes((PDFS / "english_policy_brief.pdf").read_bytes()[:900]
+                                           if PDFS.is_dir() else b"%PDF-1.7\n1 0 obj\n<<")
+    (folder / "junk.txt").write_bytes(bytes(range(256)) * 8)
+    (folder / "broken.md").write_text("---\ntitle: \"unclosed\ndate: [\n---\n\n正文。\n", encoding="utf-8")
+    db = tmp_path / "bad.db"
+    result = claimledger("ingest", str(folder), str(tmp_path / "missing.pdf"), "--db", str(db),
+                         "--prefect", "off", env=home)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error ")]
+    assert len(errors) == 5, result.stderr
+    for name in ("empty.pdf", "truncated.pdf", "junk.txt", "broken.md", "missing.pdf"):
+        assert any(name in line for line in errors), name
+    assert _rows(db, "SELECT count(*) FROM documents")[0][0] == 1
+    assert _rows(db, "SELECT count(*) FROM ingest_failures")[0][0] == 5
+    assert _rows(db, "SELECT count(*) FROM sentences s WHERE NOT EXISTS "
+                     "(SELECT 1 FROM documents d WHERE d.id = s.document_id)")[0][0] == 0
+
+
+def test_cli_reingest_same_bytes_changes_nothing(tmp_path: Path, home: dict[str, str]) -> None:
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: 测试\n---\n\n数据显示，超过1000家企业参与。\n", encoding="utf-8")
+    db = tmp_path / "re.db"
+    first = claimledger("ingest", str(post), "--db", str(db), "--prefect", "off", env=home)
+    second = claimledger("ingest", str(post), "--db", str(db), "--prefect", "off", env=home)
+    assert first.returncode == 0 and second.returncode == 0, second.stderr
+    assert "1 unchanged" in second.stdout
+    assert _rows(db, "SELECT count(*) FROM documents")[0][0] == 1
+
+
+def test_cli_extract_json_needs_no_database(tmp_path: Path, home: dict[str, str], seed_blog_path: Path) -> None:
+    result = claimledger("extract", str(seed_blog_path), "--json", env=home, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["kind"] == "markdown" and data["title"].startswith("014.")
+    assert any(n["surface"] == "1590 EFLOPS" for n in data["numbers"])
+    assert not list(tmp_path.glob("*.db"))
+    assert result.stderr.strip() == ""
+
+
+def test_cli_help_for_every_command() -> None:
+    for command in ("ingest", "extract", "report", "sql", "search", "server"):
+        result = claimledger(command, "--help")
+        assert result.returncode == 0 and "Usage" in result.stdout, command
+
+
+@pytest.mark.slow
+def test_cli_ingest_records_the_flow_run_in_prefect(tmp_path: Path, home: dict[str, str], seed_blog_path: Path) -> None:
+    """The default path: the run is recorded in a (background, local) Prefect server."""
+    db = tmp_path / "prefect.db"
+    try:
+        result = claimledger("ingest", str(seed_blog_path), "--db", str(db), env=home)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        state = json.loads((Path(home["CLAIMLEDGER_HOME"]) / "prefect-server.json").read_text())
+        import httpx
+
+        runs = httpx.post(f"http://127.0.0.1:{state['port']}/api/flow_runs/filter",
+                          json={"limit": 10}, timeout=10).json()
+        assert any(r["state_type"] == "COMPLETED" for r in runs)
+        flows = httpx.post(f"http://127.0.0.1:{state['port']}/api/flows/filter", json={}, timeout=10).json()
+        assert "ingest_sources" in {f["name"] for f in flows}
+        assert _rows(db, "SELECT count(*) FROM documents")[0][0] == 1
+    finally:
+        claimledger("server", "stop", env=home)
