@@ -203,27 +203,54 @@ def _url_spans(folded: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _fold_bracket_pairs(text: str, folded: str, fold_here: dict[int, bool]) -> None:
+    """Decide matched full-width parentheses together, so ``（H100）`` never becomes ``（H100)``.
+
+    A pair folds when both brackets would fold on their own, or when its
+    partner already is an ASCII bracket; otherwise both stay full-width.
+    """
+    stack: list[int] = []
+    for i, ch in enumerate(folded):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            j = stack.pop()
+            if j not in fold_here and i not in fold_here:
+                continue
+            fold = fold_here.get(j, True) and fold_here.get(i, True)
+            if text[j] == "(" or text[i] == ")":
+                fold = True
+            for k in (j, i):
+                if k in fold_here:
+                    fold_here[k] = fold
+
+
 def fold_width(mt: MappedText) -> MappedText:
     """Fold full-width ASCII 1:1, keeping Chinese punctuation outside ASCII runs.
 
     Letters, digits and symbols such as ``％．－／＋`` always fold; ``，：；！？（）``
     fold only inside a URL or between two ASCII alphanumerics (after folding),
     so ``１６７２－７８３５（２０２５）`` becomes ``1672-7835(2025)`` while
-    ``ＡＩ（人工智能）`` keeps its Chinese parentheses.
+    ``ＡＩ（人工智能）`` keeps its Chinese parentheses.  Matched parentheses are
+    decided as a pair.
     """
     folded = fold_all(mt.text)
     in_url = [False] * len(folded)
     for start, end in _url_spans(folded):
         for k in range(start, end):
             in_url[k] = True
-    out = list(folded)
+    fold_here: dict[int, bool] = {}
     for m in _KEEP_RE.finditer(mt.text):
         i = m.start()
         before = folded[i - 1] if i else ""
         after = folded[i + 1] if i + 1 < len(folded) else ""
         ascii_run = bool(before) and bool(after) and _is_ascii_alnum(before) and _is_ascii_alnum(after)
-        if not (in_url[i] or ascii_run):
-            out[i] = m.group()
+        fold_here[i] = in_url[i] or ascii_run
+    _fold_bracket_pairs(mt.text, folded, fold_here)
+    out = list(folded)
+    for i, fold in fold_here.items():
+        if not fold:
+            out[i] = mt.text[i]
     return MappedText("".join(out), mt.origin)
 
 

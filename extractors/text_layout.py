@@ -93,6 +93,7 @@ class _PageAcc:
 
     lines: list[_Line] = field(default_factory=list)
     header: str | None = None
+    footer: str | None = None
     number: int | None = None
     notes: list[NoteBlock] = field(default_factory=list)
 
@@ -414,6 +415,7 @@ def _walk(raw: str, lines: list[_Line], ev: _Evidence) -> tuple[list[_PageAcc], 
                 close()
             if not ev.numbers_on_top:
                 acc.lines, acc.notes = _split_trailing_notes(raw, acc.lines)
+                acc.footer = line.text.strip()  # the label as printed, e.g. digit-reversed "５８"
             acc.number = ev.numbers[i]
             groups, listed, i = _read_note_block(raw, lines, i + 1, ev)
             notes, note_warnings = _pair_notes(raw, groups, listed, _where(acc, len(pages)))
@@ -471,7 +473,14 @@ def layout_text(raw: str) -> TextLayout:
         *_infer_numbers(accs),
     ]
     pages = tuple(
-        PageLayout(index=k, number=a.number, body=_body(raw, a.lines), notes=tuple(a.notes), header=a.header)
+        PageLayout(
+            index=k,
+            number=a.number,
+            body=_body(raw, a.lines),
+            notes=tuple(a.notes),
+            header=a.header,
+            footer=a.footer,
+        )
         for k, a in enumerate(accs)
     )
     warnings.extend(_dangling_body_markers(pages))

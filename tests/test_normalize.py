@@ -48,6 +48,8 @@ def _rejoin(s: str) -> str:
         ("超八成来自美国①。因", "超八成来自美国①。因"),
         ("《国际贸易》２０２４年第８期。", "《国际贸易》2024年第8期。"),
         ("“工程创新＋开源普惠”", "“工程创新+开源普惠”"),
+        ("支持万亿参数模型（Ｈ１００）ＦＰ６４高性能计算", "支持万亿参数模型（H100）FP64高性能计算"),  # pairs stay pairs
+        ("Ａ（１）Ｂ", "A(1)B"),
     ],
 )
 def test_normalize_fold_width_examples(raw: str, expected: str) -> None:

@@ -51,6 +51,8 @@ def test_text_layout_seed_paper_printed_numbers_are_digit_reversed(paper_layout:
     printed = [p["journal_page"] for p in truth["pages"] if p["seed_page_label"]]
     assert printed == list(range(85, 92))
     assert any("digit-reversed" in w for w in paper_layout.warnings)
+    labels = {p["journal_page"]: p["seed_page_label"] for p in truth["pages"]}
+    assert [p.footer for p in paper_layout.pages] == [labels[p.number] for p in paper_layout.pages]
     inferred = next(w for w in paper_layout.warnings if "inferred" in w)
     assert "82, 83, 84, 92, 93, 94" in inferred
 
