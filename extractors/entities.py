@@ -106,14 +106,15 @@ def rule_patterns(language: str) -> list[dict[str, Any]]:
              "pattern": [{"TEXT": {"REGEX": r"^[\u4e00-\u9fff]{2,8}(?:公司|集团|研究院|大学|委员会)$"}}]},
         ]
     else:
+        title_word = {"IS_TITLE": True, "LOWER": {"NOT_IN": ["the", "a", "an", "this", "that", "our", "its"]}, "OP": "+"}
         patterns += [
             {"label": "ORG", "id": "entities.org_suffix",
-             "pattern": [{"IS_TITLE": True, "OP": "+"}, {"LOWER": {"IN": _EN_ORG_SUFFIX}}]},
+             "pattern": [title_word, {"LOWER": {"IN": _EN_ORG_SUFFIX}}]},
             {"label": "ORG", "id": "entities.org_of",
              "pattern": [{"LOWER": {"IN": ["department", "ministry", "university", "bureau", "office"]}, "IS_TITLE": True},
                          {"LOWER": "of"}, {"LOWER": "the", "OP": "?"}, {"IS_TITLE": True, "OP": "+"}]},
             {"label": "LAW", "id": "entities.act",
-             "pattern": [{"IS_TITLE": True, "OP": "+"}, {"ORTH": "Act"}]},
+             "pattern": [title_word, {"ORTH": "Act"}]},
         ]
     return patterns
 
