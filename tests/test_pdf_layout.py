@@ -10,14 +10,17 @@ from pathlib import Path
 
 import pytest
 
-import pdf_factory as factory
-from conftest import PDFS
+try:  # tests/ may or may not be a package
+    from tests import pdf_factory as factory
+except ImportError:
+    import pdf_factory as factory  # type: ignore[no-redef]
 from extractors.errors import CorruptPdf, EmptySource, EncryptedPdf, NoTextLayer, SourceError
 from extractors.pdf_glyphs import Glyph, group_lines, join_lines, render
 from extractors.pdf_layout import load_pdf
 from extractors.textmap import MappedText
 from extractors.types import LoadedDocument
 
+PDFS = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "pdf"
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 FIXTURES = ("deepseek_resilience_paper", "english_policy_brief")
 
