@@ -22,7 +22,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from db.runs import finish_run, record_failure, start_run
 from db.session import get_engine, session_scope
-from db.store import StoreResult, find_by_sha, save_document
+from db.incremental import save_document_once, url_validators
+from db.store import StoreResult, find_by_sha
 from extractors.document import EXTRACTOR_VERSION, extract_document
 from extractors.errors import ExtractionError
 from extractors.types import ExtractedDocument
@@ -103,8 +104,15 @@ def extract_source(data: bytes, source: str, sha256: str, ner: str, version: str
 @task(name="store_document")
 def store_document(doc: ExtractedDocument, db_url: str | None, etag: str | None = None,
                    last_modified: str | None = None) -> StoreResult:
-    with session_scope(get_engine(db_url)) as session:
-        return save_document(session, doc, etag=etag, last_modified=last_modified)
+    return save_document_once(get_engine(db_url), doc, etag=etag, last_modified=last_modified)
+
+
+def _validators(db_url: str | None, source: str) -> tuple[str | None, str | None]:
+    """A URL's stored ETag/Last-Modified, so an unchanged page costs a 304 and nothing else."""
+    if not is_url(source):
+        return (None, None)
+    with session_scope(get_engine(db_url), write=False) as session:
+        return url_validators(session, source).as_tuple()
 
 
 def _already_stored(db_url: str | None, sha256: str) -> int | None:
@@ -162,7 +170,7 @@ def _notify(outcome: SourceOutcome) -> SourceOutcome:
 
 @task(name="ingest_one")
 def ingest_one(source: str, db_url: str | None, ner: str) -> SourceOutcome:
-    return _notify(process_source(source, db_url, ner, steps=PREFECT_STEPS))
+    return _notify(process_source(source, db_url, ner, _validators(db_url, source), steps=PREFECT_STEPS))
 
 
 def _ingest(sources: Sequence[str], db_url: str | None, trigger: str,
@@ -188,13 +196,15 @@ def ingest_sources(sources: Sequence[str], db_url: str | None = None, ner: str =
 
 
 def ingest_sources_local(sources: Sequence[str], db_url: str | None = None, ner: str = "rules",
-                         trigger: str = "cli", workers: int = 2) -> IngestSummary:
+                         trigger: str = "cli", workers: int = 2,
+                         steps: Steps | None = None) -> IngestSummary:
     """The same work without Prefect (``--prefect off``): no run record, no task retries or cache."""
     from concurrent.futures import ThreadPoolExecutor
 
     def run_all(items: Sequence[str]) -> list[SourceOutcome]:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(
-                lambda s: _notify(process_source(s, db_url, ner, steps=LOCAL_STEPS)), items))
+                lambda s: _notify(process_source(s, db_url, ner, _validators(db_url, s),
+                                                 steps=steps or LOCAL_STEPS)), items))
 
     return _ingest(sources, db_url, trigger, run_all)
