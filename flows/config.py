@@ -1,0 +1,174 @@
+"""``claimledger.toml``: what a scheduled ingest watches and how often.
+
+The file uses the same names as the ``serve`` command's flags (``db``,
+``report``, ``cron``, ``interval``, ``ner``) plus a ``[sources]`` table and
+an optional ``[fetch]`` table; flags given on the command line win over the
+file (see :func:`with_overrides`).  Relative folder paths are read relative to
+the file, so a config keeps working when the scheduler starts elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_CONFIG = "claimledger.toml"
+DEFAULT_GLOB = "**/*"
+_TOP_KEYS = {"db", "report", "cron", "interval", "ner", "name", "sources", "fetch"}
+_SOURCE_KEYS = {"folders", "urls", "feeds"}
+_FETCH_KEYS = {"timeout", "max_bytes", "retry_delays"}
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+
+
+class ConfigError(ValueError):
+    """The scheduled-ingest configuration cannot be used."""
+
+
+@dataclass(frozen=True, slots=True)
+class FolderSource:
+    """A watched folder: files under ``path`` matching ``glob`` (``**`` recurses)."""
+
+    path: str
+    glob: str = DEFAULT_GLOB
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    timeout: float = 30.0
+    max_bytes: int = 50 * 1024 * 1024
+    retry_delays: tuple[float, ...] = (1.0, 4.0, 10.0)
+
+
+@dataclass(frozen=True, slots=True)
+class ServeConfig:
+    db: str | None = None
+    report: str | None = None
+    cron: str | None = None
+    interval: str | None = None
+    ner: str = "rules"
+    name: str = "claimledger-scheduled-ingest"
+    folders: tuple[FolderSource, ...] = ()
+    urls: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+
+    @property
+    def interval_seconds(self) -> float | None:
+        return parse_interval(self.interval) if self.interval else None
+
+    @property
+    def has_sources(self) -> bool:
+        return bool(self.folders or self.urls or self.feeds)
+
+
+def parse_interval(text: str | int | float) -> float:
+    """``"15m"`` -> 900.0; a bare number is seconds.  Zero or negative is refused."""
+    match = _INTERVAL.match(str(text))
+    if not match:
+        raise ConfigError(f"[C001] interval {text!r} is not like 90, 30s, 15m, 2h or 1d")
+    seconds = float(match.group(1)) * _UNITS[match.group(2) or "s"]
+    if seconds <= 0:
+        raise ConfigError(f"[C002] interval {text!r} must be longer than zero")
+    return seconds
+
+
+def load_config(path: str | Path | None = None, *, required: bool = False) -> ServeConfig:
+    """Read ``path`` (default ./claimledger.toml); a missing default file is an empty config."""
+    chosen = Path(path or DEFAULT_CONFIG).expanduser()
+    if not chosen.exists():
+        if required or path is not None:
+            raise ConfigError(f"[C003] config file {chosen} does not exist")
+        return ServeConfig()
+    try:
+        data = tomllib.loads(chosen.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"[C004] {chosen} is not valid TOML: {exc}") from None
+    return config_from_mapping(data, base_dir=chosen.resolve().parent)
+
+
+def config_from_mapping(data: Mapping[str, Any], *, base_dir: Path | None = None) -> ServeConfig:
+    _no_unknown(data, _TOP_KEYS, "top level")
+    sources = data.get("sources", {})
+    _no_unknown(sources, _SOURCE_KEYS, "[sources]")
+    fetch = data.get("fetch", {})
+    _no_unknown(fetch, _FETCH_KEYS, "[fetch]")
+    config = ServeConfig(
+        db=_opt_str(data, "db"),
+        report=_opt_str(data, "report"),
+        cron=_opt_str(data, "cron"),
+        interval=str(data["interval"]) if "interval" in data else None,
+        ner=str(data.get("ner", "rules")),
+        name=str(data.get("name", ServeConfig.name)),
+        folders=tuple(_folder(item, base_dir) for item in sources.get("folders", [])),
+        urls=tuple(str(u) for u in sources.get("urls", [])),
+        feeds=tuple(str(u) for u in sources.get("feeds", [])),
+        fetch=_fetch(fetch),
+    )
+    return validate(config)
+
+
+def with_overrides(config: ServeConfig, **flags: Any) -> ServeConfig:
+    """Command-line flags win; a flag left at ``None`` keeps the file's value.
+
+    Giving ``--cron`` clears the file's ``interval`` and vice versa, so the
+    flag replaces the schedule rather than conflicting with it.
+    """
+    given = {k: v for k, v in flags.items() if v is not None}
+    if "cron" in given and "interval" not in given:
+        given["interval"] = None
+    if "interval" in given and "cron" not in given:
+        given["cron"] = None
+    return validate(replace(config, **given))
+
+
+def validate(config: ServeConfig) -> ServeConfig:
+    if config.cron and config.interval:
+        raise ConfigError("[C005] give either cron or interval, not both")
+    if config.interval:
+        parse_interval(config.interval)
+    if config.cron and len(config.cron.split()) not in (5, 6):
+        raise ConfigError(f"[C006] cron {config.cron!r} needs 5 fields, like '0 * * * *'")
+    return config
+
+
+def _folder(item: Any, base_dir: Path | None) -> FolderSource:
+    if isinstance(item, str):
+        item = {"path": item}
+    if not isinstance(item, Mapping) or "path" not in item:
+        raise ConfigError(f"[C007] each [sources] folders entry needs a path, got {item!r}")
+    _no_unknown(item, {"path", "glob"}, "a folders entry")
+    path = Path(str(item["path"])).expanduser()
+    if base_dir is not None and not path.is_absolute():
+        path = base_dir / path
+    return FolderSource(str(path), str(item.get("glob", DEFAULT_GLOB)))
+
+
+def _fetch(data: Mapping[str, Any]) -> FetchSettings:
+    defaults = FetchSettings()
+    try:
+        return FetchSettings(
+            timeout=float(data.get("timeout", defaults.timeout)),
+            max_bytes=int(data.get("max_bytes", defaults.max_bytes)),
+            retry_delays=tuple(float(d) for d in data.get("retry_delays", defaults.retry_delays)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"[C008] bad [fetch] value: {exc}") from None
+
+
+def _opt_str(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return None if value is None or value == "" else str(value)
+
+
+def _no_unknown(data: Any, allowed: set[str], where: str) -> None:
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"[C009] {where} must be a table, got {type(data).__name__}")
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ConfigError(f"[C010] unknown key(s) {', '.join(unknown)} in {where}; "
+                          f"known: {', '.join(sorted(allowed))}")

@@ -1,0 +1,233 @@
+"""Scheduled ingestion: one cycle over the configured sources, served on a schedule.
+
+A cycle gathers candidates (files under watched folders, configured URLs,
+the item links of RSS/Atom feeds), drops the local files whose bytes are
+stored already (one batched sha256 lookup, so an unchanged corpus costs a
+hash per file and nothing else), ingests the rest with ``trigger="schedule"``
+and, if asked, re-renders the report.  URL sources are fetched with the
+ETag/Last-Modified of their stored version, so unchanged pages answer 304.
+
+``build_deployment`` turns the cycle flow into a Prefect deployment with a
+cron or interval schedule; ``serve_forever`` serves it (a long-running
+process that polls the Prefect API for due runs).  ``run_cycle`` is the
+cycle itself, callable without Prefect for ``--once`` and tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prefect import flow
+
+from db.incremental import known_sha256s
+from db.runs import record_failure
+from db.session import get_engine, session_scope
+from extractors.errors import ExtractionError
+from flows.config import ConfigError, FetchSettings, FolderSource, ServeConfig, config_from_mapping
+from flows.feeds import FeedCache, read_feed, source_fetcher
+from flows.fetch import SUFFIXES, FetchError
+
+logger = logging.getLogger(__name__)
+
+REPORT_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
+                  ".json": "json", ".jsonld": "jsonld", ".csv": "csv"}
+
+
+class ReportUnavailable(Exception):
+    """The report could not be written (no renderer installed, or an unknown suffix)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """What one cycle will ingest, and what it skipped before fetching anything."""
+
+    sources: tuple[str, ...]
+    unchanged_files: int = 0
+    feed_failures: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CycleResult:
+    run_id: int | None
+    outcomes: tuple[Any, ...]  # flows.ingest.SourceOutcome
+    unchanged_files: int = 0
+    feed_failures: tuple[tuple[str, str], ...] = ()
+    report: str | None = None
+    report_error: str | None = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def folder_files(folders: Sequence[FolderSource]) -> list[str]:
+    """Document files under each folder matching its glob; hidden paths skipped."""
+    found: set[str] = set()
+    for folder in folders:
+        root = Path(folder.path).expanduser()
+        if not root.is_dir():
+            logger.warning("watched folder %s does not exist; skipped", root)
+            continue
+        for child in root.glob(folder.glob):
+            rel = child.relative_to(root)
+            if child.is_file() and child.suffix.lower() in SUFFIXES \
+                    and not any(part.startswith(".") for part in rel.parts):
+                found.add(str(child.resolve()))
+    return sorted(found)
+
+
+def new_files(paths: Sequence[str], db_url: str | None, *, max_bytes: int) -> tuple[list[str], int]:
+    """Files whose bytes are not stored yet, and how many were skipped as stored.
+
+    Unreadable or oversized files are kept so that ingesting them records a
+    failure instead of hiding it.
+    """
+    digests: dict[str, str] = {}
+    keep: list[str] = []
+    for path in paths:
+        try:
+            if Path(path).stat().st_size > max_bytes:
+                keep.append(path)
+                continue
+            digests[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            keep.append(path)
+    with session_scope(get_engine(db_url), write=False) as session:
+        known = known_sha256s(session, digests.values())
+    keep.extend(p for p, sha in digests.items() if sha not in known)
+    return sorted(keep), len(paths) - len(keep)
+
+
+def feed_links(feeds: Sequence[str], settings: FetchSettings,
+               cache: FeedCache | None = None) -> tuple[list[str], list[tuple[str, str]]]:
+    """Item links of every feed; a feed that fails is listed, never fatal."""
+    links: list[str] = []
+    failures: list[tuple[str, str]] = []
+    for url in feeds:
+        try:
+            links.extend(item.link for item in read_feed(url, settings=settings, cache=cache))
+        except (FetchError, ExtractionError) as exc:
+            logger.warning("feed %s failed: %s", url, exc)
+            failures.append((url, f"feed: {exc}"))
+    return links, failures
+
+
+def collect_sources(config: ServeConfig, cache: FeedCache | None = None) -> Candidates:
+    files, unchanged = new_files(folder_files(config.folders), config.db,
+                                 max_bytes=config.fetch.max_bytes)
+    links, failures = feed_links(config.feeds, config.fetch, cache)
+    urls = list(dict.fromkeys([*config.urls, *links]))
+    return Candidates(tuple(files + urls), unchanged, tuple(failures))
+
+
+# --------------------------------------------------------------------------- one cycle
+
+
+def run_cycle(config: ServeConfig, *, use_prefect: bool = False, cache: FeedCache | None = None) -> CycleResult:
+    """One scheduled cycle: collect, ingest (``trigger="schedule"``), record feed failures, report.
+
+    With ``use_prefect`` the ingest runs as the ``ingest_sources`` flow (a
+    subflow when called from :func:`scheduled_ingest`); otherwise the same
+    steps run in threads, with fetch retries and limits from ``config.fetch``.
+    """
+    from flows import ingest
+
+    candidates = collect_sources(config, cache)
+    logger.info("cycle: %d to ingest, %d unchanged files skipped, %d feed failures",
+                len(candidates.sources), candidates.unchanged_files, len(candidates.feed_failures))
+    sources = list(candidates.sources)
+    if use_prefect:
+        summary = ingest.ingest_sources(sources, config.db, config.ner, trigger="schedule")
+    else:
+        steps = ingest.Steps(source_fetcher(config.fetch), ingest.extract_source.fn,
+                             ingest.store_document.fn)
+        summary = ingest.ingest_sources_local(sources, config.db, config.ner, trigger="schedule",
+                                              steps=steps)
+    engine = get_engine(config.db)
+    for url, reason in candidates.feed_failures:
+        record_failure(engine, summary.run_id, url, reason)
+    report, report_error = _maybe_report(config)
+    return CycleResult(summary.run_id, tuple(summary.outcomes), candidates.unchanged_files,
+                       candidates.feed_failures, report, report_error)
+
+
+def _maybe_report(config: ServeConfig) -> tuple[str | None, str | None]:
+    if not config.report:
+        return None, None
+    try:
+        return str(write_report_file(config.db, Path(config.report))), None
+    except (ReportUnavailable, ValueError, OSError) as exc:
+        logger.warning("report %s not written: %s", config.report, exc)
+        return None, str(exc)
+
+
+def write_report_file(db_url: str | None, path: Path) -> Path:
+    """Re-run the audit and write the report in the format its suffix names."""
+    fmt = REPORT_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ReportUnavailable(f"report path {path} must end in one of {', '.join(REPORT_FORMATS)}")
+    try:
+        from flows.report import write_report
+    except ImportError as exc:
+        raise ReportUnavailable(f"the report renderer is not available ({exc})") from exc
+    text = write_report(db_url, fmt, audit=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- Prefect deployment
+
+_FEED_CACHE = FeedCache()
+
+
+def config_to_parameters(config: ServeConfig) -> dict[str, Any]:
+    """The config as JSON-able deployment parameters (read back by ``config_from_mapping``)."""
+    data: dict[str, Any] = {k: getattr(config, k) for k in ("db", "report", "ner", "name")}
+    data = {k: v for k, v in data.items() if v is not None}
+    data["sources"] = {"folders": [asdict(f) for f in config.folders],
+                       "urls": list(config.urls), "feeds": list(config.feeds)}
+    data["fetch"] = {"timeout": config.fetch.timeout, "max_bytes": config.fetch.max_bytes,
+                     "retry_delays": list(config.fetch.retry_delays)}
+    return data
+
+
+@flow(name="scheduled_ingest", log_prints=False)
+def scheduled_ingest(config: dict[str, Any]) -> dict[str, int]:
+    """The deployed flow: one cycle, counts by status (the run record is in ``ingest_runs``)."""
+    result = run_cycle(config_from_mapping(config), use_prefect=True, cache=_FEED_CACHE)
+    counts = {s: result.count(s) for s in ("added", "replaced", "unchanged", "not_modified", "failed")}
+    counts["skipped_files"] = result.unchanged_files
+    counts["feed_failures"] = len(result.feed_failures)
+    return counts
+
+
+def build_deployment(config: ServeConfig):  # type: ignore[no-untyped-def]
+    """A ``RunnerDeployment`` of :func:`scheduled_ingest` with the configured schedule."""
+    if not (config.cron or config.interval):
+        raise ConfigError("[C011] serving needs a schedule: give --cron or --interval "
+                          "(or use --once for a single cycle)")
+    if not config.has_sources:
+        raise ConfigError("[C012] nothing to watch: add folders, urls or feeds under [sources]")
+    return scheduled_ingest.to_deployment(
+        name=config.name,
+        cron=config.cron,
+        interval=config.interval_seconds,
+        parameters={"config": config_to_parameters(config)},
+        description="ClaimLedger: ingest new or changed documents from watched folders, URLs and feeds.",
+        tags=["claimledger"],
+    )
+
+
+def serve_forever(config: ServeConfig) -> None:
+    """Serve the deployment until interrupted (Prefect's ``serve`` polls for due runs)."""
+    from prefect import serve
+
+    serve(build_deployment(config))
