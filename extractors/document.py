@@ -80,9 +80,12 @@ def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str
     entities = [replace(e, page=page_of(e.start)) for e in load_backend(ner)(body)]
     refs = _link_refs(body, assembled, page_of)
     citations, citation_of_footnote = _footnote_citations(text, assembled)
-    citations += _link_citations(loaded, assembled.text, page_of)
+    citations += _attach_note_links(_link_citations(loaded, assembled.text, page_of),
+                                    assembled, citations, citation_of_footnote)
     citations += _named_source_citations(body, page_of)
-    citations += _source_line_citations(body, page_of)
+    source_lines, figure_labels = _source_line_citations(body, page_of)
+    figure_sources = {label: len(citations) + k for label, k in figure_labels.items()}
+    citations += source_lines
     citations = [replace(c, key=c.key or cit.citation_key(c)) for c in citations]
 
     judged = _judge(sentences, numbers, entities, refs, language)
@@ -100,7 +103,8 @@ def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str
                             judgement.attribution_cue, sentence.page))
         claim_numbers += [(ci, k) for k in _inside(numbers, sentence)]
         claim_entities += [(ci, k) for k in _inside(entities, sentence)]
-        claim_citations += [(ci, k) for k in _citations_for(sentence, refs, citations, citation_of_footnote)]
+        claim_citations += [(ci, k) for k in _citations_for(sentence, refs, citations, citation_of_footnote,
+                                                             figure_sources)]
 
     return ExtractedDocument(
         source=source, sha256=sha256, kind=loaded.kind, text=text, body_end=assembled.body_end,
@@ -254,6 +258,9 @@ def _citation(parsed, raw: str, start: int, end: int, **extra) -> Citation:  # t
 
 def _link_citations(loaded: LoadedDocument, text: MappedText, page_of) -> list[Citation]:  # type: ignore[no-untyped-def]
     out = []
+    index: dict[int, int] = {}
+    for i, raw in enumerate(text.origin):
+        index.setdefault(raw, i)
     for page_index, link in loaded.links:
         if page_index >= len(loaded.pages):
             continue
@@ -261,7 +268,7 @@ def _link_citations(loaded: LoadedDocument, text: MappedText, page_of) -> list[C
         if link.end > len(body.origin) or link.start >= link.end:
             continue
         raw_start, raw_end = body.raw_span(link.start, link.end)
-        span = _locate_raw(text, raw_start, raw_end)
+        span = _locate_raw(text, raw_start, raw_end, index)
         if span is None:
             continue
         s, e = span
@@ -270,14 +277,39 @@ def _link_citations(loaded: LoadedDocument, text: MappedText, page_of) -> list[C
     return out
 
 
-def _locate_raw(text: MappedText, raw_start: int, raw_end: int) -> tuple[int, int] | None:
-    """The normalized span whose characters came from raw ``[raw_start, raw_end)``."""
-    origin = text.origin
-    s = bisect.bisect_left(origin, raw_start)
-    e = bisect.bisect_left(origin, raw_end)
-    if s >= e or s >= len(origin):
+def _attach_note_links(links: list[Citation], assembled: _Assembled, citations: list[Citation],
+                       of_footnote: dict[int, int]) -> list[Citation]:
+    """A link inside a note (a 来源 list entry) is that note's URL, not a citation of its own."""
+    body_links = []
+    for link in links:
+        if link.start < assembled.body_end:
+            body_links.append(link)
+            continue
+        for i, note in enumerate(assembled.footnotes):
+            if note.start <= link.start < note.end:
+                k = of_footnote[i]
+                if citations[k].url is None:
+                    kind = "web" if citations[k].kind in ("other", "note", "link") else citations[k].kind
+                    citations[k] = replace(citations[k], url=link.url, kind=kind)
+                break
+    return body_links
+
+
+def _locate_raw(text: MappedText, raw_start: int, raw_end: int,
+                index: dict[int, int] | None = None) -> tuple[int, int] | None:
+    """The normalized span whose characters came from raw ``[raw_start, raw_end)``.
+
+    The notes part moves text out of raw order, so origins are not monotonic:
+    look characters up by raw offset instead of bisecting.
+    """
+    if index is None:
+        index = {}
+        for i, raw in enumerate(text.origin):
+            index.setdefault(raw, i)
+    hits = [index[r] for r in range(raw_start, raw_end) if r in index]
+    if not hits:
         return None
-    return (s, e)
+    return (min(hits), max(hits) + 1)
 
 
 def _named_source_citations(body: str, page_of) -> list[Citation]:  # type: ignore[no-untyped-def]
@@ -288,18 +320,21 @@ def _named_source_citations(body: str, page_of) -> list[Citation]:  # type: igno
     ]
 
 
-def _source_line_citations(body: str, page_of) -> list[Citation]:  # type: ignore[no-untyped-def]
-    out = []
+def _source_line_citations(body: str, page_of) -> tuple[list[Citation], dict[str, int]]:  # type: ignore[no-untyped-def]
+    """``数据来源：…`` lines as citations, with the figure/table label each belongs to."""
+    out: list[Citation] = []
+    labels: dict[str, int] = {}
     for line in cit.find_source_lines(body):
         raw = body[line.start:line.end]
-        parsed = cit.parse_citation(raw)
-        out.append(_citation(parsed, raw, line.start, line.end, page=page_of(line.start),
-                             rule_id="citations.source_line"))
-    return out
+        if line.label:
+            labels[line.label] = len(out)
+        out.append(_citation(cit.parse_citation(line.source or raw), raw, line.start, line.end,
+                             page=page_of(line.start), rule_id="citations.source_line"))
+    return out, labels
 
 
 def _citations_for(sentence: Sentence, refs: Sequence[FootnoteRef], citations: Sequence[Citation],
-                   of_footnote: dict[int, int]) -> list[int]:
+                   of_footnote: dict[int, int], figure_sources: dict[str, int]) -> list[int]:
     """Citations backing a sentence: its footnotes, its links, its named sources, its figure sources."""
     found: list[int] = []
     for ref in refs:
@@ -311,17 +346,13 @@ def _citations_for(sentence: Sentence, refs: Sequence[FootnoteRef], citations: S
         if c.footnote is None and c.rule_id in ("citations.link", "citations.named_source") \
                 and sentence.start <= c.start < sentence.end:
             found.append(k)
-    found += _figure_sources(sentence, citations)
+    found += _figure_sources(sentence, figure_sources)
     return sorted(set(found))
 
 
-def _figure_sources(sentence: Sentence, citations: Sequence[Citation]) -> list[int]:
-    refs = cit.find_figure_refs(sentence.text)
-    if not refs:
-        return []
-    wanted = {r.label for r in refs}
-    return [k for k, c in enumerate(citations)
-            if c.rule_id == "citations.source_line" and cit.source_line_label(c.raw, sentence.text) in wanted]
+def _figure_sources(sentence: Sentence, figure_sources: dict[str, int]) -> list[int]:
+    """A sentence that points at a figure/table ("如图5所示") is backed by that figure's source line."""
+    return [figure_sources[r.label] for r in cit.find_figure_refs(sentence.text) if r.label in figure_sources]
 
 
 # --------------------------------------------------------------------------- claims
