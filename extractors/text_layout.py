@@ -280,8 +280,8 @@ def _read_note_block(
             break
         j += 1
         end = j
-        if expected and len(groups) >= expected and sum(len(g) for _, g in groups) > MAX_NOTE_LINES * expected:
-            break
+        if sum(len(g) for _, g in groups) > MAX_NOTE_LINES * max(expected, len(groups)):
+            break  # runaway block: a body that never ends would swallow the next page
     return groups, listed, end
 
 
