@@ -45,19 +45,33 @@ def find_gutter(glyphs: Sequence[Glyph], width: float, body_size: float) -> tupl
     return gutter
 
 
-def order_body(lines: list[Line], width: float, body_size: float) -> list[Line]:
-    """Body lines in reading order; each line gets ``extra['col'] = (left, right)``."""
+def order_body(lines: list[Line], width: float, body_size: float) -> tuple[list[Line], tuple[float, float] | None]:
+    """Body lines in reading order and the gutter used (None: one column).
+
+    Each line gets ``extra['col'] = (left, right)``.
+    """
     glyphs = [g for ln in lines for g in ln.glyphs]
     gutter = find_gutter(glyphs, width, body_size) if lines else None
     if gutter is not None:
-        ordered = _two_columns(lines, gutter)
+        ordered = _two_columns(lines, gutter, _MIN_SIDE_LINES)
         if ordered is not None:
-            return ordered
+            return ordered, gutter
     _set_column(lines)
-    return lines
+    return lines, None
 
 
-def _two_columns(lines: list[Line], gutter: tuple[float, float]) -> list[Line] | None:
+def order_notes(lines: list[Line], gutter: tuple[float, float] | None) -> list[Line]:
+    """Footnote lines of a two-column page: the left column's notes, then the right's."""
+    if gutter is None or not lines:
+        return lines
+    kind = lines[0].kind
+    ordered = _two_columns(lines, gutter, 0) or lines
+    for ln in ordered:
+        ln.kind = kind
+    return ordered
+
+
+def _two_columns(lines: list[Line], gutter: tuple[float, float], min_side: int) -> list[Line] | None:
     gx0, gx1 = gutter
     spanning = [ln for ln in lines if any(g.x0 < gx1 - 0.5 and g.x1 > gx0 + 0.5 for g in ln.glyphs)]
     span_ids = {id(ln) for ln in spanning}
@@ -65,7 +79,7 @@ def _two_columns(lines: list[Line], gutter: tuple[float, float]) -> list[Line] |
     mid = (gx0 + gx1) / 2
     left = group_lines([g for g in rest if (g.x0 + g.x1) / 2 < mid])
     right = group_lines([g for g in rest if (g.x0 + g.x1) / 2 >= mid])
-    if len(left) < _MIN_SIDE_LINES or len(right) < _MIN_SIDE_LINES:
+    if len(left) < min_side or len(right) < min_side:
         return None
     _set_column(spanning)
     _set_column(left)

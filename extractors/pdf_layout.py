@@ -9,7 +9,8 @@ Raw text and reading order
 --------------------------
 ``LoadedDocument.raw`` is, per page: the header lines, the body lines in
 reading order (left column then right column between full-width lines;
-table lines in place), the footnote lines, the footer lines — each line's
+table lines in place), the footnote lines (left column's first on a
+two-column page), the footer lines — each line's
 glyphs left to right, one ``"\\n"`` after each line, and a ``"\\f"`` closing
 the page.  Nothing is inserted into ``raw``; spaces restored from glyph
 gaps, paragraph breaks, `` | `` table separators and de-hyphenation exist
@@ -25,7 +26,7 @@ from collections.abc import Sequence
 
 from extractors.errors import NoTextLayer
 from extractors.pdf_blocks import build_blocks, table_from_cells, table_from_lines
-from extractors.pdf_columns import order_body
+from extractors.pdf_columns import order_body, order_notes
 from extractors.pdf_furniture import mark_furniture
 from extractors.pdf_glyphs import Glyph, Line, group_lines, is_cjk, join_lines, render
 from extractors.pdf_notes import NoteDraft, mark_note_zone, split_notes
@@ -84,10 +85,11 @@ def _body_size(pages: Sequence[RawPage]) -> float:
 
 def _order_page(page: RawPage, lines: list[Line], body_size: float) -> list[Line]:
     """Header, body (reading order, tables marked), notes, footer."""
-    body = order_body([ln for ln in lines if ln.kind == "body"], page.width, body_size)
+    body, gutter = order_body([ln for ln in lines if ln.kind == "body"], page.width, body_size)
     _mark_tables(page, body, body_size)
     by_kind = {kind: [ln for ln in lines if ln.kind == kind] for kind in ("header", "note", "footer")}
-    return by_kind["header"] + body + by_kind["note"] + by_kind["footer"]
+    notes = order_notes(by_kind["note"], gutter)
+    return by_kind["header"] + body + notes + by_kind["footer"]
 
 
 def _mark_tables(page: RawPage, body: Sequence[Line], body_size: float) -> None:

@@ -227,3 +227,20 @@ def long_notes_pdf() -> bytes:
     rows = [f"continued explanation of the first note, line {i}, with many more words in it" for i in range(2, 8)]
     b.lines(LEFT, 700, ["1 A very long note that explains the sources and the method in detail,"] + rows, size=8, pitch=10)
     return b.output()
+
+
+def two_column_notes_pdf() -> bytes:
+    """Two columns, each with a raised marker and its note at the foot of the column."""
+    b = PdfBuilder()
+    b.page()
+    left = [f"Left column line {i} of the first article." for i in range(1, 9)]
+    right = [f"Right column line {i} of the second one." for i in range(1, 9)]
+    b.lines(LEFT, 100, left, size=10, pitch=13)
+    b.lines(310, 100, right, size=10, pitch=13)
+    b.marked(LEFT, 204, "Left column closing line", "1", ".")
+    b.marked(310, 204, "Right column closing line", "2", ".")
+    for x, note in ((LEFT, "1 Note for the left column."), (310, "2 Note for the right column.")):
+        b.rule(x, x + 80, 745)
+        b.text(x, 760, note, size=8)
+        b.text(x, 770, "It has a second line.", size=8)
+    return b.output()

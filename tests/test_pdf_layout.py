@@ -404,3 +404,13 @@ def test_pdf_layout_long_notes_do_not_become_the_body_size():
     assert page.body.text == "Only one short sentence carries a note¹."
     assert [n.marker for n in page.notes] == ["1"]
     assert page.notes[0].body.text.endswith("line 7, with many more words in it")
+
+
+def test_pdf_layout_two_column_notes_read_per_column():
+    doc = load_pdf(factory.two_column_notes_pdf())
+    page = doc.pages[0]
+    assert [(n.marker, n.body.text) for n in page.notes] == [
+        ("1", "Note for the left column. It has a second line."),
+        ("2", "Note for the right column. It has a second line."),
+    ]
+    assert page.body.text.index("closing line¹") < page.body.text.index("Right column line 1")
