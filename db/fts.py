@@ -10,13 +10,14 @@ Why not the obvious choices (tests/test_fts.py pins each trap):
 - A word segmenter (jieba) on both sides misses whenever the query is cut
   differently from the document (``算力`` inside ``计算力``).
 
-So on SQLite the indexed ``body`` is the normalized text (NFKC, lower case)
-with a space around every CJK character, under ``unicode61``: each CJK
-character is a token, and every query term becomes a phrase of consecutive
-tokens — exact substring matching for Chinese of any length, word matching
-(with prefix on the last word) for other scripts.  PostgreSQL stores the
-normalized text and matches each term with ``LIKE`` (exact, whatever index
-pg_trgm provides).
+So the index is built from letters and digits only (NFKC, lower case; spaces
+and punctuation dropped, as a PDF text layer drops them anyway).  On SQLite
+``body`` holds them as single-character tokens under ``unicode61`` and every
+query term becomes a phrase of consecutive tokens; on PostgreSQL ``body``
+holds them run together and every term is a ``LIKE`` substring (whatever
+index pg_trgm provides).  Both give the same answer: a row matches when every
+term is a substring of its text, for Chinese of any length and for English
+words whose spaces were lost (``emergenceofDeepSeek``).
 
 ``search_index`` is keyed by ``document_id``: ``index_document`` deletes the
 document's old rows (and rows of documents that no longer exist, which is
@@ -37,12 +38,8 @@ from db.sql import InvalidSql, QueryResult, run_query
 
 logger = logging.getLogger(__name__)
 
-_CJK = re.compile(
-    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-    "\U00020000-\U0003134f]"
-)
 _SPACES = re.compile(r"\s+")
-_WORDY = re.compile(r"\w")
+_TOKEN_CHAR = re.compile(r"[^\W_]")
 
 SEARCH_COLUMNS = ["kind", "id", "document_id", "document_title", "document_source",
                   "page", "start", "end", "text"]
@@ -57,28 +54,31 @@ def normalize(value: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", value).lower()).strip()
 
 
+def compact(value: str) -> str:
+    """The letters and digits of ``value``, normalized and run together."""
+    return "".join(_TOKEN_CHAR.findall(unicodedata.normalize("NFKC", value).lower()))
+
+
 def segment(value: str) -> str:
-    """Normalized text with every CJK character standing alone as a token."""
-    spaced = _CJK.sub(lambda m: f" {m.group()} ", unicodedata.normalize("NFKC", value).lower())
-    return _SPACES.sub(" ", spaced).strip()
+    """Normalized text as single-character tokens: ``DeepSeek算力`` -> ``d e e p s e e k 算 力``.
+
+    Every letter and digit stands alone, so a phrase of them matches any
+    substring, also inside words whose spaces a PDF text layer lost.
+    """
+    return " ".join(compact(value))
 
 
 def query_terms(query: str) -> list[str]:
     """Whitespace-separated terms that contain something searchable."""
-    terms = [t for t in normalize(query).split(" ") if _WORDY.search(t)]
+    terms = [t for t in normalize(query).split(" ") if _TOKEN_CHAR.search(t)]
     if not terms:
         raise EmptySearch(repr(query))
     return terms
 
 
 def fts5_query(query: str) -> str:
-    """``算力 deepseek`` -> ``"算 力" AND "deepseek"*`` (every term must occur)."""
-    phrases = []
-    for term in query_terms(query):
-        tokens = segment(term)
-        prefix = "*" if re.search(r"[^\W\d_]$", tokens) and not _CJK.search(tokens[-1]) else ""
-        phrases.append('"' + tokens.replace('"', '""') + '"' + prefix)
-    return " AND ".join(phrases)
+    """``算力 R1`` -> ``"算 力" AND "r 1"``: every term must occur as a substring."""
+    return " AND ".join(f'"{segment(term)}"' for term in query_terms(query))
 
 
 def like_pattern(term: str) -> str:
@@ -103,7 +103,7 @@ def index_document(session: Session, document_id: int) -> None:
              "OR document_id NOT IN (SELECT id FROM documents)"),
         {"document_id": document_id},
     )
-    prepare = segment if sqlite else normalize
+    prepare = segment if sqlite else compact
     rows = [
         {"document_id": document_id, "kind": kind, "ref_id": ref_id, "body": prepare(body)}
         for kind, select_sql in _ROWS.items()
@@ -157,7 +157,7 @@ def search(db_url: str | None, query: str, *, limit: int = 50,
         terms = query_terms(query)
         where = " AND ".join(f"body LIKE :t{i} ESCAPE '\\'" for i in range(len(terms)))
         hits = f"SELECT kind, ref_id, 0 AS score FROM search_index WHERE {where}"
-        params = {f"t{i}": like_pattern(t) for i, t in enumerate(terms)}
+        params = {f"t{i}": like_pattern(compact(t)) for i, t in enumerate(terms)}
     params["limit"] = limit + 1
     return run_query(db_url, _search_sql(hits), params, max_rows=limit,
                      time_limit_ms=time_limit_ms)

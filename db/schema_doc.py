@@ -147,7 +147,7 @@ COLUMNS: dict[str, str] = {
     "ingest_failures.reason": "Why it failed.",
     "ingest_failures.at": "When it failed (UTC).",
     # search index
-    "search_index.body": "Normalized text (NFKC, lower case); on SQLite every CJK character is its own token.",
+    "search_index.body": "Letters and digits of the text (NFKC, lower case); on SQLite each one is a token.",
     "search_index.kind": "claim or sentence.",
     "search_index.ref_id": "claims.id or sentences.id, by kind.",
     # views
