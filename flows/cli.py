@@ -139,6 +139,74 @@ def _db_label(db: str | None) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+# --------------------------------------------------------------------------- serve
+
+
+@app.command()
+def serve(
+    config: Annotated[Optional[Path], typer.Option(help="TOML file with sources and schedule (default: ./claimledger.toml if present).")] = None,
+    cron: Annotated[Optional[str], typer.Option(help="Cron schedule, e.g. '0 * * * *'.")] = None,
+    interval: Annotated[Optional[str], typer.Option(help="Interval schedule: 90, 30s, 15m, 2h or 1d.")] = None,
+    db: DbOption = None,
+    report: Annotated[Optional[Path], typer.Option(help="Re-render the report here after each cycle (format from the suffix).")] = None,
+    ner: Annotated[Optional[str], typer.Option(help="Entity backend (see 'ingest').")] = None,
+    once: Annotated[bool, typer.Option("--once", help="Run one cycle now and exit.")] = False,
+    prefect: Annotated[str, typer.Option(help="With --once: 'auto' records the run in Prefect, 'off' runs without it.")] = "auto",
+) -> None:
+    """Ingest new or changed documents from watched folders, URLs and feeds on a schedule."""
+    from flows.config import ConfigError, load_config, with_overrides
+
+    try:
+        cfg = with_overrides(load_config(config), cron=cron, interval=interval, db=db, ner=ner,
+                             report=str(report) if report else None)
+    except ConfigError as exc:
+        raise fail(str(exc))
+    if not cfg.has_sources:
+        raise fail("nothing to watch: add folders, urls or feeds under [sources] in claimledger.toml")
+    _fetch_env(cfg.fetch)
+    if once:
+        _serve_once(cfg, prefect)
+        return
+    if _prefect_api("auto") is None:
+        raise fail("serving a schedule needs the Prefect API (set PREFECT_API_URL or let the local server start)")
+    from flows.serve import serve_forever
+
+    try:
+        err.print(f"Serving '{cfg.name}' ({'cron ' + cfg.cron if cfg.cron else 'every ' + str(cfg.interval)}); "
+                  "Ctrl-C stops.", highlight=False)
+        serve_forever(cfg)
+    except ConfigError as exc:
+        raise fail(str(exc))
+
+
+def _fetch_env(settings) -> None:  # type: ignore[no-untyped-def]
+    """Prefect's fetch task reads its limits from the environment at import."""
+    os.environ.setdefault("CLAIMLEDGER_FETCH_TIMEOUT", str(settings.timeout))
+    os.environ.setdefault("CLAIMLEDGER_MAX_BYTES", str(settings.max_bytes))
+
+
+def _serve_once(cfg, prefect: str) -> None:  # type: ignore[no-untyped-def]
+    from flows import serve as srv
+
+    if _prefect_api(prefect) is not None:
+        counts = srv.scheduled_ingest(srv.config_to_parameters(cfg))
+        out.print("Cycle done (Prefect run): " + ", ".join(f"{v} {k}" for k, v in counts.items()), highlight=False)
+        return
+    result = srv.run_cycle(cfg, use_prefect=False)
+    for outcome in result.outcomes:
+        if outcome.status == "failed":
+            err.print(f"[red]error[/red] {outcome.source}: {outcome.reason}", highlight=False, soft_wrap=True)
+    for url, reason in result.feed_failures:
+        err.print(f"[red]error[/red] {url}: {reason}", highlight=False, soft_wrap=True)
+    parts = [f"{result.count(s)} {s}" for s in ("added", "replaced", "unchanged", "not_modified", "failed")]
+    out.print(f"Cycle done (run {result.run_id}): {', '.join(parts)}, "
+              f"{result.unchanged_files} stored file(s) skipped.", highlight=False)
+    if result.report:
+        err.print(f"Report written to {result.report}", highlight=False)
+    elif result.report_error:
+        err.print(f"[yellow]warning[/yellow] report not written: {result.report_error}", highlight=False)
+
+
 # --------------------------------------------------------------------------- extract
 
 

@@ -206,6 +206,7 @@ def scheduled_ingest(config: dict[str, Any]) -> dict[str, int]:
     counts = {s: result.count(s) for s in ("added", "replaced", "unchanged", "not_modified", "failed")}
     counts["skipped_files"] = result.unchanged_files
     counts["feed_failures"] = len(result.feed_failures)
+    counts["run_id"] = result.run_id or 0
     return counts
 
 
