@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -30,7 +31,9 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+@functools.cache
 def _fixture(name: str) -> tuple[LoadedDocument, dict]:
+    """Each shared PDF is loaded once per test session (LoadedDocument is immutable)."""
     pdf = PDFS / f"{name}.pdf"
     if not pdf.is_file():
         pytest.skip(f"{pdf} not found next to the checkout")
