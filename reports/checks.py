@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from reports.findings import SEVERITY_ORDER, Finding, date_key, span_of
+from reports.findings import SEVERITY_ORDER, Finding, Span, date_key, span_of
 from reports.numbers import NUMBER_CHECKS
 
 if TYPE_CHECKING:
-    from db.queries import CitationRow, ClaimRow, Corpus, DocumentRow
+    from db.queries import CitationRow, ClaimRow, Corpus, DocumentRow, FootnoteRefRow
 
 ATTRIBUTION_CUES = re.compile(
     r"数据显示|数据表明|数据统计|据统计|统计显示|统计数据|研究表明|研究显示|调查显示|调查表明|报告显示|报告指出|"
@@ -56,7 +56,7 @@ def _docs(corpus: Corpus) -> dict[int, DocumentRow]:
     return {d.id: d for d in corpus.documents}
 
 
-def _claim_span(doc: DocumentRow, claim: ClaimRow):  # type: ignore[no-untyped-def]
+def _claim_span(doc: DocumentRow, claim: ClaimRow) -> Span:
     return span_of(doc.text, doc.id, claim.page, claim.start, claim.end)
 
 
@@ -97,8 +97,8 @@ def check_sourcing(corpus: Corpus) -> list[Finding]:
 # --------------------------------------------------------------------------- footnotes
 
 
-def _dangling_refs_by_doc(corpus: Corpus):  # type: ignore[no-untyped-def]
-    out = defaultdict(list)
+def _dangling_refs_by_doc(corpus: Corpus) -> dict[int, list[FootnoteRefRow]]:
+    out: dict[int, list[FootnoteRefRow]] = defaultdict(list)
     for ref in corpus.footnote_refs:
         if ref.footnote_id is None:
             out[ref.document_id].append(ref)
@@ -148,7 +148,7 @@ def check_orphan_bodies(corpus: Corpus) -> list[Finding]:
 # --------------------------------------------------------------------------- citations
 
 
-def _citation_span(doc: DocumentRow, c: CitationRow):  # type: ignore[no-untyped-def]
+def _citation_span(doc: DocumentRow, c: CitationRow) -> Span:
     return span_of(doc.text, doc.id, c.page, c.start, c.end)
 
 

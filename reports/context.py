@@ -10,7 +10,7 @@ Anchors: ``doc-{id}``, ``doc-{id}-p{page}``, ``claim-{id}``, ``cite-{id}``,
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         DocumentRow,
         FindingRow,
         FootnoteRow,
+        PageRow,
     )
 
 #: Short human names; also ClaimReview ``reviewRating.alternateName``.
@@ -282,7 +283,7 @@ def _document_view(corpus: Corpus, d: DocumentRow, findings: list[FindingView],
     )
 
 
-def _unique_pages(d: DocumentRow):  # type: ignore[no-untyped-def]
+def _unique_pages(d: DocumentRow) -> Iterator[PageRow]:
     """One anchor per printed page number (a number printed twice keeps its first page)."""
     seen: set[int] = set()
     for p in d.pages:

@@ -115,18 +115,26 @@ class _Operands:
         return hi / lo
 
 
-def _is_operand(c: AssertionRow, m: AssertionRow) -> bool:
-    return (c.id != m.id and bool(c.unit) and c.value is not None and c.value > 0
+_SENTENCE_END = re.compile(r"[。！？!?；;]|\.\s")
+
+
+def _is_operand(c: AssertionRow, m: AssertionRow, text: str) -> bool:
+    """A positive quantity near ``m``: before it, or after it within the same sentence."""
+    if c.end <= m.start:
+        placed = True
+    else:
+        placed = c.start >= m.end and not _SENTENCE_END.search(text, m.end, c.start)
+    return (placed and c.id != m.id and bool(c.unit) and c.value is not None and c.value > 0
             and not c.is_delta and not is_multiplier(c) and not is_ratio(c)
-            and abs(c.start - m.start) <= OPERAND_WINDOW and (c.end <= m.start or c.start >= m.end))
+            and abs(c.start - m.start) <= OPERAND_WINDOW)
 
 
-def find_operands(m: AssertionRow, rows: list[AssertionRow]) -> _Operands | None:
+def find_operands(m: AssertionRow, rows: list[AssertionRow], text: str) -> _Operands | None:
     """The two nearest same-unit quantities around a stated multiple (preceding ones first)."""
     def distance(c: AssertionRow) -> int:
         return m.start - c.end if c.end <= m.start else c.start - m.end + OPERAND_WINDOW // 4
 
-    candidates = sorted((c for c in rows if _is_operand(c, m)), key=distance)
+    candidates = sorted((c for c in rows if _is_operand(c, m, text)), key=distance)
     for i, c1 in enumerate(candidates):
         for c2 in candidates[i + 1:]:
             same_per = not (c1.per and c2.per and c1.per != c2.per)
@@ -164,7 +172,7 @@ def check_arithmetic(corpus: Corpus) -> list[Finding]:
             percent_growth = is_ratio(m) and (m.is_delta or m.change == "increase")
             if m.value is None or not (is_multiplier(m) or percent_growth):
                 continue
-            ops = find_operands(m, rows)
+            ops = find_operands(m, rows, doc.text)
             if ops is None:
                 continue
             out.append(_arithmetic_finding(doc, m, ops))

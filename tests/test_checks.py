@@ -212,3 +212,23 @@ def test_checks_as_percent_scales(surface: str, value: float, pct: float) -> Non
 
 def test_checks_normalize_subject() -> None:
     assert normalize_subject("ＡＩ 芯片、") == normalize_subject("ai芯片")
+
+
+def test_checks_arithmetic_does_not_borrow_operands_from_the_next_sentence() -> None:
+    d = doc("企业总数已超过1000家，较2018年增长近20倍。2025年1月，美国又将25家企业列入清单。")
+    rows = (num(d, "超过1000家", 1000, id=1, unit="家", qualifier="more_than"),
+            num(d, "近20倍", 20, id=2, unit="x", change="increase"), num(d, "25家", 25, id=3, unit="家"))
+    assert check_arithmetic(Corpus(documents=(d,), assertions=rows)) == []
+
+
+def test_checks_arithmetic_on_extracted_numbers() -> None:
+    """The numbers extractor's real output for seed 004's price sentence (normalized)."""
+    numbers = pytest.importorskip("extractors.numbers")
+    text = "OpenAI的o1每输出100万tokens收费438元，而DeepSeek-R1只需16元。这将近30倍的价差使得硬件成本不再是模型门槛。"
+    d = doc(text)
+    rows = tuple(AssertionRow(i, 1, None, 1, n.start, n.end, n.surface, n.value, n.value_max, n.unit, n.qualifier,
+                              n.subject, n.time_scope, n.change, n.is_delta, n.per)
+                 for i, n in enumerate(numbers.extract(text), start=1))
+    [f] = check_arithmetic(Corpus(documents=(d,), assertions=rows))
+    assert f.check == "numbers.arithmetic_consistent"
+    assert [s.text for s in f.spans] == ["438元", "16元", "将近30倍"]

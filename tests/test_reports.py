@@ -194,3 +194,26 @@ def test_reports_csv_rows(db_url: str, report_json: dict) -> None:
 def test_reports_unknown_format_is_a_clear_error(db_url: str) -> None:
     with pytest.raises(ValueError, match="unknown report format 'pdf'; expected one of: md, html"):
         write_report(db_url, "pdf", audit=False)
+
+
+def _runtime_imports(path: Path) -> set[str]:
+    """Top-level packages a module imports at run time (``if TYPE_CHECKING:`` blocks excluded)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+               and getattr(node.test, "id", None) == "TYPE_CHECKING" for n in ast.walk(node)}
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("module", sorted((Path(__file__).parents[1] / "reports").glob("*.py")), ids=lambda p: p.name)
+def test_reports_import_no_db_flows_or_extractors(module: Path) -> None:
+    assert _runtime_imports(module) & {"db", "flows", "extractors", "sqlalchemy", "prefect"} == set()
