@@ -234,6 +234,7 @@ def test_fts_seed_paper_search_equals_substring_scan(
         assert found == expected, query
 
 
+@pytest.mark.slow
 def test_fts_ingested_seed_blog_is_searchable(seed_blog_path: Path, tmp_path: Path) -> None:
     """The real pipeline's claims and sentences, stored and indexed, answer a 2-character query."""
     from db.store import save_document
