@@ -2,8 +2,9 @@
 
 Column names are a public contract (analysts write SQL against them and the
 README documents them), so rename nothing casually.  Every extracted row has
-``document_id``, ``page`` (printed page number, or the 1-based page ordinal
-when none was printed), ``page_index`` (0-based page in the source) and
+``document_id``, ``page`` (the journal/printed page number where one was
+printed or inferred from the page sequence — ``pages.printed`` tells which —
+else the 1-based page ordinal), ``page_index`` (0-based page in the source) and
 ``start``/``end``: 0-based, end-exclusive offsets into ``documents.text``.
 """
 

@@ -125,7 +125,7 @@ def _insert_extraction(session: Session, doc_id: int, doc: ExtractedDocument) ->
         [
             {
                 "document_id": doc_id, "page_index": p.index, "page": page_label(p),
-                "printed": p.number is not None, "start": p.start, "end": p.end,
+                "printed": p.number is not None and not p.number_inferred, "start": p.start, "end": p.end,
                 "notes_start": p.notes_start, "notes_end": p.notes_end,
                 "header": p.header, "footer": p.footer,
             }

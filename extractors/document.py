@@ -167,7 +167,7 @@ def _assemble(loaded: LoadedDocument) -> _Assembled:
             section_entries.append(len(footnotes))
             footnotes.append(_append_note(builder, marker, entry, last))
     pages = tuple(
-        Page(p.index, p.number, s, e, ns, ne, p.header, p.footer)
+        Page(p.index, p.number, s, e, ns, ne, p.header, p.footer, p.number_inferred)
         for p, (s, e), (ns, ne) in zip(loaded.pages, spans, note_spans)
     )
     return _Assembled(builder.build(), body_end, pages, tuple(footnotes), tuple(section_entries),

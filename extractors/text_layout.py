@@ -465,6 +465,7 @@ def layout_text(raw: str) -> TextLayout:
     if not (ev.numbers or ev.headers or ev.form_feeds):
         return TextLayout((PageLayout(0, None, MappedText.from_raw(raw)),), (), is_paged=False)
     accs, warnings = _walk(raw, lines, ev)
+    unnumbered = [a.number is None for a in accs]
     warnings = [
         f"text layer paged by {len(ev.numbers)} page-number lines"
         f"{' (digit-reversed)' if ev.reversed_numbers else ''}, {len(ev.headers)} running header(s), "
@@ -480,6 +481,7 @@ def layout_text(raw: str) -> TextLayout:
             notes=tuple(a.notes),
             header=a.header,
             footer=a.footer,
+            number_inferred=unnumbered[k] and a.number is not None,
         )
         for k, a in enumerate(accs)
     )

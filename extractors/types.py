@@ -45,6 +45,7 @@ class PageLayout:
     header: str | None = None
     footer: str | None = None
     captions: tuple[MappedText, ...] = ()
+    number_inferred: bool = False  # True when ``number`` was worked out from the sequence, not printed
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,7 @@ class Page:
     notes_end: int
     header: str | None = None
     footer: str | None = None
+    number_inferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
