@@ -178,6 +178,7 @@ def _problems(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
             or (e["method"] == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "assert"))]
 
 
+@pytest.mark.browser
 def test_report_browser_hostile_text_is_inert(report_file: Path, tmp_path: Path) -> None:
     proc, port = _start_chromium(_chromium(), tmp_path / "profile")
     try:

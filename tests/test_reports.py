@@ -217,3 +217,26 @@ def _runtime_imports(path: Path) -> set[str]:
 @pytest.mark.parametrize("module", sorted((Path(__file__).parents[1] / "reports").glob("*.py")), ids=lambda p: p.name)
 def test_reports_import_no_db_flows_or_extractors(module: Path) -> None:
     assert _runtime_imports(module) & {"db", "flows", "extractors", "sqlalchemy", "prefect"} == set()
+
+
+@pytest.fixture(scope="module")
+def seed_report(seed_paper_path: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Seed 004 through the real pipeline, stored and audited."""
+    from extractors.document import extract_document
+
+    url = f"sqlite:///{Path(tmp_path_factory.mktemp('seed')) / 'seed.db'}"
+    doc = extract_document(seed_paper_path.read_bytes(), source=str(seed_paper_path))
+    with session_scope(get_engine(url)) as session:
+        save_document(session, doc)
+    return json.loads(write_report(url, "json", audit=True))
+
+
+def test_reports_seed_paper_done_criteria(seed_report: dict) -> None:
+    [doc] = seed_report["documents"]
+    assert {r["page"] for r in doc["dangling_refs"]} >= {82, 83, 84}
+    dangling = _findings(seed_report, "footnotes.dangling_ref")
+    assert len(dangling) == len(doc["dangling_refs"])
+    attributed = _findings(seed_report, "sourcing.attributed_unsourced")
+    assert any("超八成来自美国" in f["spans"][0]["text"] for f in attributed)
+    consistent = _findings(seed_report, "numbers.arithmetic_consistent")
+    assert [["438元", "16元", "将近30倍"]] == [[s["text"] for s in f["spans"]] for f in consistent]
