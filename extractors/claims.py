@@ -108,7 +108,8 @@ _CAUSAL = re.compile(
 _EVENT = re.compile(
     r"发布|宣布|推出|上线|上架|接入|列入|纳入|签署|颁布|出台|通过了|成立|组建|建立|开源了|全面开源|宣布开源|收购|投资|起诉|禁止|批准|启动|召开|"
     r"举行|更名|要求|施压|否决|限制|取消|退出|加入|补贴|贡献|设厂|迫使|停止|暂停|"
-    r"\b(?:released|announced|launched|signed|enacted|passed|acquired|banned|approved|published|introduced|added)\b",
+    r"\b(?:released|announced|launched|signed|enacted|passed|acquired|banned|approved|published|introduced|added|"
+    r"developed|built|opened|closed|sold|bought|invested|raised|imposed|restricted|blocked|required|joined|founded)\b",
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
@@ -123,6 +124,7 @@ _FALLBACK_ACTOR = re.compile(
     r"《[^》]{2,40}》|[\u4e00-\u9fff]{2,10}(?:公司|集团|委员会|研究院|研究所|大学|商务部|工信部|科技部)"
     r"|(?<![A-Za-z0-9])[A-Z][a-z]+[A-Z][A-Za-z0-9-]*(?![A-Za-z0-9])"  # DeepSeek, OpenAI, PyTorch (not "AI")
     r"|(?<![A-Za-z0-9])[A-Z][a-z]+(?:\s+(?:of\s+)?[A-Z][a-z]+)+(?![A-Za-z0-9])"  # Department of Commerce
+    r"|(?<=[a-z,;] )[A-Z][a-z]+(?![A-Za-z0-9])"  # a capitalized word inside an English sentence: Huawei
     r"|台积电|英伟达|华为|阿里巴巴|腾讯|百度|字节跳动|微软|亚马逊|谷歌|三星"
 )
 _MARKER = re.compile(r"[①-⑳¹²³⁴⁵⁶⁷⁸⁹⁰]|\[\d{1,3}\]")

@@ -84,16 +84,20 @@ def _zh_cuts(paragraph: str) -> list[int]:
     """Cut points after each sentence HanLP's rules find, located in ``paragraph``."""
     cuts, cursor = [], 0
     for piece in nlp.hanlp_sentences(paragraph):
-        end = _locate_end(paragraph, piece, cursor)
-        if end is None:
-            logger.warning("sentence piece not found in paragraph, keeping rest whole: %r", piece[:40])
+        try:
+            cursor = _locate_end(paragraph, piece, cursor)
+        except _PieceNotFound:
+            logger.warning("sentence piece not found in paragraph, keeping the rest whole: %r", piece[:40])
             break
-        cuts.append(end)
-        cursor = end
+        cuts.append(cursor)
     return cuts
 
 
-def _locate_end(text: str, piece: str, cursor: int) -> int | None:
+class _PieceNotFound(Exception):
+    """HanLP returned a sentence whose characters do not follow the cursor in the paragraph."""
+
+
+def _locate_end(text: str, piece: str, cursor: int) -> int:
     """End offset of ``piece`` in ``text`` from ``cursor``, comparing non-space characters only.
 
     HanLP strips and may collapse whitespace (and swaps "@" for a space around
@@ -105,7 +109,7 @@ def _locate_end(text: str, piece: str, cursor: int) -> int | None:
         while i < len(text) and text[i].isspace():
             i += 1
         if i >= len(text) or text[i] != ch:
-            return None
+            raise _PieceNotFound(piece)
         i += 1
     return i
 
@@ -128,9 +132,9 @@ def _spans_between(paragraph: str, cuts: list[int]) -> list[tuple[int, int]]:
         if cut <= start:
             continue
         cut = _absorb_trailers(paragraph, cut)
-        span = _trim(paragraph, start, cut)
-        if span is not None:
-            spans.append(span)
+        s, e = _trim(paragraph, start, cut)
+        if s < e:
+            spans.append((s, e))
         start = cut
     return spans
 
@@ -144,9 +148,10 @@ def _absorb_trailers(paragraph: str, cut: int) -> int:
         cut = m.end()
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without surrounding white space (empty when it was all space)."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return (start, end) if start < end else None
+    return start, end
