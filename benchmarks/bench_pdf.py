@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from extractors.pdf_layout import load_pdf  # noqa: E402
 
-USE_PIPELINE = os.environ.get("BENCH_PIPELINE", "0") == "1"  # the one-line switch: "1" times extract_document
+USE_PIPELINE = os.environ.get("BENCH_PIPELINE", "1") == "1"  # "1" (default) times the whole extract_document pipeline; "0" only load_pdf
 PDF_DIR = ROOT.parent / "shared" / "fixtures" / "pdf"
 REPEATS = int(os.environ.get("BENCH_REPEATS", 3))
 TARGET = 1.5
