@@ -3,10 +3,9 @@
 Measured side by side in one run, over every PDF in ../shared/fixtures/pdf:
 
 (a) baseline: ``pdfplumber.open`` + ``page.extract_text()`` on every page;
-(b) ours: ``load_pdf`` (chars read once per page, furniture, notes, columns,
-    tables, paragraph re-joining).  Set ``USE_PIPELINE = True`` to time the
-    whole pipeline (``extractors.document.extract_document``, or BENCH_PIPELINE=1) instead; if that
-    import fails, (b) falls back to ``load_pdf``.
+(b) ours: by default the whole pipeline, ``extractors.document.extract_document``
+    (layout from chars read once per page, normalization, sentences, footnotes,
+    citations, numbers, claims, entities); with BENCH_PIPELINE=0 only ``load_pdf``.
 
 Each is run REPEATS times, interleaved so both see the same machine load;
 medians are reported.  Target (issue 3): median (b) / median (a) <= 1.5.
