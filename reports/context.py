@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from reports.findings import SEVERITY_ORDER
@@ -220,7 +220,8 @@ def build_report(corpus: Corpus, findings: Sequence[FindingRow]) -> ReportView:
     by_doc: dict[int | None, list[FindingView]] = defaultdict(list)
     for v in views:
         by_doc[v.document_id].append(v)
-    documents = tuple(_document_view(corpus, d, by_doc[d.id], known) for d in corpus.documents)
+    parts = split_by_document(corpus)
+    documents = tuple(_document_view(parts[d.id], d, by_doc[d.id], known) for d in corpus.documents)
     kinds = Counter(c.kind for c in corpus.claims)
     checks = Counter(v.check for v in views)
     severities = Counter(v.severity for v in views)
@@ -237,6 +238,16 @@ def build_report(corpus: Corpus, findings: Sequence[FindingRow]) -> ReportView:
         chart_kinds=bars(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
         labels=dict(CHECK_LABELS),
     )
+
+
+def split_by_document(corpus: Corpus) -> dict[int, Corpus]:
+    """One sub-corpus per document, in one pass (so building a report stays linear in rows)."""
+    groups: dict[int, dict[str, list[Any]]] = {d.id: defaultdict(list) for d in corpus.documents}
+    for name in ("claims", "assertions", "footnotes", "footnote_refs", "citations"):
+        for row in getattr(corpus, name):
+            groups[row.document_id][name].append(row)
+    return {d.id: replace(corpus, documents=(d,), **{k: tuple(v) for k, v in groups[d.id].items()})
+            for d in corpus.documents}
 
 
 def _short(title: str, limit: int = 24) -> str:
@@ -262,19 +273,21 @@ def _finding_view(f: FindingRow, known: frozenset[str]) -> FindingView:
 
 def _document_view(corpus: Corpus, d: DocumentRow, findings: list[FindingView],
                    known: frozenset[str]) -> DocumentView:
-    citations = {c.id: _citation_view(c) for c in corpus.citations if c.document_id == d.id}
-    numbers = {a.id: _number_view(a) for a in corpus.assertions if a.document_id == d.id}
+    """``corpus`` holds this document's rows only (see :func:`split_by_document`)."""
+    citations = {c.id: _citation_view(c) for c in corpus.citations}
+    numbers = {a.id: _number_view(a) for a in corpus.assertions}
     by_claim: dict[int, list[FindingView]] = defaultdict(list)
     for f in findings:
         if f.claim_id is not None:
             by_claim[f.claim_id].append(f)
-    claims = tuple(_claim_view(c, citations, numbers, by_claim[c.id], known)
-                   for c in corpus.claims if c.document_id == d.id)
-    refs = [r for r in corpus.footnote_refs if r.document_id == d.id]
+    claims = tuple(_claim_view(c, citations, numbers, by_claim[c.id], known) for c in corpus.claims)
     ref_views = [RefView(r.id, f"ref-{r.id}", r.marker, r.page, r.start, r.end,
-                         f"fn-{r.footnote_id}" if r.footnote_id is not None else None) for r in refs]
-    footnotes = tuple(_footnote_view(n, [v for v, r in zip(ref_views, refs) if r.footnote_id == n.id])
-                      for n in corpus.footnotes if n.document_id == d.id)
+                         f"fn-{r.footnote_id}" if r.footnote_id is not None else None) for r in corpus.footnote_refs]
+    refs_of: dict[int, list[RefView]] = defaultdict(list)
+    for r, v in zip(corpus.footnote_refs, ref_views):
+        if r.footnote_id is not None:
+            refs_of[r.footnote_id].append(v)
+    footnotes = tuple(_footnote_view(n, refs_of[n.id]) for n in corpus.footnotes)
     pages = tuple(PageView(p.page, f"doc-{d.id}-p{p.page}", p.start, p.end) for p in _unique_pages(d))
     return DocumentView(
         d.id, f"doc-{d.id}", d.title or d.source, d.source, safe_link(d.source), d.kind, d.language,

@@ -240,3 +240,13 @@ def test_reports_seed_paper_done_criteria(seed_report: dict) -> None:
     assert any("超八成来自美国" in f["spans"][0]["text"] for f in attributed)
     consistent = _findings(seed_report, "numbers.arithmetic_consistent")
     assert [["438元", "16元", "将近30倍"]] == [[s["text"] for s in f["spans"]] for f in consistent]
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json", "jsonld", "csv"])
+def test_reports_empty_database_renders(fmt: str, tmp_path: Path) -> None:
+    text = write_report(f"sqlite:///{tmp_path / 'empty.db'}", fmt, audit=True)
+    assert text.strip()
+    if fmt == "json":
+        assert json.loads(text)["summary"]["documents"] == 0
+    if fmt == "html":
+        assert BeautifulSoup(text, "html.parser").find("h1").get_text() == "Claim-audit report"
