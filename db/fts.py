@@ -98,9 +98,11 @@ _ROWS = {
 def index_document(session: Session, document_id: int) -> None:
     """(Re)index one document's claims and sentences; the caller commits."""
     sqlite = session.get_bind().dialect.name == "sqlite"
+    # PostgreSQL's foreign key cascades; an FTS5 table has none, and the delete
+    # trigger on documents is lost if a batch migration rebuilds that table.
+    orphans = " OR document_id NOT IN (SELECT id FROM documents)" if sqlite else ""
     session.execute(
-        text("DELETE FROM search_index WHERE document_id = :document_id "
-             "OR document_id NOT IN (SELECT id FROM documents)"),
+        text(f"DELETE FROM search_index WHERE document_id = :document_id{orphans}"),
         {"document_id": document_id},
     )
     prepare = segment if sqlite else compact

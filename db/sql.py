@@ -17,7 +17,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -341,7 +341,8 @@ def _run_postgres(url: str, tokens: list[_Token], params: dict[str, Any], max_ro
     except psycopg.Error as exc:
         raise _postgres_error(exc, time_limit_ms) from exc
     finally:
-        conn.rollback()
+        with suppress(psycopg.Error):
+            conn.rollback()
         conn.close()
 
 

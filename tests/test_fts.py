@@ -211,6 +211,24 @@ def test_fts_replaced_and_deleted_documents_leave_no_rows(
     assert run_query(url, "SELECT COUNT(*) FROM search_index WHERE document_id = 11").rows == [(0,)]
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_fts_migration_indexes_documents_stored_before_it(
+        backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    from alembic import command
+
+    from db.migrate import alembic_config
+
+    url = (f"sqlite:///{tmp_path / 'backfill.db'}" if backend == "sqlite"
+           else request.getfixturevalue("pg_schema_url"))
+    _store(url, 30, "b.md", ["迁移之前存储的句子"], claims=[])
+    cfg = alembic_config()
+    for target in ("0001", "head"):
+        with get_engine(url).begin() as connection:
+            cfg.attributes["connection"] = connection
+            (command.downgrade if target == "0001" else command.upgrade)(cfg, target)
+    assert {(r[0], r[2]) for r in search(url, "迁移").rows} == {("sentence", 30)}
+
+
 # --------------------------------------------------------------------------- real text
 
 

@@ -5,10 +5,13 @@ Revises: 0001
 Create Date: 2026-11-25 13:40:00
 
 Views are plain SQL that runs unchanged on SQLite and PostgreSQL (``"end"``
-and ``"check"`` are quoted: both are reserved words).  They are dropped and
-recreated here only; a later migration that rebuilds a table in SQLite batch
-mode must drop the views first and recreate them (SQLite refuses to rename a
-table while a view points at a missing one).
+and ``"check"`` are quoted: both are reserved words).  A later migration that
+rebuilds a table in SQLite batch mode must either run ``PRAGMA
+legacy_alter_table=ON`` first or drop and recreate the views: SQLite refuses
+to rename ``_alembic_tmp_x`` to ``x`` while a view points at the dropped
+``x`` ("error in view ...").  Rebuilding ``documents`` also drops the
+``search_index_document_deleted`` trigger (db.fts.index_document purges
+orphans anyway).
 
 The search index (see db/fts.py) is an FTS5 table on SQLite and a plain
 table with a foreign key (and a pg_trgm index when the extension can be
@@ -143,7 +146,8 @@ def upgrade() -> None:
 
     from db.fts import reindex_all
 
-    reindex_all(Session(bind=bind))
+    with Session(bind=bind) as session:  # joins the migration's transaction; never commits
+        reindex_all(session)
 
 
 def _create_postgres_search(bind) -> None:  # type: ignore[no-untyped-def]
