@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PDFS, ROOT, SEEDS
+from conftest import PDFS, ROOT, SEEDS
 
 
 def claimledger(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,

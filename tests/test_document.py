@@ -17,7 +17,7 @@ from extractors.document import extract_document
 from extractors.normalize import fold_all
 from extractors.textmap import MappedText
 from extractors.types import ExtractedDocument
-from tests.conftest import PDFS, ROOT, SEEDS
+from conftest import PDFS, ROOT, SEEDS
 
 EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.suffix in {".md", ".txt", ".html", ".pdf"})
 GOLDEN = ROOT / "tests" / "golden"
