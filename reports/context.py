@@ -242,8 +242,9 @@ def build_report(corpus: Corpus, findings: Sequence[FindingRow]) -> ReportView:
 
 def split_by_document(corpus: Corpus) -> dict[int, Corpus]:
     """One sub-corpus per document, in one pass (so building a report stays linear in rows)."""
-    groups: dict[int, dict[str, list[Any]]] = {d.id: defaultdict(list) for d in corpus.documents}
-    for name in ("claims", "assertions", "footnotes", "footnote_refs", "citations"):
+    names = ("claims", "assertions", "footnotes", "footnote_refs", "citations")
+    groups: dict[int, dict[str, list[Any]]] = {d.id: {n: [] for n in names} for d in corpus.documents}
+    for name in names:
         for row in getattr(corpus, name):
             groups[row.document_id][name].append(row)
     return {d.id: replace(corpus, documents=(d,), **{k: tuple(v) for k, v in groups[d.id].items()})

@@ -250,3 +250,20 @@ def test_reports_empty_database_renders(fmt: str, tmp_path: Path) -> None:
         assert json.loads(text)["summary"]["documents"] == 0
     if fmt == "html":
         assert BeautifulSoup(text, "html.parser").find("h1").get_text() == "Claim-audit report"
+
+
+def test_reports_split_by_document_keeps_rows_apart() -> None:
+    from db.queries import Corpus, DocumentRow, FootnoteRefRow
+    from reports.context import split_by_document
+
+    docs = (DocumentRow(1, "a", "text", None, None, None, "甲", 1), DocumentRow(2, "b", "text", None, None, None, "乙①", 2))
+    parts = split_by_document(Corpus(documents=docs, footnote_refs=(FootnoteRefRow(7, 2, None, "①", 1, 2, None),)))
+    assert parts[1].footnote_refs == () and [r.id for r in parts[2].footnote_refs] == [7]
+    assert parts[1].documents == (docs[0],)
+
+
+def test_reports_html_ids_unique_and_anchors_resolve(soup: BeautifulSoup) -> None:
+    ids = [t["id"] for t in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+    missing = [a["href"] for a in soup.find_all("a", href=True) if a["href"].startswith("#") and a["href"][1:] not in ids]
+    assert missing == []
