@@ -334,6 +334,8 @@ Offsets are 0-based and end-exclusive (`start`, `"end"`) into `documents.text`.
 `end` and `check` are reserved words: quote them (`"end"`, `"check"`).
 Query with `claimledger sql "SELECT ..." [--param name=value]` (read-only,
 one SELECT/WITH statement) or open the SQLite file in Datasette.
+`claimledger search 算力 模型` lists the claims and sentences that contain every
+term (a substring match on letters and digits: Chinese of any length works).
 """
 
 
