@@ -297,7 +297,7 @@ def search(
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
 ) -> None:
-    """Full-text search of stored claims and sentences (Chinese of any length, English words)."""
+    """Search stored claims and sentences: every term must occur (Chinese of any length works)."""
     from db.fts import search as search_index
     from db.sql import SqlError
 
