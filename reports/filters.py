@@ -6,14 +6,15 @@ import re
 
 from markupsafe import Markup, escape
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 _SPACES = re.compile(r"\s+")
 
 
 def md(text: object) -> Markup:
     """Inline Markdown text: no live links, emphasis, headings or raw HTML from the document.
 
-    Markdown punctuation is backslash-escaped and HTML is entity-escaped, so
+    Markdown punctuation is backslash-escaped (brackets are enough to stop a
+    link or image: ``](`` can no longer form) and HTML is entity-escaped, so
     a renderer shows the characters literally; line breaks become spaces so a
     value never breaks a table row or list item.
     """

@@ -190,9 +190,10 @@ def _arithmetic_finding(doc: DocumentRow, m: AssertionRow, ops: _Operands) -> Fi
     said = doc.text[m.start:m.end]
     observed = f"{_fmt(ratio)}× (+{_fmt((ratio - 1) * 100)}%)"
     spans = (_span(doc, ops.first), _span(doc, ops.second), _span(doc, m))
+    big, small = (a, b) if (ops.first.value or 0) >= (ops.second.value or 0) else (b, a)
     if ok:
         return Finding("numbers.arithmetic_consistent", "info",
-                       f"{b} against {a} is {observed}, consistent with the stated “{said}” ({how}).",
+                       f"{big} against {small} is {observed}, consistent with the stated “{said}” ({how}).",
                        doc.id, spans, claim_id=m.claim_id, assertion_id=m.id)
     return Finding("numbers.arithmetic_inconsistent", "warning",
                    f"{a} → {b} is {observed}, which does not match the stated “{said}”.",

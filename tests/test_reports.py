@@ -267,3 +267,35 @@ def test_reports_html_ids_unique_and_anchors_resolve(soup: BeautifulSoup) -> Non
     assert len(ids) == len(set(ids))
     missing = [a["href"] for a in soup.find_all("a", href=True) if a["href"].startswith("#") and a["href"][1:] not in ids]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("[x](javascript:alert(1)) <b>", r"\[x\](javascript:alert(1)) &lt;b&gt;"), ("a|b\n*c*", r"a\|b \*c\*"),
+     ("数据显示 & 43%", "数据显示 &amp; 43%")],
+)
+def test_reports_md_filter(text: str, expected: str) -> None:
+    from reports.filters import md
+
+    assert str(md(text)) == expected
+
+
+def test_reports_markdown_of_hostile_text_renders_inert(tmp_path: Path) -> None:
+    """Even a renderer that allows raw HTML gets no script, image or javascript: link from document text."""
+    from markdown_it import MarkdownIt
+
+    hostile = "[x](javascript:alert(1)) <script>alert(1)</script> <img src=x onerror=alert(1)>"
+    text = hostile + "。"
+    doc = t.ExtractedDocument(
+        source="javascript:alert(1)", sha256=hashlib.sha256(text.encode()).hexdigest(), kind="text", text=text,
+        body_end=len(text), raw=text, offset_runs=((0, 0, len(text)),), pages=(), title=hostile,
+        sentences=(t.Sentence(0, len(text), text),),
+        claims=(t.Claim(0, 0, len(text), text, "statistical", 0.9, attribution_cue="数据显示"),))
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    with session_scope(get_engine(url)) as session:
+        save_document(session, doc)
+    html = MarkdownIt("commonmark", {"html": True}).render(write_report(url, "md", audit=True))
+    page = BeautifulSoup(html, "html.parser")
+    assert not page.find_all(["script", "img"])
+    assert not [a for a in page.find_all("a", href=True) if not a["href"].startswith("#")]
+    assert "<script>alert(1)</script>" in page.get_text()
