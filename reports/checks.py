@@ -10,6 +10,7 @@ always gives the same findings.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -105,16 +106,27 @@ def _dangling_refs_by_doc(corpus: Corpus) -> dict[int, list[FootnoteRefRow]]:
     return out
 
 
-def _claim_at(corpus: Corpus, document_id: int, offset: int) -> int | None:
+def _claim_locator(corpus: Corpus) -> Callable[[int, int], int | None]:
+    """``locate(document_id, offset)``: the claim covering an offset (a marker may sit just after it)."""
+    by_doc: dict[int, list[ClaimRow]] = defaultdict(list)
     for claim in corpus.claims:
-        if claim.document_id == document_id and claim.start <= offset <= claim.end:
-            return claim.id
-    return None
+        by_doc[claim.document_id].append(claim)
+    for rows in by_doc.values():
+        rows.sort(key=lambda c: c.start)
+    starts = {doc: [c.start for c in rows] for doc, rows in by_doc.items()}
+
+    def locate(document_id: int, offset: int) -> int | None:
+        rows = by_doc.get(document_id, [])
+        i = bisect_right(starts.get(document_id, []), offset) - 1
+        return rows[i].id if i >= 0 and offset <= rows[i].end else None
+
+    return locate
 
 
 def check_dangling_refs(corpus: Corpus) -> list[Finding]:
     """A footnote marker in the text whose body was never found."""
     docs = _docs(corpus)
+    claim_at = _claim_locator(corpus)
     out: list[Finding] = []
     for ref in corpus.footnote_refs:
         if ref.footnote_id is not None:
@@ -125,7 +137,7 @@ def check_dangling_refs(corpus: Corpus) -> list[Finding]:
             "footnotes.dangling_ref", "warning",
             f"Footnote marker {ref.marker}{where} points to no footnote body, so its source cannot be checked.",
             doc.id, (span_of(doc.text, doc.id, ref.page, ref.start, ref.end),),
-            claim_id=_claim_at(corpus, doc.id, ref.start), footnote_ref_id=ref.id))
+            claim_id=claim_at(doc.id, ref.start), footnote_ref_id=ref.id))
     return out
 
 
