@@ -42,9 +42,10 @@ def pg_schema_url() -> Iterator[str]:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
             conn.execute(f'CREATE SCHEMA "{schema}"')
     except psycopg.OperationalError as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
         if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"PostgreSQL is required in CI but unreachable: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}")
+            pytest.fail(f"PostgreSQL is required in CI but unreachable: {reason}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {reason}")
     yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
     dispose_engines()
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
