@@ -18,7 +18,7 @@ from typing import Any
 
 DEFAULT_CONFIG = "claimledger.toml"
 DEFAULT_GLOB = "**/*"
-_TOP_KEYS = {"db", "report", "cron", "interval", "ner", "name", "sources", "fetch"}
+_TOP_KEYS = {"db", "report", "cron", "interval", "ner", "name", "dask", "sources", "fetch"}
 _SOURCE_KEYS = {"folders", "urls", "feeds"}
 _FETCH_KEYS = {"timeout", "max_bytes", "retry_delays"}
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -52,6 +52,7 @@ class ServeConfig:
     interval: str | None = None
     ner: str = "rules"
     name: str = "claimledger-scheduled-ingest"
+    dask: str | None = None  # scheduler address: run each cycle's tasks on that Dask cluster
     folders: tuple[FolderSource, ...] = ()
     urls: tuple[str, ...] = ()
     feeds: tuple[str, ...] = ()
@@ -104,6 +105,7 @@ def config_from_mapping(data: Mapping[str, Any], *, base_dir: Path | None = None
         interval=str(data["interval"]) if "interval" in data else None,
         ner=str(data.get("ner", "rules")),
         name=str(data.get("name", ServeConfig.name)),
+        dask=_opt_str(data, "dask"),
         folders=tuple(_folder(item, base_dir) for item in sources.get("folders", [])),
         urls=tuple(str(u) for u in sources.get("urls", [])),
         feeds=tuple(str(u) for u in sources.get("feeds", [])),

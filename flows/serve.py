@@ -144,7 +144,7 @@ def run_cycle(config: ServeConfig, *, use_prefect: bool = False, cache: FeedCach
                 len(candidates.sources), candidates.unchanged_files, len(candidates.feed_failures))
     sources = list(candidates.sources)
     if use_prefect:
-        summary = ingest.ingest_sources(sources, config.db, config.ner, trigger="schedule")
+        summary = _ingest_flow(config)(sources, config.db, config.ner, trigger="schedule")
     else:
         steps = ingest.Steps(source_fetcher(config.fetch), ingest.extract_source.fn,
                              ingest.store_document.fn)
@@ -156,6 +156,17 @@ def run_cycle(config: ServeConfig, *, use_prefect: bool = False, cache: FeedCach
     report, report_error = _maybe_report(config)
     return CycleResult(summary.run_id, tuple(summary.outcomes), candidates.unchanged_files,
                        candidates.feed_failures, report, report_error)
+
+
+def _ingest_flow(config: ServeConfig):  # type: ignore[no-untyped-def]
+    """``ingest_sources``, on the configured Dask cluster if there is one (needs prefect-dask)."""
+    from flows import ingest
+
+    if not config.dask:
+        return ingest.ingest_sources
+    from prefect_dask import DaskTaskRunner
+
+    return ingest.ingest_sources.with_options(task_runner=DaskTaskRunner(address=config.dask))
 
 
 def _maybe_report(config: ServeConfig) -> tuple[str | None, str | None]:
@@ -190,7 +201,7 @@ _FEED_CACHE = FeedCache()
 
 def config_to_parameters(config: ServeConfig) -> dict[str, Any]:
     """The config as JSON-able deployment parameters (read back by ``config_from_mapping``)."""
-    data: dict[str, Any] = {k: getattr(config, k) for k in ("db", "report", "ner", "name")}
+    data: dict[str, Any] = {k: getattr(config, k) for k in ("db", "report", "ner", "name", "dask")}
     data = {k: v for k, v in data.items() if v is not None}
     data["sources"] = {"folders": [asdict(f) for f in config.folders],
                        "urls": list(config.urls), "feeds": list(config.feeds)}

@@ -68,3 +68,22 @@ def test_dask_runner_ingests_on_cluster_workers(cluster, tmp_path: Path) -> None
     again = ingest.ingest_sources.with_options(task_runner=DaskTaskRunner(address=cluster.scheduler_address))(
         sources, db_url, "rules", trigger="dask")
     assert {o.status for o in again.outcomes} == {"unchanged"}
+
+
+def test_dask_runner_scheduled_cycle_as_prefect_flow(cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The deployed flow itself, run once under Prefect with ``dask`` set in the config."""
+    from flows.config import FolderSource, ServeConfig
+    from flows.serve import config_to_parameters, scheduled_ingest
+
+    folder = tmp_path / "watched"
+    write_corpus(folder, 3, seed=5)
+    db_url = f"sqlite:///{tmp_path / 'cycle.db'}"
+    config = ServeConfig(db=db_url, dask=cluster.scheduler_address, folders=(FolderSource(str(folder)),))
+    counts = scheduled_ingest(config_to_parameters(config))
+    assert counts["added"] == 3 and counts["failed"] == 0
+    write_corpus(folder, 4, seed=5)  # same first three files, one more
+    counts = scheduled_ingest(config_to_parameters(config))
+    assert (counts["added"], counts["skipped_files"]) == (1, 3)
+    with get_engine(db_url).connect() as conn:
+        runs = conn.execute(text('SELECT "trigger", added FROM ingest_runs ORDER BY id')).all()
+    assert [tuple(r) for r in runs] == [("schedule", 3), ("schedule", 1)]
