@@ -12,151 +12,23 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import models as m
-
-
-@dataclass(frozen=True, slots=True)
-class PageRow:
-    document_id: int
-    page_index: int
-    page: int
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentRow:
-    id: int
-    source: str
-    kind: str
-    title: str | None
-    language: str | None
-    published: str | None
-    text: str
-    body_end: int
-    pages: tuple[PageRow, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class AssertionRow:
-    id: int
-    document_id: int
-    claim_id: int | None
-    page: int | None
-    start: int
-    end: int
-    surface: str
-    value: float | None
-    value_max: float | None
-    unit: str | None
-    qualifier: str
-    subject: str | None
-    time_scope: str | None
-    change: str | None
-    is_delta: bool
-    per: str | None
-    rule_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CitationRow:
-    id: int
-    document_id: int
-    footnote_id: int | None
-    page: int | None
-    start: int
-    end: int
-    raw: str
-    kind: str
-    authors: str | None = None
-    title: str | None = None
-    container: str | None = None
-    year: int | None = None
-    url: str | None = None
-    date: str | None = None
-    flags: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimRow:
-    id: int
-    document_id: int
-    page: int | None
-    start: int
-    end: int
-    text: str
-    kind: str
-    checkworthiness: float
-    cues: tuple[str, ...] = ()
-    attribution: str | None = None
-    attribution_cue: str | None = None
-    citation_ids: tuple[int, ...] = ()
-    assertion_ids: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class FootnoteRow:
-    id: int
-    document_id: int
-    page: int | None
-    marker: str
-    start: int
-    end: int
-    body: str
-
-
-@dataclass(frozen=True, slots=True)
-class FootnoteRefRow:
-    id: int
-    document_id: int
-    page: int | None
-    marker: str
-    start: int
-    end: int
-    footnote_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class SpanRow:
-    """One quoted span of a finding: ``text == documents.text[start:end]``."""
-
-    document_id: int
-    page: int | None
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class FindingRow:
-    id: int
-    document_id: int | None
-    check: str
-    severity: str
-    message: str
-    spans: tuple[SpanRow, ...] = ()
-    claim_id: int | None = None
-    footnote_id: int | None = None
-    footnote_ref_id: int | None = None
-    assertion_id: int | None = None
-    citation_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Corpus:
-    """Everything the checks and the report read, ordered by document then offset."""
-
-    documents: tuple[DocumentRow, ...] = ()
-    claims: tuple[ClaimRow, ...] = ()
-    assertions: tuple[AssertionRow, ...] = ()
-    footnotes: tuple[FootnoteRow, ...] = ()
-    footnote_refs: tuple[FootnoteRefRow, ...] = ()
-    citations: tuple[CitationRow, ...] = ()
+from extractors.records import (
+    PageRow,
+    DocumentRow,
+    AssertionRow,
+    CitationRow,
+    ClaimRow,
+    FootnoteRow,
+    FootnoteRefRow,
+    SpanRow,
+    FindingRow,
+    Corpus,
+)
 
 
 def load_corpus(session: Session) -> Corpus:

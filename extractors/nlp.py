@@ -34,12 +34,28 @@ def blank_pipeline(language: str) -> Any:
 
     No model is downloaded; the pipelines only hold tokenizers and rules.
     """
+    if language == "zh":
+        return _zh_jieba_pipeline(())
     import spacy
 
-    if language == "zh":
-        return spacy.blank("zh", config=ZH_JIEBA_CONFIG)
     nlp = spacy.blank(language)
     nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _zh_jieba_pipeline(words: tuple[str, ...]) -> Any:
+    """``spacy.blank("zh")`` segmenting with our private jieba tokenizer.
+
+    Built with the cheap "char" segmenter and then switched to jieba, because
+    building it with ``ZH_JIEBA_CONFIG`` makes spaCy initialise jieba's global
+    dictionary too — a second ~1 s load on every run for nothing.
+    """
+    import spacy
+    from spacy.lang.zh import Segmenter
+
+    nlp = spacy.blank("zh")
+    nlp.tokenizer.jieba_seg = jieba_tokenizer(words)
+    nlp.tokenizer.segmenter = Segmenter.jieba
     return nlp
 
 
@@ -52,6 +68,7 @@ def jieba_tokenizer(words: tuple[str, ...]) -> Any:
     """
     import jieba
 
+    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not for our users' terminals
     tok = jieba.Tokenizer()
     tok.initialize()
     for word in words:
@@ -112,8 +129,7 @@ def ruler_pipeline(language: str, patterns_json: str, words: tuple[str, ...] = (
     import spacy
 
     if language == "zh":
-        nlp = spacy.blank("zh", config=ZH_JIEBA_CONFIG)
-        nlp.tokenizer.jieba_seg = jieba_tokenizer(words)
+        nlp = _zh_jieba_pipeline(words)
     else:
         nlp = spacy.blank(language)
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"})

@@ -20,7 +20,7 @@ from reports.findings import SEVERITY_ORDER, Finding, Span, date_key, span_of
 from reports.numbers import NUMBER_CHECKS
 
 if TYPE_CHECKING:
-    from db.queries import CitationRow, ClaimRow, Corpus, DocumentRow, FootnoteRefRow
+    from extractors.records import CitationRow, ClaimRow, Corpus, DocumentRow, FootnoteRefRow
 
 ATTRIBUTION_CUES = re.compile(
     r"数据显示|数据表明|数据统计|据统计|统计显示|统计数据|研究表明|研究显示|调查显示|调查表明|报告显示|报告指出|"

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from reports.findings import SEVERITY_ORDER
 
 if TYPE_CHECKING:
-    from db.queries import (
+    from extractors.records import (
         AssertionRow,
         CitationRow,
         ClaimRow,

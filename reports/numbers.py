@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from reports.findings import Finding, Span, date_key, span_of
 
 if TYPE_CHECKING:
-    from db.queries import AssertionRow, Corpus, DocumentRow
+    from extractors.records import AssertionRow, Corpus, DocumentRow
 
 MULTIPLIER_UNITS = frozenset({"倍", "×", "x", "times", "fold", "multiple", "multiplier"})
 RATIO_UNITS = frozenset({"%", "％", "percent", "pct", "‰", "成", "折", "fraction", "ratio", "share", "分之"})
