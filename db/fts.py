@@ -95,12 +95,22 @@ _ROWS = {
 }
 
 
-def index_document(session: Session, document_id: int) -> None:
-    """(Re)index one document's claims and sentences; the caller commits."""
+def forget_document(session: Session, document_id: int) -> None:
+    """Drop a document's index rows (FTS5 tables have no foreign-key cascade)."""
+    session.execute(text("DELETE FROM search_index WHERE document_id = :document_id"),
+                    {"document_id": document_id})
+
+
+def index_document(session: Session, document_id: int, *, sweep_orphans: bool = False) -> None:
+    """(Re)index one document's claims and sentences; the caller commits.
+
+    ``sweep_orphans`` also deletes rows of documents that no longer exist (an
+    FTS5 table has no cascade, and the delete trigger on documents is lost if
+    a batch migration rebuilds that table).  It scans the whole index, so the
+    store leaves it off and calls :func:`forget_document` for what it replaces.
+    """
     sqlite = session.get_bind().dialect.name == "sqlite"
-    # PostgreSQL's foreign key cascades; an FTS5 table has none, and the delete
-    # trigger on documents is lost if a batch migration rebuilds that table.
-    orphans = " OR document_id NOT IN (SELECT id FROM documents)" if sqlite else ""
+    orphans = " OR document_id NOT IN (SELECT id FROM documents)" if sqlite and sweep_orphans else ""
     session.execute(
         text(f"DELETE FROM search_index WHERE document_id = :document_id{orphans}"),
         {"document_id": document_id},

@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from db import models as m
+from db.fts import forget_document, index_document
 from extractors.types import ExtractedDocument, Page
 
 
@@ -56,9 +57,11 @@ def save_document(session: Session, doc: ExtractedDocument, *, etag: str | None 
     claims_before = None
     for old_id, _sha in previous:
         claims_before = session.scalar(select(func.count()).where(m.Claim.document_id == old_id))
+        forget_document(session, old_id)
         session.execute(delete(m.Document).where(m.Document.id == old_id))
     doc_id = _insert_document(session, doc, etag, last_modified)
     counts = _insert_extraction(session, doc_id, doc)
+    index_document(session, doc_id)
     session.add(
         m.DocumentVersion(
             source=doc.source,

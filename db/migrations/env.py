@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
+from db.migrate import include_object
 from db.models import Base
 
 config = context.config
+
 target_metadata = Base.metadata
 
 
@@ -25,6 +27,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
