@@ -139,9 +139,17 @@ def _meta_text(value: object) -> str:
     return str(value)
 
 
+#: Dates that PDF producers write when they are told to be reproducible
+#: (ReportLab's and fpdf2's "invariant" mode): not a publication date.
+PLACEHOLDER_DATES = frozenset({"D:20000101000000", "D:19700101000000"})
+
+
 def pdf_date(value: str) -> str:
-    """``D:20250301...`` -> ``2025-03-01`` (or ``2025-03``/``2025``); '' if unreadable."""
-    m = _PDF_DATE.match(value.strip())
+    """``D:20250301...`` -> ``2025-03-01`` (or ``2025-03``/``2025``); '' if unreadable or a placeholder."""
+    value = value.strip()
+    if value[:16] in PLACEHOLDER_DATES:
+        return ""
+    m = _PDF_DATE.match(value)
     if not m:
         return ""
     return "-".join(part for part in m.groups() if part)

@@ -417,3 +417,15 @@ def test_pdf_layout_two_column_notes_read_per_column():
         ("2", "Note for the right column. It has a second line."),
     ]
     assert page.body.text.index("closing line¹") < page.body.text.index("Right column line 1")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("D:20250301120000+08'00'", "2025-03-01"),
+    ("D:20000101000000", ""),
+    ("D:20000101000000Z", ""),
+    ("garbage", ""),
+])
+def test_pdf_layout_creation_date_placeholders_are_not_publication_dates(raw: str, expected: str) -> None:
+    from extractors.pdf_open import pdf_date
+
+    assert pdf_date(raw) == expected
