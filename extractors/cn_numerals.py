@@ -79,7 +79,7 @@ def parse_number(s: str) -> float:
 
 def parse_numeral(s: str) -> Parsed:
     """Like :func:`parse_number` but keeps vagueness (``多``, ``余``, ``几``, ``数``)."""
-    text = _SPACES.sub("", s.strip())
+    text = _SPACES.sub("", s.strip()).replace("，", ",")  # 4，565 from full-width text
     if not text:
         raise NotANumber(f"empty string {s!r} is not a number")
     mixed = _parse_fraction(_SPACES.sub(" ", s.strip()))  # "1 3/5" needs its space
@@ -160,7 +160,7 @@ def _parse_decimal(text: str, original: str) -> Parsed:
 
 
 def _parse_integer(text: str, original: str) -> Parsed:
-    if all(ch in DIGITS for ch in text) and len(text) > 1:
+    if all(ch in DIGITS and ch not in _NOT_DECIMAL for ch in text) and len(text) > 1:
         return Parsed(float("".join(str(DIGITS[ch]) for ch in text)))  # 二〇二五
     return _Accumulator(original).run(text)
 

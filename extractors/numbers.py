@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from extractors.cn_numerals import NotANumber, parse_number
 from extractors.numbers_context import (
+    CLASSIFIERS,
     Change,
     Cue,
     Unit,
@@ -64,12 +65,14 @@ _LIST_SUFFIX = re.compile(r"(?:\.(?![0-9])|、|[)）](?![0-9]))")
 _YEAR_AFTER = re.compile(r"[ \t]*(?:[-–—~～至到][ \t]*[0-9]{4}[ \t]*)?(?:年|年代)")
 _MONTH_AFTER = re.compile(r"[ \t]*月")
 _DAY_AFTER = re.compile(r"[ \t]*[日号號]")
-_CONNECTOR = re.compile(r"[ \t]*(?:[-–—~～至到]|to)[ \t]*")
+_CONNECTOR = re.compile(r"[ \t]*(?:[-–—~～至到]|to|与|和)[ \t]*")
+_BETWEEN = re.compile(r"[ \t]*之?间")
 _SCALED = re.compile(r"[万萬亿億兆]|thousand|million|billion|trillion|bn|mn|[kKMB]$")
 _DA = re.compile(r"[ \t]?大(?=[\u4e00-\u9fff])")
 _IDIOMS = ("三位一体", "五位一体", "四位一体", "一带一路", "三位一體", "五位一體", "二元", "一元论", "二次", "一次性", "两手")
 _PER_WORD = re.compile(r"每[ \t]*[个個]?(?P<w>[\u4e00-\u9fff]{1,2}|[A-Za-z]+)")
 _PER_AFTER = re.compile(r"[ \t]*(?:/|每|per[ \t]+)[ \t]*(?P<w>百万tokens|千tokens|tokens?|年|月|天|日|人|小时|季度|股|[A-Za-z]+)")
+_IDIOMATIC_ONE = frozenset(CLASSIFIERS) | {"year", "month", "day", "week", "hour"}
 _COMPARISON = re.compile(r"[ \t]*(?:较|比|同比|环比|相比|相较)")
 _BIG_WORDS = {"百万": "1000000", "千": "1000", "万": "10000"}
 
@@ -88,8 +91,21 @@ class _Candidate:
 def extract(text: str) -> list[NumericAssertion]:
     """All numeric assertions in normalized ``text``, ordered by offset."""
     excluded = _excluded_spans(text)
-    candidates = [c for t in scan_numbers(text) if (c := _candidate(text, t, excluded)) is not None]
-    return _assemble(text, _merge_ranges(text, candidates))
+    items: list[_Candidate | tuple[_Candidate, _Candidate]] = []
+    previous: NumberToken | None = None
+    for token in scan_numbers(text):
+        pair = _range(text, previous, token, excluded) if previous is not None else None
+        if pair is not None:
+            if items and not isinstance(items[-1], tuple) and items[-1].token is previous:
+                items.pop()
+            items.append(pair)
+            previous = None
+            continue
+        candidate = _candidate(text, token, excluded)
+        if candidate is not None:
+            items.append(candidate)
+        previous = token
+    return _assemble(text, items)
 
 
 def extract_numbers(text: str) -> list[NumericAssertion]:
@@ -114,7 +130,8 @@ def _inside(spans: tuple[list[int], list[int]], start: int, end: int) -> bool:
     return i >= 0 and ends[i] > start or (i + 1 < len(starts) and starts[i + 1] < end)
 
 
-def _candidate(text: str, t: NumberToken, excluded: tuple[list[int], list[int]]) -> _Candidate | None:
+def _candidate(text: str, t: NumberToken, excluded: tuple[list[int], list[int]], *,
+               in_range: bool = False) -> _Candidate | None:
     if _inside(excluded, t.start, t.end) or _not_quantity(text, t):
         return None
     unit = unit_after(text, t.end) or unit_before(text, t.start)
@@ -124,7 +141,7 @@ def _candidate(text: str, t: NumberToken, excluded: tuple[list[int], list[int]])
     before = cue_before(text, t.start, floor)
     after = cue_after(text, unit.end if unit and unit.start >= t.end else t.end)
     change = change_before(text, before.start if before else t.start, floor)
-    if not _is_quantity(text, t, unit, before or after, change):
+    if not in_range and not _is_quantity(text, t, unit, before or after, change):
         return None
     return _Candidate(t, unit, before, after, change)
 
@@ -142,8 +159,8 @@ def _not_quantity(text: str, t: NumberToken) -> bool:
         return True  # 014, 0082: codes and list numbers
     if _LIST_PREFIX.search(text, max(0, t.start - 12), t.start) and _LIST_SUFFIX.match(text, t.end):
         return True
-    if _alone_on_line(text, t):
-        return True
+    if surface.isdigit() and _alone_on_line(text, t):
+        return True  # a page number
     return any(text.startswith(idiom, t.start) for idiom in _IDIOMS)
 
 
@@ -172,7 +189,7 @@ def _is_quantity(text: str, t: NumberToken, unit: Unit | None, cue: Cue | None, 
     surface = text[t.start:t.end].strip()
     single_cn = len(surface) == 1 and not surface.isdigit()
     if unit is not None:
-        return not (single_cn and t.value == 1)
+        return not (single_cn and t.value == 1 and unit.name in _IDIOMATIC_ONE)  # 一种, 一次, 一年
     if single_cn:
         return False
     if t.vague or _SCALED.search(surface):
@@ -183,26 +200,24 @@ def _is_quantity(text: str, t: NumberToken, unit: Unit | None, cue: Cue | None, 
 # --------------------------------------------------------------------------- ranges
 
 
-def _merge_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate | tuple[_Candidate, _Candidate]]:
-    """Pair ``3–5`` and ``20至30个`` into one candidate; everything else passes through."""
-    out: list[_Candidate | tuple[_Candidate, _Candidate]] = []
-    i = 0
-    while i < len(cands):
-        a = cands[i]
-        if i + 1 < len(cands) and _is_range(text, a, cands[i + 1]):
-            out.append((a, cands[i + 1]))
-            i += 2
-            continue
-        out.append(a)
-        i += 1
-    return out
-
-
-def _is_range(text: str, a: _Candidate, b: _Candidate) -> bool:
-    gap_start = a.unit.end if a.unit and a.unit.start >= a.token.end else a.token.end
-    m = _CONNECTOR.fullmatch(text, gap_start, b.token.start)
-    same_unit = a.unit is None or b.unit is None or a.unit.name == b.unit.name
-    return m is not None and a.token.kind == b.token.kind and same_unit and a.token.value <= b.token.value
+def _range(text: str, a: NumberToken, b: NumberToken,
+           excluded: tuple[list[int], list[int]]) -> tuple[_Candidate, _Candidate] | None:
+    """``3–5``, ``20至30个``, ``10000与20000之间``: two numerals joined by a connector."""
+    first = _candidate(text, a, excluded, in_range=True)
+    if first is None or a.kind != b.kind or a.value > b.value:
+        return None
+    gap_start = first.unit.end if first.unit and first.unit.start >= a.end else a.end
+    m = _CONNECTOR.fullmatch(text, gap_start, b.start)
+    if m is None:
+        return None
+    second = _candidate(text, b, excluded, in_range=True)
+    if second is None:
+        return None
+    if m.group().strip() in ("与", "和") and not _BETWEEN.match(text, second.unit.end if second.unit else b.end):
+        return None
+    if first.unit and second.unit and first.unit.name != second.unit.name:
+        return None
+    return first, second
 
 
 # --------------------------------------------------------------------------- assembly
@@ -232,6 +247,8 @@ def _assertion(text: str, item, items, last_per: dict[str, tuple[int, str]],
                             unit.start if unit else t.start))
     end = max(last.token.end, unit.end if unit else 0, last.after.end if last.after else 0)
     value, value_max, qualifier = _value_and_qualifier(first, last, isinstance(item, tuple))
+    if unit and t.kind == "number" and not isinstance(item, tuple) and text.startswith("半", end):
+        value, end = value + 0.5, end + 1  # 一吨半 = 1.5 t
     value, value_max = _tidy(value), _tidy(value_max) if value_max is not None else None
     unit_name = _unit_name(t, unit)
     change = first.change
@@ -269,12 +286,14 @@ def _value_and_qualifier(first: _Candidate, last: _Candidate, is_range: bool) ->
         return t.value, last.token.value, "range"
     if t.upper is not None:
         return t.value, t.upper, "approx"
+    if t.vague:
+        return t.value, None, "more_than"  # 五百多, 100多个: the numeral itself says "more than"
     cue = first.before or first.after
     if first.before and first.after and first.after.qualifier == "approx":
         cue = first.after
     if cue is not None:
         return t.value, None, cue.qualifier
-    return t.value, None, "more_than" if t.vague else "exact"
+    return t.value, None, "exact"
 
 
 def _tidy(value: float) -> float:

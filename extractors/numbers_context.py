@@ -18,7 +18,7 @@ CURRENCY_AFTER: dict[str, str] = {
     "美元": "USD", "美金": "USD", "美圆": "USD", "美刀": "USD", "元人民币": "CNY", "元": "CNY", "圆": "CNY",
     "块钱": "CNY", "人民币": "CNY", "欧元": "EUR", "日元": "JPY", "港元": "HKD", "港币": "HKD", "英镑": "GBP",
     "新台币": "TWD", "台币": "TWD", "韩元": "KRW", "卢布": "RUB", "瑞士法郎": "CHF", "奈拉": "NGN",
-    "比特币": "BTC", "dollars": "USD", "USD": "USD", "CNY": "CNY", "RMB": "CNY", "yuan": "CNY", "euros": "EUR",
+    "比特币": "BTC", "个比特币": "BTC", "dollars": "USD", "USD": "USD", "CNY": "CNY", "RMB": "CNY", "yuan": "CNY", "euros": "EUR",
 }
 CURRENCY_BEFORE: dict[str, str] = {
     "US$": "USD", "$": "USD", "¥": "CNY", "￥": "CNY", "€": "EUR", "£": "GBP", "RMB": "CNY", "人民币": "CNY",
@@ -28,19 +28,23 @@ CANONICAL_AFTER: dict[str, str] = {
     "倍": "x", "x": "x", "×": "x", "纳米": "nm", "nm": "nm", "个月": "month", "年": "year", "天": "day",
     "小时": "hour", "分钟": "minute", "周": "week", "季度": "quarter", "千瓦时": "kWh", "度电": "kWh",
     "tokens": "tokens", "token": "tokens", "个token": "tokens", "years": "year", "months": "month",
-    "days": "day", "times": "x",
+    "days": "day", "times": "x", "周岁": "岁", "比特": "bit", "千比特": "kbit", "赫兹": "Hz", "兆赫兹": "MHz",
+    "千卡": "kcal", "Hz": "Hz", "℃": "°C", "兆字节": "MB", "千字节": "KB", "CM": "cm",
 }
 TECH_UNITS = (
     "EFLOPS", "PFLOPS", "TFLOPS", "GFLOPS", "FLOPS", "EFLOP/s", "PFLOP/s", "TFLOP/s", "TOPS", "Gbyte/s",
     "GByte/s", "Tbyte/s", "GB/s", "TB/s", "Gbps", "Tbps", "PB", "TB", "GB", "MB", "KB", "kWh", "GW", "MW", "kW",
-    "W", "GHz", "MHz", "mm", "cm", "km", "kg", "nm", "m", "g",
+    "W", "GHz", "MHz", "mm", "cm", "CM", "km", "kg", "nm", "m", "g", "°C", "°F", "℃",
 )
-MEASURE_WORDS = (
+CLASSIFIERS = (
     "个国家", "个", "個", "家", "项", "項", "人次", "人", "名", "款", "位", "种", "種", "次", "台", "张", "篇", "部",
-    "条", "座", "所", "只", "件", "套", "颗", "片", "户", "批", "份", "轮", "层", "万亩", "亩", "吨", "公斤",
-    "千克", "克", "斤", "平方公里", "平方米", "公里", "千米", "厘米", "毫米", "公分", "微克", "米", "岁", "摄氏度",
-    "度", "兆瓦", "千瓦", "瓦", "参数", "卡", "块", "张卡",
+    "条", "座", "所", "只", "件", "套", "颗", "片", "户", "批", "份", "轮", "层", "参数", "块", "张卡", "卡",
 )
+MEASURES = (
+    "亩", "吨", "公斤", "千克", "克", "斤", "平方公里", "平方米", "公里", "千米", "厘米", "毫米", "公分", "微克",
+    "米", "周岁", "岁", "摄氏度", "度", "兆瓦", "千瓦", "瓦", "兆字节", "千字节", "字节",
+)
+MEASURE_WORDS = CLASSIFIERS + MEASURES
 ENGLISH_NOUNS = (
     "models", "model", "companies", "company", "firms", "countries", "people", "users", "developers",
     "parameters", "GPUs", "chips", "employees", "projects", "papers", "entities", "startups",
@@ -93,7 +97,7 @@ _BEFORE_CUES: dict[str, str] = {
     ">=": "at_least", "at least": "at_least", "no less than": "at_least", "no fewer than": "at_least",
     "小于或等于": "at_most", "小于或者等于": "at_most", "小于等于": "at_most", "不超过": "at_most",
     "不超": "at_most", "不高于": "at_most", "不大于": "at_most", "不多于": "at_most", "最多": "at_most",
-    "至多": "at_most", "≤": "at_most", "<=": "at_most", "up to": "at_most", "at most": "at_most",
+    "至多": "at_most", "最少": "at_least", "等于": "exact", "=": "exact", "≤": "at_most", "<=": "at_most", "up to": "at_most", "at most": "at_most",
     "no more than": "at_most",
     "超过": "more_than", "超出": "more_than", "超": "more_than", "逾": "more_than", "大于": "more_than",
     "高于": "more_than", "多于": "more_than", "过": "more_than", ">": "more_than", "more than": "more_than",

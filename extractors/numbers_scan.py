@@ -9,34 +9,43 @@ asserting* (not a date, a model name, a section number) is decided later.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from extractors.cn_numerals import NotANumber, Parsed, parse_numeral
+from extractors.cn_numerals import BIG_UNITS, NotANumber, Parsed, parse_numeral
+from extractors.numbers_context import unit_after
 
 KINDS = ("number", "percent", "permille", "points", "fraction", "multiplier")
 
 _DIG = "零〇一二两兩倆三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖"
 _UNIT = "十拾百佰千仟万萬亿億兆"
 _CN = _DIG + _UNIT
-_AR = r"(?:(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+(?![0-9A-Za-z]))?|(?<![0-9])\.[0-9]+)"
-_ELEM = rf"(?:{_AR}|[{_CN}]|[多余餘几幾](?=[{_UNIT}个個家项項人名年倍多余]|$|[^\w])|[点點][{_DIG}]+)"
-_GAP = rf"(?:(?<=[{_CN}点點])[ \t]{{1,4}}(?=[0-9{_CN}点點])|[ \t]{{1,4}}(?=[{_CN}]))?"
-_RUN = rf"(?:[数數几幾](?=[{_UNIT}])|{_ELEM})(?:{_GAP}{_ELEM})*"
+_AR = r"(?:(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]{1,3}(?:，[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+(?![0-9A-Za-z]))?|(?<![0-9])\.[0-9]+)"
+_CN_CHAR = rf"(?:[{_DIG}十拾百佰万萬亿億]|[千仟](?![米克瓦卡字比])|兆(?![字瓦赫比]))"  # 12千米 is 12 km
+_ELEM_REST = rf"{_CN_CHAR}|[多余餘几幾](?=[ \t]?[{_UNIT}个個家项項人名年倍多余]|$|[^\w])|[点點][ \t]?[{_DIG}]+"
+_ELEM_FIRST = rf"(?:{_AR}|{_ELEM_REST})"
+_ELEM = rf"(?:(?<![0-9.,，]){_AR}|{_ELEM_REST})"  # no digit-after-digit split: keeps the regex linear
+_GAP = rf"(?:(?<=[{_CN}点點])[ \t]{{1,4}}(?=[0-9{_CN}点點])|[ \t]{{1,4}}(?=[{_CN}多余几幾点點]))?"
+_RUN = rf"(?:[数數几幾](?=[{_UNIT}])|{_ELEM_FIRST})(?:{_GAP}{_ELEM})*"
 _SIGN = r"(?:[负負]|(?<![0-9A-Za-z.\-])[-−](?=\.?[0-9]))?"
 _NUM = rf"{_SIGN}{_RUN}"
-_SCALE = r"(?:\s?(?:thousand|million|billion|trillion|bn|mn)\b|(?:k|K|M|B)(?![A-Za-z]))"
+_SCALE = r"(?:\s?(?:thousand|million|billion|trillion|bn|mn)\b|[ \t]?(?:k|K|M|B)(?![A-Za-z]))"
+_K = r"(?:[ \t]?[kK](?![A-Za-z]))"
+_NOT_DOZEN = "压壓击擊破造开開通响響入出算断斷赢好败敗折下工车卡包印字电電球架"
 _NOT_CHENG = "本为為立功果员員熟长長就交型效都绩績份分"
 _NOT_ZHE = "扣旧舊合算叠疊射返腾騰"
 
 _MASTER = re.compile(
     rf"""
-    (?P<frac>(?:(?P<whole>{_NUM})\s*又\s*)?(?P<den>{_NUM})?\s*分\s*之\s*(?P<num>{_NUM}))
-  | (?P<points>(?P<pv>{_NUM})\s*[个個]\s*百\s*分\s*[点點])
+    (?P<frac>(?:(?P<whole>{_NUM})\s*又\s*)?(?P<den>{_NUM})?\s*分\s*之\s*(?P<num>{_NUM}{_K}?))
+  | (?P<points>(?P<pv>{_NUM}{_K}?)\s*[个個]\s*百\s*分\s*[点點])
   | (?P<pct>(?P<pcv>{_SIGN}{_AR}{_SCALE}?|{_NUM})\s?(?P<sym>%|‰|percent\b|per\scent\b))
   | (?P<cheng>(?P<cv>{_NUM})\s*(?P<cu>成(?![{_NOT_CHENG}])|折(?![{_NOT_ZHE}]))(?P<half>半)?)
   | (?P<duizhe>对折|對折)
+  | (?P<dozen>(?P<dz>{_NUM})\s*打(?![{_NOT_DOZEN}]))
+  | (?P<banbai>半百)
   | (?P<fanfan>翻\s*(?P<fn>[一二两兩三四五六七八九十0-9]+)\s*番)
   | (?P<afrac>{_SIGN}(?:[0-9]+[ \t])?[0-9]+/[0-9]+(?![0-9/]))
   | (?P<power>{_SIGN}[0-9]+(?:\.[0-9]+)?\^[+-]?[0-9]+)
@@ -46,10 +55,11 @@ _MASTER = re.compile(
     re.VERBOSE,
 )
 _WORD_CHAR = re.compile(r"[A-Za-z_]")
+_URL = re.compile(r"(?:https?[:：]//|www\.)[^\s，。；）)\]】>\"]+")
 _IDIOMS = frozenset(
     "一切 一看 一般 一样 一起 一直 一定 一旦 一致 唯一 统一 統一 万一 萬一 一些 一下 一再 一律 一味 一贯 一向 "
     "四川 陆地 陸地 大陆 大陸 登陆 登陸 海陆 着陆 陆续 陸續 队伍 隊伍 入伍 退伍 伍仁 收拾 拾取 拾起 拾到 夕拾 "
-    "放肆 肆意 肆无 肆無 千万 千萬 万万 萬萬 百度 百姓 百科 万物 萬物 千方 百般".split()
+    "放肆 肆意 肆无 肆無 千万 千萬 万万 萬萬 百度 百姓 百科 万物 萬物 千方 百般 十足 两两 兩兩".split()
 )
 _CAPITALS = frozenset("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟")
 
@@ -75,7 +85,12 @@ def scan_numbers(text: str) -> list[NumberToken]:
 def _iter_tokens(text: str) -> Iterator[NumberToken]:
     """Search, validate, and resume right after what was kept (a trimmed run is rescanned)."""
     pos = 0
+    urls = [(u.start(), u.end()) for u in _URL.finditer(text)] if "//" in text or "www." in text else []
     while (m := _MASTER.search(text, pos)) is not None:
+        inside = next((end for start, end in urls if start <= m.start() < end), None)
+        if inside is not None:
+            pos = inside  # numbers in a URL are part of an address
+            continue
         token = _token(text, m)
         if token is None:
             pos = m.end()
@@ -101,6 +116,11 @@ def _token(text: str, m: re.Match[str]) -> NumberToken | None:
             return _cheng(m)
         if kind == "duizhe":
             return NumberToken(m.start(), m.end(), 0.5, "percent", written="折")
+        if kind == "dozen":
+            p = parse_numeral(m.group("dz"))
+            return NumberToken(m.start(), m.end(), p.value * 12, "number", p.vague, written="打")
+        if kind == "banbai":
+            return NumberToken(m.start(), m.end(), 50.0, "number", written="半百")
         if kind == "fanfan":
             times = parse_numeral(m.group("fn")).value
             return NumberToken(m.start(), m.end(), 2.0**times, "multiplier", written="番")
@@ -114,8 +134,9 @@ def _token(text: str, m: re.Match[str]) -> NumberToken | None:
 
 def _fraction(m: re.Match[str]) -> NumberToken:
     den_s = (m.group("den") or "").strip()
-    den = parse_numeral(den_s).value if den_s else 1.0
-    num = parse_numeral(m.group("num"))
+    den = float(BIG_UNITS[den_s]) if den_s in BIG_UNITS else parse_numeral(den_s).value if den_s else 1.0
+    num, num_end = _longest_prefix(m.group("num"))
+    m_end = m.start("num") + num_end
     if not den_s and not m.group("whole"):
         raise NotANumber(f"{m.group()!r} has no denominator")
     if den == 0:
@@ -124,9 +145,21 @@ def _fraction(m: re.Match[str]) -> NumberToken:
     if m.group("whole"):
         whole = parse_numeral(m.group("whole")).value
         value = whole - value if whole < 0 else whole + value
-        return NumberToken(m.start(), m.end(), value, "fraction", written="分之")
-    kind = {100.0: "percent", 1000.0: "permille"}.get(den, "fraction")
-    return NumberToken(m.start(), m.end(), value, kind, num.vague, written={"percent": "%", "permille": "‰"}.get(kind, "分之"))
+        return NumberToken(m.start(), m_end, value, "fraction", written="分之")
+    kind = "permille" if den == 1000 else "percent" if den >= 100 and math.log10(den).is_integer() else "fraction"
+    return NumberToken(m.start(), m_end, value, kind, num.vague, written={"percent": "%", "permille": "‰"}.get(kind, "分之"))
+
+
+def _longest_prefix(s: str) -> tuple[Parsed, int]:
+    """The longest parseable prefix: 百分之七十百分位 is 70%, then the word 百分位."""
+    for end in range(len(s), 0, -1):
+        if s[end - 1] in " \t":
+            continue
+        try:
+            return parse_numeral(s[:end]), end
+        except NotANumber:
+            continue
+    raise NotANumber(f"{s!r} has no numeral")
 
 
 def _percent(m: re.Match[str]) -> NumberToken:
@@ -144,8 +177,8 @@ def _cheng(m: re.Match[str]) -> NumberToken:
         return NumberToken(m.start(), m.end(), value, "percent", p.vague, written="成")
     end = m.end() - (1 if m.group("half") else 0)
     value = p.value / 10 if p.value < 10 else p.value / 100  # 九折 = 90%, 75折 = 75%
-    if value > 1:
-        raise NotANumber(f"{raw!r}折 is not a discount")
+    if value >= 1 or p.value == 10:
+        raise NotANumber(f"{raw!r}折 is not a discount")  # 十折 is no discount at all
     return NumberToken(m.start(), end, value, "percent", p.vague, written="折")
 
 
@@ -195,7 +228,7 @@ def _plausible(text: str, t: NumberToken) -> bool:
     after = text[t.end] if t.end < len(text) else ""
     surface = text[t.start:t.end]
     if surface[0].isdigit() or surface[0] in ".-":
-        if before and (_WORD_CHAR.match(before) or (before == "-" and t.start >= 2 and text[t.start - 2].isalnum())):
+        if before and (_WORD_CHAR.match(before) or (before == "-" and t.start >= 2 and text[t.start - 2].isalpha())):
             return False
         if after and _WORD_CHAR.match(after) and t.kind == "number" and not _unit_follows(text, t.end):
             return False
@@ -210,14 +243,8 @@ def _plausible(text: str, t: NumberToken) -> bool:
     return True
 
 
-_UNIT_AFTER = re.compile(
-    r"(?:EFLOPS|PFLOPS|TFLOPS|GFLOPS|FLOPS|[TPEG]FLOP/s|TOPS|[KMGTP]i?B(?:yte)?(?:/s|ps)?|[KMGTP]byte/s|[KMGT]bps|"
-    r"nm|mm|cm|km|kg|kWh|[kMG]W|W|m|g|s|h|x|tokens?|k|K|M|B)(?![A-Za-z])"
-)
-
-
 def _unit_follows(text: str, end: int) -> bool:
-    return bool(_UNIT_AFTER.match(text, end))
+    return unit_after(text, end) is not None
 
 
 def _is_cjk(ch: str) -> bool:
