@@ -290,6 +290,23 @@ def _looks_like_prose(text: str) -> bool:
     return ("，" in inner and len(inner) > 20) or (len(inner) > 100 and "," in inner)
 
 
+_RE_NOTE_SPLIT = re.compile(r"[;；]|(?<=[.!?])\s+(?=[A-Z])")
+_RE_DEFINES = re.compile(r"又称|是指|指的是|即为|是一种|refers to|is defined as|means\b")
+
+
+def _leading_source(text: str) -> str | None:
+    """The source a note names before commenting on it.
+
+    "City Environment Office, Street Sensor Pilot: Final Report (2024); quotes
+    from March." cites a report and then explains: the head names a dated
+    work, so the note is a source, not an explanation.
+    """
+    head = _RE_NOTE_SPLIT.split(text, maxsplit=1)[0].strip().rstrip(".。")
+    if len(head) > 160 or not first_year(head) or _RE_DEFINES.search(head):
+        return None
+    return head if re.match(r"[A-Z\u4e00-\u9fff《“\"]", head) else None
+
+
 def _parse_plain(text: str) -> ParsedCitation:
     """A URL, a short source name, or an explanatory note."""
     url_hit = find_url(text)
@@ -298,7 +315,10 @@ def _parse_plain(text: str) -> ParsedCitation:
         return ParsedCitation(kind="web", title=title, url=url_hit[0], year=first_year(title or ""),
                               date=find_date(text), doi=find_doi(text), style="plain")
     if _looks_like_prose(text):
-        return ParsedCitation(kind="note", style="plain")
+        head = _leading_source(text)
+        if head is None:
+            return ParsedCitation(kind="note", style="plain")
+        text = head
     name = clean(text)
     kind = "news" if name and _NEWS_NAMES.search(name) else ("report" if name and _REPORT_WORDS.search(name) else "other")
     site, sep, title = (name or "").partition(": ")

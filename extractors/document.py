@@ -60,7 +60,8 @@ class _Assembled:
     body_end: int
     pages: tuple[Page, ...]
     footnotes: tuple[Footnote, ...]
-    section_entries: tuple[int, ...]  # indexes of footnotes that came from a reference list
+    section_entries: tuple[int, ...]  # indexes of footnotes that came from a numbered reference list
+    sources: tuple[Footnote, ...]  # un-numbered reference-list entries: document-level sources, not footnotes
     warnings: tuple[str, ...]
 
 
@@ -80,6 +81,8 @@ def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str
     entities = [replace(e, page=page_of(e.start)) for e in load_backend(ner)(body)]
     refs = _link_refs(body, assembled, page_of)
     citations, citation_of_footnote = _footnote_citations(text, assembled)
+    citations += [_citation(cit.parse_citation(src.body), src.body, src.start, src.end, page=src.page,
+                            rule_id="citations.reference_list") for src in assembled.sources]
     citations += _attach_note_links(_link_citations(loaded, assembled.text, page_of),
                                     assembled, citations, citation_of_footnote)
     citations += _named_source_citations(body, page_of)
@@ -161,9 +164,13 @@ def _assemble(loaded: LoadedDocument) -> _Assembled:
             if body.text:
                 footnotes.append(_append_note(builder, marker, body, i))
         note_spans.append((start, len(builder)))
+    sources: list[Footnote] = []
     if section is not None:
         last = len(bodies) - 1
         for marker, entry in section:
+            if marker is None:  # "来源"/"Sources" lists: nothing in the text points at them
+                sources.append(_append_note(builder, "-", entry, last))
+                continue
             section_entries.append(len(footnotes))
             footnotes.append(_append_note(builder, marker, entry, last))
     pages = tuple(
@@ -171,7 +178,7 @@ def _assemble(loaded: LoadedDocument) -> _Assembled:
         for p, (s, e), (ns, ne) in zip(loaded.pages, spans, note_spans)
     )
     return _Assembled(builder.build(), body_end, pages, tuple(footnotes), tuple(section_entries),
-                      tuple(warnings))
+                      tuple(sources), tuple(warnings))
 
 
 def _one_line(mt: MappedText) -> MappedText:
@@ -195,15 +202,16 @@ def _drop_last(builder: TextBuilder, n: int) -> TextBuilder:
     return fresh
 
 
-def _cut_reference_section(body: MappedText) -> tuple[MappedText, list[tuple[str, MappedText]] | None]:
-    """Move a trailing reference list (参考文献, 来源, References...) out of the body."""
+def _cut_reference_section(body: MappedText) -> tuple[MappedText, list[tuple[str | None, MappedText]] | None]:
+    """Move a trailing reference list (参考文献, 来源, References...) out of the body.
+
+    Numbered entries become endnotes that ``[1]`` markers link to; un-numbered
+    ones (marker None) are the document's general sources.
+    """
     section = fn.find_reference_section(body.text)
     if section is None:
         return body, None
-    entries = [
-        (e.marker or str(k + 1), _one_line(body[e.start:e.end].strip()))
-        for k, e in enumerate(section.entries)
-    ]
+    entries = [(e.marker, _one_line(body[e.start:e.end].strip())) for e in section.entries]
     kept = MappedText.join("", [body[: section.start].strip(), body[section.end:]])
     return kept.strip(), [e for e in entries if e[1].text]
 
@@ -285,12 +293,11 @@ def _attach_note_links(links: list[Citation], assembled: _Assembled, citations: 
         if link.start < assembled.body_end:
             body_links.append(link)
             continue
-        for i, note in enumerate(assembled.footnotes):
-            if note.start <= link.start < note.end:
-                k = of_footnote[i]
-                if citations[k].url is None:
-                    kind = "web" if citations[k].kind in ("other", "note", "link") else citations[k].kind
-                    citations[k] = replace(citations[k], url=link.url, kind=kind)
+        for k, c in enumerate(citations):
+            if c.rule_id in ("citations.footnote", "citations.reference_list") and c.start <= link.start < c.end:
+                if c.url is None:
+                    kind = "web" if c.kind in ("other", "note", "link") else c.kind
+                    citations[k] = replace(c, url=link.url, kind=kind)
                 break
     return body_links
 

@@ -73,6 +73,7 @@ def check_sourcing(corpus: Corpus) -> list[Finding]:
     """Claims with nothing in claim_citations; attributed ones ("data show") are worse."""
     docs = _docs(corpus)
     dangling = _dangling_refs_by_doc(corpus)
+    general = _general_sources_by_doc(corpus)
     out: list[Finding] = []
     for claim in corpus.claims:
         if claim.citation_ids:
@@ -88,10 +89,25 @@ def check_sourcing(corpus: Corpus) -> list[Finding]:
                 doc.id, (_claim_span(doc, claim),), claim_id=claim.id))
         else:
             severity = "warning" if claim.kind in STATISTICAL_KINDS else "info"
+            sources = general.get(claim.document_id, 0)
+            if sources:  # the document names sources, just not for this statement
+                severity = "info"
+                note += (f"; the document lists {sources} general source(s) at the end, "
+                         "none tied to this statement")
             out.append(Finding(
                 "sourcing.uncited_claim", severity,
                 f"This {claim.kind} claim has no citation linked to it{note}.",
                 doc.id, (_claim_span(doc, claim),), claim_id=claim.id))
+    return out
+
+
+def _general_sources_by_doc(corpus: Corpus) -> dict[int, int]:
+    """Sources listed in a document's notes part that are no footnote (a "来源"/"Sources" list)."""
+    docs = _docs(corpus)
+    out: dict[int, int] = defaultdict(int)
+    for c in corpus.citations:
+        if c.footnote_id is None and c.start >= docs[c.document_id].body_end:
+            out[c.document_id] += 1
     return out
 
 

@@ -118,10 +118,21 @@ class _Operands:
 _SENTENCE_END = re.compile(r"[。！？!?；;]|\.\s")
 
 
+_REFERS_BACK = re.compile(r"^\W*(这|此|该|两者|二者|其|相差|差距|价差|this|that|these|those|the (gap|difference|ratio))",
+                          re.IGNORECASE)
+
+
+def _refers_back(text: str, m: AssertionRow) -> bool:
+    """Does the sentence holding ``m`` point back at the one before ("这将近30倍的价差")?"""
+    ends = [e.end() for e in _SENTENCE_END.finditer(text, max(0, m.start - OPERAND_WINDOW), m.start)]
+    start = ends[-1] if ends else 0
+    return bool(_REFERS_BACK.search(text[start:m.start]))
+
+
 def _is_operand(c: AssertionRow, m: AssertionRow, text: str) -> bool:
-    """A positive quantity near ``m``: before it, or after it within the same sentence."""
+    """A positive quantity near ``m``: in its sentence, or in the sentence before when ``m``'s refers back."""
     if c.end <= m.start:
-        placed = True
+        placed = not _SENTENCE_END.search(text, c.end, m.start) or _refers_back(text, m)
     else:
         placed = c.start >= m.end and not _SENTENCE_END.search(text, m.end, c.start)
     return (placed and c.id != m.id and bool(c.unit) and c.value is not None and c.value > 0

@@ -232,3 +232,28 @@ def test_checks_arithmetic_on_extracted_numbers() -> None:
     [f] = check_arithmetic(Corpus(documents=(d,), assertions=rows))
     assert f.check == "numbers.arithmetic_consistent"
     assert [s.text for s in f.spans] == ["438元", "16元", "将近30倍"]
+
+
+def test_checks_arithmetic_ignores_operands_of_an_unrelated_earlier_sentence() -> None:
+    """Regression: "41 days … 23 days." then "Calls rose by 37%." is no arithmetic claim about the days."""
+    d = doc("Eastbrook recorded 41 days above 30 degrees in 2024, against 23 days on average. "
+            "Heat-related ambulance calls rose by 37% over the same comparison.")
+    rows = (
+        num(d, "41 days", 41, id=1, unit="days"),
+        num(d, "23 days", 23, id=2, unit="days"),
+        num(d, "37%", 37, id=3, unit="%", change="increase"),
+    )
+    assert check_arithmetic(Corpus(documents=(d,), assertions=rows)) == []
+
+
+def test_checks_uncited_claim_is_info_when_the_document_lists_general_sources() -> None:
+    text = "据估算，全国智算规模约为300 EFLOPS。\n\n- 某研究院：《算力报告》，2025"
+    d = doc(text)
+    d = replace(d, body_end=text.index("\n\n"))
+    general = CitationRow(id=1, document_id=1, footnote_id=None, page=1, start=text.index("某"),
+                          end=len(text), raw=text[text.index("某"):], kind="report")
+    c = claim(d, "据估算，全国智算规模约为300 EFLOPS。")
+    findings = checks_named(run_checks(Corpus(documents=(d,), claims=(c,), citations=(general,))),
+                            "sourcing.uncited_claim")
+    assert [f.severity for f in findings] == ["info"]
+    assert "1 general source" in findings[0].message

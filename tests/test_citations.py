@@ -221,3 +221,13 @@ def test_citations_never_raise(text: str) -> None:
         assert text[line.source_start : line.source_end] == line.source
     for ref in find_figure_refs(text):
         assert 0 <= ref.start < ref.end <= len(text)
+
+
+@pytest.mark.parametrize(("raw", "kind"), [
+    ("Eastbrook Weather Station annual summaries, 2000-2024; days above 30 degrees counted from daily maxima.", "other"),
+    ("Parks Department price list 2025; coating prices are quotes from two suppliers.", "other"),
+    ("Token是指大模型处理文本的基本单位，又称词元，是计费的单位。", "note"),
+    ("Prices are rounded to the nearest euro; the survey ran in spring. It covered five districts.", "note"),
+])
+def test_citations_note_that_names_a_dated_source_first_is_a_source(raw: str, kind: str) -> None:
+    assert parse_citation(raw).kind == kind
