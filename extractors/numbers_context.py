@@ -204,10 +204,10 @@ _TIME = re.compile(
 _COMPARE_BEFORE = re.compile(r"(?:较|比|相比|同比|与|和|vs\.?)[ \t]*$")
 _SUBJECT_TRIM_END = re.compile(
     r"(?:已经|已|仍|达到|达|高达|为|是|有|共|约|约为|将近|接近|近|超过|超|逾|不到|不足|低于|至少|最多|"
-    r"增长|增加|提升|提高|上升|减少|下降|降低|降|升|增|新增|至|到|了|的|在|将|则|只需|需|收费|涉及|金额|"
+    r"增长|增加|提升|提高|上升|减少|下降|降低|降|升|增|新增|至|到|了|的|在|将|则|只需|需|收费|涉及|金额|和|与|及|以|"
     r"\*\*|[ \t])+$"
 )
-_SUBJECT_TRIM_START = re.compile(r"^(?:[ \t*\-]|而|但|且|并|和|及|以及|其中|另外|此外|同时|与此同时|其|这|该)+")
+_SUBJECT_TRIM_START = re.compile(r"^(?:[ \t*\-]|（[^（）]*）|\([^()]*\)|而|但|且|并|和|及|以及|的|其中|另外|此外|同时|与此同时|其|这|该)+")
 _MARKERS = re.compile(r"[\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]")
 _PAREN_ABBR = re.compile(r"(?:^|(?<=的))[\u4e00-\u9fff]{1,6}（([A-Za-z][A-Za-z0-9]{0,7})）")
 
@@ -250,7 +250,9 @@ def subject(text: str, start: int, cut: int, floor: int = 0) -> str | None:
     """
     lo = max(clause_start(text, start), floor)
     phrase = text[lo:min(cut, start)]
-    phrase = phrase.split("每", 1)[0]  # OpenAI的o1每输出100万tokens: the rate's denominator is not the subject
+    head, mark, rate = phrase.partition("每")
+    if mark and any(ch.isdigit() for ch in rate):
+        phrase = head  # OpenAI的o1每输出100万tokens: the rate's denominator is not the subject
     phrase = _MARKERS.sub("", _TIME.sub("", phrase))
     phrase = _PAREN_ABBR.sub(r"\1", phrase)
     phrase = _SUBJECT_TRIM_END.sub("", phrase)
