@@ -263,10 +263,14 @@ def _gates(text: str) -> list[str]:
     stripped = text.strip()
     gates = []
     no_final = not _FINAL_PUNCT.search(stripped)
+    latin = sum(ch.isascii() and ch.isalpha() for ch in stripped) > len(stripped) / 2
+    heading_length = 100 if latin else 40  # English headings and running titles run longer
     if (_HEADING_NUMBER.match(stripped) and (no_final or len(stripped) <= 30)) or (
-        no_final and len(stripped) <= 40 and not re.search(r"[，,；;]", stripped)
+        no_final and len(stripped) <= heading_length and not re.search(r"[，,；;]", stripped)
     ):
         gates.append("gate.heading")
+    if stripped.count(" | ") >= 2:  # table rows (the PDF loader joins cells with " | ")
+        gates.append("gate.table")
     for gate, pattern in (
         ("gate.meta_line", _META_LINE),
         ("gate.meta_note", _META_NOTE),

@@ -267,3 +267,13 @@ def test_claims_seed_headings_and_recommendations_are_never_claims(seed_blog: st
                 judgement = judge_seed_sentence(sentence)
                 assert not judgement.is_claim, (sentence, judgement)
     assert checked >= 30
+
+
+@pytest.mark.parametrize("text", [
+    "Municipal Policy Brief 12 - April 2025 - sample document written for ClaimLedger",
+    "Measure | Unit cost | Cooling effect Street tree | EUR 1,100 | up to 2.8 C on the block",
+])
+def test_claims_running_titles_and_table_rows_are_not_claims(text: str) -> None:
+    judgement = judge_sentence(text, language="en")
+    assert not judgement.is_claim
+    assert any(c.startswith("gate.") for c in judgement.cues)
