@@ -1,0 +1,272 @@
+"""Numeric assertions: parse_number and extract() on short sentences, one behaviour per case."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.errors import ExtractionError
+from extractors.numbers import NotANumber, extract, parse_number
+
+
+# --------------------------------------------------------------------------- parse_number
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("1,234,567", 1234567.0),
+        ("3.14", 3.14),
+        ("1/10", 0.1),
+        ("十", 10.0),
+        ("十年", None),
+        ("两千", 2000.0),
+        ("11.3万", 113000.0),
+        ("1.2亿", 1.2e8),
+        ("万亿", 1e12),
+        ("二十万亿", 2e13),
+        ("1,100万", 1.1e7),
+        ("3万4000", 34000.0),
+        ("25万6千", 256000.0),
+        ("一万零一十二", 10012.0),
+        ("一万三", 13000.0),
+        ("两千三点一", 2300.1),
+        ("四亿五千六百四十二万零一十五", 456420015.0),
+        ("负三十二", -32.0),
+        ("五分之一", 0.2),
+        ("百分之四十三", 0.43),
+        ("三又三分之一", 3 + 1 / 3),
+        ("二〇二五", 2025.0),
+        ("壹佰伍拾", 150.0),
+        ("2.5 million", 2.5e6),
+        ("40k", 40000.0),
+        ("五百多", 500.0),
+    ],
+)
+def test_numbers_parse_number(text: str, value: float | None) -> None:
+    if value is None:
+        with pytest.raises(NotANumber):
+            parse_number(text)
+    else:
+        assert parse_number(text) == pytest.approx(value, rel=1e-12)
+
+
+@pytest.mark.parametrize("text", ["", "万", "abc", "百百", "十年", "1/0", "H100"])
+def test_numbers_parse_number_raises_named_error(text: str) -> None:
+    with pytest.raises(NotANumber) as info:
+        parse_number(text)
+    assert isinstance(info.value, ExtractionError)
+    assert str(info.value).startswith("[N001]")
+
+
+# --------------------------------------------------------------------------- extract: values and units
+
+
+def _one(text: str):
+    found = extract(text)
+    assert len(found) == 1, [a.surface for a in found]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "text, surface, value, unit, rule",
+    [
+        ("增长了43%。", "43%", 0.43, "%", "numbers.percent"),
+        ("占比百分之四十三。", "百分之四十三", 0.43, "%", "numbers.percent"),
+        ("误差为3‰。", "3‰", 0.003, "‰", "numbers.permille"),
+        ("八成来自美国", "八成", 0.8, "%", "numbers.percent"),
+        ("总算力达1590 EFLOPS。", "1590 EFLOPS", 1590.0, "EFLOPS", "numbers.unit"),
+        ("算力为4800TOPS", "4800TOPS", 4800.0, "TOPS", "numbers.unit"),
+        ("速率为600Gbyte/s", "600Gbyte/s", 600.0, "Gbyte/s", "numbers.unit"),
+        ("采用28纳米工艺", "28纳米", 28.0, "nm", "numbers.unit"),
+        ("价格为$438。", "$438", 438.0, "USD", "numbers.currency"),
+        ("售价¥300", "¥300", 300.0, "CNY", "numbers.currency"),
+        ("投资1.2亿元", "1.2亿元", 1.2e8, "CNY", "numbers.currency"),
+        ("净流出1200亿美元", "1200亿美元", 1.2e11, "USD", "numbers.currency"),
+        ("raised 2.5 million dollars", "2.5 million dollars", 2.5e6, "USD", "numbers.currency"),
+        ("共有185个国家参与", "185个国家", 185.0, "个国家", "numbers.unit"),
+        ("30倍的价差", "30倍", 30.0, "x", "numbers.multiplier"),
+        ("收入翻一番", "翻一番", 2.0, "x", "numbers.multiplier"),
+        ("持续十年", "十年", 10.0, "year", "numbers.unit"),
+        ("有两千人参加", "两千人", 2000.0, "人", "numbers.unit"),
+        ("1/10的算力成本", "1/10", 0.1, None, "numbers.fraction"),
+        ("over 40 models", "over 40 models", 40.0, "models", "numbers.unit"),
+    ],
+)
+def test_numbers_extract_value_and_unit(text: str, surface: str, value: float, unit: str | None, rule: str) -> None:
+    a = _one(text)
+    assert (a.surface, a.value, a.unit, a.rule_id) == (surface, pytest.approx(value), unit, rule)
+    assert text[a.start:a.end] == a.surface
+
+
+def test_numbers_extract_percentage_points_are_a_delta() -> None:
+    a = _one("失业率上升了六个百分点")
+    assert (a.value, a.unit, a.is_delta, a.change) == (6.0, "pp", True, "increase")
+
+
+def test_numbers_extract_vague_hundreds_of_billions() -> None:
+    a = _one("涉及金额达数百亿美元")
+    assert (a.value, a.value_max, a.qualifier, a.unit) == (1e10, 1e11, "approx", "USD")
+
+
+@pytest.mark.parametrize(
+    "text, value, value_max, unit",
+    [
+        ("需要3–5年", 3.0, 5.0, "year"),
+        ("约20-100个", 20.0, 100.0, "个"),
+        ("增长3%至5%", 0.03, 0.05, "%"),
+        ("一到五个苹果", 1.0, 5.0, "个"),
+    ],
+)
+def test_numbers_extract_range(text: str, value: float, value_max: float, unit: str) -> None:
+    a = _one(text)
+    assert (a.qualifier, a.value, a.value_max, a.unit) == ("range", value, value_max, unit)
+
+
+# --------------------------------------------------------------------------- qualifiers
+
+
+@pytest.mark.parametrize(
+    "text, qualifier",
+    [
+        ("约93.3%", "approx"),
+        ("大约300家", "approx"),
+        ("近20倍", "approx"),
+        ("将近30倍", "approx"),
+        ("300家左右", "approx"),
+        ("about 40 models", "approx"),
+        ("超过1000家", "more_than"),
+        ("超八成", "more_than"),
+        ("逾200家", "more_than"),
+        ("五百多家", "more_than"),
+        ("超过1/2", "more_than"),
+        ("大于或等于4800TOPS", "at_least"),
+        ("不少于10家", "at_least"),
+        ("至少10家", "at_least"),
+        ("90%以上", "at_least"),
+        ("at least 10 companies", "at_least"),
+        ("不到5%", "less_than"),
+        ("低于5%", "less_than"),
+        ("不足3家", "less_than"),
+        ("less than 5 percent", "less_than"),
+        ("0.25%以内", "at_most"),
+        ("不超过5%", "at_most"),
+        ("最多3家", "at_most"),
+        ("up to 30%", "at_most"),
+        ("共有300家", "exact"),
+    ],
+)
+def test_numbers_extract_qualifier(text: str, qualifier: str) -> None:
+    assert _one(text).qualifier == qualifier
+
+
+# --------------------------------------------------------------------------- change, subject, time, rate
+
+
+@pytest.mark.parametrize(
+    "text, change, is_delta",
+    [
+        ("营收增长43%", "increase", True),
+        ("比例提升至65%", "increase", False),
+        ("PUE 降至 1.46", "decrease", False),
+        ("缓存量减少约93.3%", "decrease", True),
+        ("较2018年增长近20倍", "increase", True),
+        ("收入保持在300亿元", "level", False),
+        ("共有300家", None, False),
+    ],
+)
+def test_numbers_extract_change(text: str, change: str | None, is_delta: bool) -> None:
+    a = _one(text)
+    assert (a.change, a.is_delta) == (change, is_delta)
+
+
+@pytest.mark.parametrize(
+    "text, subject",
+    [
+        ("截至 2025 年，中国总算力规模已达 1590 EFLOPS。", "中国总算力规模"),
+        ("截至2024年12月，美国实体清单中的中国科技企业总数已超过1000家。", "美国实体清单中的中国科技企业总数"),
+        ("MLA所需的键值（KV）缓存量减少约93.3%。", "MLA所需的KV缓存量"),
+    ],
+)
+def test_numbers_extract_subject(text: str, subject: str) -> None:
+    assert _one(text).subject == subject
+
+
+@pytest.mark.parametrize(
+    "text, scope",
+    [
+        ("截至2024年12月，企业总数已超过1000家。", "截至2024年12月"),
+        ("2025年1月，美国又将25家企业列入清单。", "2025年1月"),
+        ("到 2025 年中期，超过 11.3 万个模型以其为基础。", "到 2025 年中期"),
+        ("2025年营收增长43%。", "2025年"),
+        ("较2018年增长近20倍。", None),
+    ],
+)
+def test_numbers_extract_time_scope(text: str, scope: str | None) -> None:
+    assert _one(text).time_scope == scope
+
+
+def test_numbers_extract_rate_per_tokens() -> None:
+    found = extract("OpenAI的o1每输出100万tokens收费438元，而DeepSeek-R1只需16元。")
+    assert [(a.surface, a.value, a.unit, a.per) for a in found] == [
+        ("438元", 438.0, "CNY", "1000000 tokens"),
+        ("16元", 16.0, "CNY", "1000000 tokens"),
+    ]
+
+
+def test_numbers_extract_rate_per_word() -> None:
+    assert _one("以每股1.95港元收购").per == "股"
+
+
+# --------------------------------------------------------------------------- not quantities
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "英伟达H100和A800芯片",
+        "A100/H100等民用产品",
+        "采用FP8格式",
+        "GPT-4o、GLM-4.5、Kimi K2、UI-TARS-1.5、DeepSeek-R1、Qwen2.5",
+        "芯片四方联盟（Chip4）",
+        "5G网络安全标准",
+        "ISO人工智能标准工作组（SC42）",
+        "文章编号：1672-7835（2025）02-0082-13",
+        "中图分类号：F49",
+        "（湖南科技大学 商学院，湖南 湘潭 411201）",
+        "## 2. 开源成为默认选项",
+        "1. 深度产业嵌入",
+        "一、问题的提出",
+        "（二）产业规则约束",
+        "如图1所示",
+        "见表1。",
+        "see Figure 2.",
+        "第28卷",
+        "《政治经济学评论》2023年第3期。",
+        "2025年1月",
+        "2017—2023年美国对华半导体出口情况",
+        "在2025年3月17日发布",
+        "58",
+        "访问 https://example.com/2025/0127/1666453.shtml 获取",
+        "title: \"014. 从 DeepSeek 到 AI+\"",
+        "date: 2026-02-10 06:15:00",
+        "超级芯片①和④",
+        "一种新的方法",
+        "三位一体的架构",
+    ],
+)
+def test_numbers_extract_not_quantities(text: str) -> None:
+    assert extract(text) == [], [a.surface for a in extract(text)]
+
+
+def test_numbers_extract_footnote_marker_not_part_of_number() -> None:
+    a = _one("增长43%①。")
+    assert a.surface == "43%"
+
+
+def test_numbers_extract_superscript_not_part_of_number() -> None:
+    a = _one("共有300家²。")
+    assert (a.surface, a.value) == ("300家", 300.0)
+
+
+def test_numbers_extract_empty_text() -> None:
+    assert extract("") == []
