@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -112,7 +113,7 @@ def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str
     return ExtractedDocument(
         source=source, sha256=sha256, kind=loaded.kind, text=text, body_end=assembled.body_end,
         raw=loaded.raw, offset_runs=tuple(assembled.text.runs()), pages=assembled.pages,
-        title=loaded.title, published=loaded.published, language=language, tags=loaded.tags,
+        title=_title(loaded, body), published=loaded.published, language=language, tags=loaded.tags,
         sentences=tuple(sentences), footnotes=assembled.footnotes, footnote_refs=tuple(refs),
         citations=tuple(citations), numbers=tuple(numbers), claims=tuple(claims),
         entities=tuple(entities), claim_citations=tuple(claim_citations),
@@ -122,6 +123,19 @@ def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str
 
 
 # --------------------------------------------------------------------------- assembly
+
+
+def _title(loaded: LoadedDocument, body: str) -> str | None:
+    """The loader's title, normalized; for bare text, a short first block that reads like a title."""
+    if loaded.title:
+        return normalize(MappedText.from_raw(loaded.title)).text.text.strip() or None
+    if loaded.kind != "text":
+        return None
+    first = body.split("\n\n", 1)[0].strip()
+    if 4 <= len(first) <= 100 and not re.search(r"[。！？.!?]$", first):
+        return first
+    return None
+
 
 
 def _assemble(loaded: LoadedDocument) -> _Assembled:

@@ -277,3 +277,9 @@ def test_claims_running_titles_and_table_rows_are_not_claims(text: str) -> None:
     judgement = judge_sentence(text, language="en")
     assert not judgement.is_claim
     assert any(c.startswith("gate.") for c in judgement.cues)
+
+
+@pytest.mark.parametrize("text", ["By Dana Whitfield, October 2, 2025", "By Lin Qiao and Omar Haddad"])
+def test_claims_bylines_are_author_lines_not_claims(text: str) -> None:
+    judgement = judge_sentence(text, language="en")
+    assert not judgement.is_claim and "gate.author_line" in judgement.cues

@@ -98,3 +98,8 @@ def test_document_golden_examples(path: Path, request: pytest.FixtureRequest) ->
         if not request.config.getoption("--update-golden"):
             pytest.fail(f"golden file {golden.name} was missing and has been written; review and commit it")
     assert summary == json.loads(golden.read_text(encoding="utf-8"))
+
+
+def test_document_titles_are_normalized_and_found_in_bare_text_layers(seed_paper_path: Path) -> None:
+    doc = _extract(seed_paper_path)
+    assert doc.title is not None and doc.title.startswith("DeepSeek重构") and "Ｄ" not in doc.title
