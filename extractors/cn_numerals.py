@@ -242,7 +242,7 @@ class _Accumulator:
 
     def _big(self, unit: int) -> None:
         part = self.section + (self.current or 0.0)
-        if not part and not self.total:
+        if self.current is None and not part and not self.total:
             if self.seen:
                 _fail(self.original)  # 零万
             part = 1.0  # 万亿 = 1e12; a lone 万 fails in _finish

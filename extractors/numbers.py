@@ -68,7 +68,7 @@ _DAY_AFTER = re.compile(r"[ \t]*[日号號]")
 _CONNECTOR = re.compile(r"[ \t]*(?:[-–—~～至到]|to|与|和)[ \t]*")
 _BETWEEN = re.compile(r"[ \t]*之?间")
 _SCALED = re.compile(r"[万萬亿億兆]|thousand|million|billion|trillion|bn|mn|[kKMB]$")
-_DA = re.compile(r"[ \t]?大(?=[\u4e00-\u9fff])")
+_DA = re.compile(r"[ \t]?大(?![于於约約概幅量多部都])(?=[\u4e00-\u9fff])")
 _IDIOMS = ("三位一体", "五位一体", "四位一体", "一带一路", "三位一體", "五位一體", "二元", "一元论", "二次", "一次性", "两手")
 _PER_WORD = re.compile(r"每[ \t]*[个個]?(?P<w>[\u4e00-\u9fff]{1,2}|[A-Za-z]+)")
 _PER_AFTER = re.compile(r"[ \t]*(?:/|每|per[ \t]+)[ \t]*(?P<w>百万tokens|千tokens|tokens?|年|月|天|日|人|小时|季度|股|[A-Za-z]+)")
@@ -245,6 +245,7 @@ def _assertion(text: str, item, items, last_per: dict[str, tuple[int, str]],
     unit = last.unit or first.unit
     start = min(p for p in (t.start, first.before.start if first.before else t.start,
                             unit.start if unit else t.start))
+    start = max(start, previous.end) if previous is not None and previous.end <= t.start else start
     end = max(last.token.end, unit.end if unit else 0, last.after.end if last.after else 0)
     value, value_max, qualifier = _value_and_qualifier(first, last, isinstance(item, tuple))
     if unit and t.kind == "number" and not isinstance(item, tuple) and text.startswith("半", end):
