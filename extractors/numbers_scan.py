@@ -39,7 +39,7 @@ _NOT_ZHE = "扣旧舊合算叠疊射返腾騰"
 
 _MASTER = re.compile(
     rf"""
-    (?P<frac>(?:(?P<whole>{_NUM})\s*又\s*)?(?P<den>{_NUM})?\s*分\s*之\s*(?P<num>{_NUM}{_K}?))
+    (?P<frac>(?:(?P<whole>{_NUM})\s*又\s*)?(?P<den>{_NUM})\s*分\s*之\s*(?P<num>{_NUM}{_K}?))
   | (?P<points>(?P<pv>{_NUM}{_K}?)\s*[个個]\s*百\s*分\s*[点點])
   | (?P<pct>(?P<pcv>{_SIGN}{_AR}{_SCALE}?|{_NUM})\s?(?P<sym>%|‰|percent\b|per\scent\b))
   | (?P<cheng>(?P<cv>{_NUM})\s*(?P<cu>成(?![{_NOT_CHENG}])|折(?![{_NOT_ZHE}]))(?P<half>半)?)
@@ -54,6 +54,10 @@ _MASTER = re.compile(
     """,
     re.VERBOSE,
 )
+#: Every character a match of _MASTER can start with.  Searching for these first and
+#: then matching _MASTER in place is equivalent to _MASTER.search, and several times
+#: faster: the engine does not try a dozen alternatives at every character of prose.
+_START = re.compile(rf"[0-9.\-−负負数數几幾对對半翻{_DIG}{_UNIT}]")
 _WORD_CHAR = re.compile(r"[A-Za-z_]")
 _URL = re.compile(r"(?:https?[:：]//|www\.)[^\s，。；）)\]】>\"]+")
 _IDIOMS = frozenset(
@@ -86,10 +90,14 @@ def _iter_tokens(text: str) -> Iterator[NumberToken]:
     """Search, validate, and resume right after what was kept (a trimmed run is rescanned)."""
     pos = 0
     urls = [(u.start(), u.end()) for u in _URL.finditer(text)] if "//" in text or "www." in text else []
-    while (m := _MASTER.search(text, pos)) is not None:
-        inside = next((end for start, end in urls if start <= m.start() < end), None)
+    while (first := _START.search(text, pos)) is not None:
+        inside = next((end for start, end in urls if start <= first.start() < end), None)
         if inside is not None:
             pos = inside  # numbers in a URL are part of an address
+            continue
+        m = _MASTER.match(text, first.start())
+        if m is None:
+            pos = first.start() + 1
             continue
         token = _token(text, m)
         if token is None:
