@@ -169,8 +169,10 @@ def serve(
         return
     if _prefect_api("auto") is None:
         raise fail("serving a schedule needs the Prefect API (set PREFECT_API_URL or let the local server start)")
-    from flows.serve import serve_forever
+    from flows.serve import scheduler_warning, serve_forever
 
+    if warning := scheduler_warning():
+        err.print(f"[yellow]warning[/yellow] {warning}", highlight=False, soft_wrap=True)
     try:
         err.print(f"Serving '{cfg.name}' ({'cron ' + cfg.cron if cfg.cron else 'every ' + str(cfg.interval)}); "
                   "Ctrl-C stops.", highlight=False)

@@ -18,6 +18,7 @@ from typing import Any
 
 DEFAULT_CONFIG = "claimledger.toml"
 DEFAULT_GLOB = "**/*"
+DEFAULT_NAME = "claimledger-scheduled-ingest"
 _TOP_KEYS = {"db", "report", "cron", "interval", "ner", "name", "dask", "sources", "fetch"}
 _SOURCE_KEYS = {"folders", "urls", "feeds"}
 _FETCH_KEYS = {"timeout", "max_bytes", "retry_delays"}
@@ -51,7 +52,7 @@ class ServeConfig:
     cron: str | None = None
     interval: str | None = None
     ner: str = "rules"
-    name: str = "claimledger-scheduled-ingest"
+    name: str = DEFAULT_NAME
     dask: str | None = None  # scheduler address: run each cycle's tasks on that Dask cluster
     folders: tuple[FolderSource, ...] = ()
     urls: tuple[str, ...] = ()
@@ -104,7 +105,7 @@ def config_from_mapping(data: Mapping[str, Any], *, base_dir: Path | None = None
         cron=_opt_str(data, "cron"),
         interval=str(data["interval"]) if "interval" in data else None,
         ner=str(data.get("ner", "rules")),
-        name=str(data.get("name", ServeConfig.name)),
+        name=str(data.get("name", DEFAULT_NAME)),
         dask=_opt_str(data, "dask"),
         folders=tuple(_folder(item, base_dir) for item in sources.get("folders", [])),
         urls=tuple(str(u) for u in sources.get("urls", [])),

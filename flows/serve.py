@@ -238,6 +238,25 @@ def build_deployment(config: ServeConfig):  # type: ignore[no-untyped-def]
     )
 
 
+def scheduler_warning() -> str | None:
+    """Why a served schedule may never fire here, or None.
+
+    Measured with Prefect 3.8.8: its server's scheduler service fails on
+    every loop with SQLAlchemy 2.1 ("Can't evaluate bulk DML statement"), so
+    no scheduled run is ever created, while runs triggered by hand are
+    served fine; with SQLAlchemy 2.0.44 the same server schedules them.
+    """
+    import prefect
+    import sqlalchemy
+
+    if prefect.__version__.startswith("3.8.") and sqlalchemy.__version__.startswith("2.1."):
+        return (f"Prefect {prefect.__version__}'s server cannot create scheduled runs with "
+                f"SQLAlchemy {sqlalchemy.__version__} (it needs < 2.1); if the Prefect server runs "
+                "in this environment, runs start only when triggered "
+                f"('prefect deployment run scheduled_ingest/<name>').")
+    return None
+
+
 def serve_forever(config: ServeConfig) -> None:
     """Serve the deployment until interrupted (Prefect's ``serve`` polls for due runs)."""
     from prefect import serve

@@ -43,6 +43,7 @@ def test_serve_config_file_and_flag_overrides(tmp_path: Path) -> None:
     assert config.folders == (FolderSource(str(tmp_path / "posts"), "**/*.md"),
                               FolderSource(str(tmp_path / "pdfs"), "**/*"))
     assert config.interval_seconds == 900 and config.cron is None
+    assert config.name == "claimledger-scheduled-ingest" and config.dask is None
     assert config.fetch == FetchSettings(timeout=5.0, retry_delays=(1.0, 2.0))
     overridden = with_overrides(config, cron="0 * * * *", db="y.db", report=None)
     assert (overridden.cron, overridden.interval, overridden.db) == ("0 * * * *", None, "y.db")
