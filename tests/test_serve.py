@@ -229,8 +229,12 @@ def test_serve_cycle_report_with_unknown_suffix_is_a_warning(sqlite_url: str, tm
 
 
 @pytest.fixture()
-def cli():  # type: ignore[no-untyped-def]
+def cli(monkeypatch):  # type: ignore[no-untyped-def]
     from flows.cli import app
+
+    # serve exports the fetch limits for Prefect's task; keep them out of other tests
+    monkeypatch.setenv("CLAIMLEDGER_FETCH_TIMEOUT", "30")
+    monkeypatch.setenv("CLAIMLEDGER_MAX_BYTES", str(50 * 1024 * 1024))
 
     return lambda *args: CliRunner().invoke(app, list(args))
 
