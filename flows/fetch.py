@@ -106,7 +106,7 @@ def fetch_url(url: str, *, etag: str | None = None, last_modified: str | None = 
 def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int,
          redirects_left: int) -> Fetched:
     with client.stream("GET", url, headers=headers) as response:
-        if response.is_redirect:
+        if response.has_redirect_location:  # not is_redirect: that is true for a 304 too
             location = response.headers.get("location", "")
             target = str(response.url.join(location))
             check_url(target)

@@ -18,7 +18,7 @@ from db.session import get_engine
 from flows.config import (ConfigError, FetchSettings, FolderSource, ServeConfig, config_from_mapping,
                           load_config, parse_interval, with_overrides)
 from flows.serve import build_deployment, config_to_parameters, folder_files, run_cycle
-from tests.test_feeds import FAST, NOT_MODIFIED_BUG, LocalSite, page_html, site  # noqa: F401 - fixture
+from tests.test_feeds import FAST, LocalSite, page_html, site  # noqa: F401 - fixture
 
 DOC_A = "# Storage note\n\nThe agency said grid storage grants rose 43% to $2.5 million in 2024.\n"
 DOC_B = "# 算力简报\n\n据统计，2024年全国算力规模达到246 EFLOPS，同比增长16.5%。\n"
@@ -185,7 +185,6 @@ def test_serve_second_cycle_sends_stored_validators(sqlite_url: str, site: Local
     assert site.conditional_hits["/page/a.html"] >= 1
 
 
-@NOT_MODIFIED_BUG
 def test_serve_second_cycle_url_not_modified(sqlite_url: str, site: LocalSite) -> None:
     config = ServeConfig(db=sqlite_url, urls=(f"{site.base}/page/a.html",), fetch=FAST)
     run_cycle(config)
