@@ -12,6 +12,7 @@ model that fits its data must have.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import time
 from pathlib import Path
@@ -106,6 +107,28 @@ def test_ner_models_hanlp_rnn_trained_offline_loads_through_load_backend(tmp_pat
         (e.start, e.end, e.label) for e in found
     ]
     assert ("阿里巴巴", "ORG") in {(e.text, e.label) for e in found}
+    _assert_reaches_entities_table(f"hanlp:{save_dir}", text, tmp_path)
+
+
+def _assert_reaches_entities_table(spec: str, sentence: str, tmp_path: Path) -> None:
+    """The user's path: ``claimledger ingest --ner <spec>`` stores the model's entities."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    doc = tmp_path / "ner_doc.md"
+    doc.write_text(f"---\ntitle: NER\n---\n\n{sentence}\n", encoding="utf-8")
+    db = tmp_path / "ner.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "ingest", str(doc), "--db", str(db), "--ner", spec, "--prefect", "off"],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "CLAIMLEDGER_HOME": str(tmp_path / "home")})
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT e.text, e.label, substr(d.text, e.start + 1, e.\"end\" - e.start) "
+                            "FROM entities e JOIN documents d ON d.id = e.document_id").fetchall()
+    assert rows, "no entity reached the entities table"
+    assert all(text == surface for text, _, surface in rows)
+    assert ("阿里巴巴", "ORG") in {(text, label) for text, label, _ in rows}
 
 
 @pytest.mark.slow
