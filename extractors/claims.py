@@ -131,7 +131,7 @@ _MARKER = re.compile(r"[①-⑳¹²³⁴⁵⁶⁷⁸⁹⁰]|\[\d{1,3}\]")
 
 # Attribution: who said or reported it, and with which phrase.
 _SPEECH = "认为|(?<![又简号堪俗也被统并自名])称(?![为之作])|表示|指出|宣布|透露|坦言|声称"
-_ATTR_JU = re.compile(rf"据(?P<who>[^，,。；：:]{{1,24}}?)(?P<cue>报道|统计|数据|显示|称|介绍|披露|估计|测算|调查)")
+_ATTR_JU = re.compile(r"据(?P<who>[^，,。；：:]{1,24}?)(?P<cue>报道|统计|数据|显示|称|介绍|披露|估计|测算|调查)")
 _ATTR_SPEECH = re.compile(rf"(?P<who>[^，,。；：:“”\s]{{2,20}}?)(?P<cue>{_SPEECH})(?=[，,：:“]|[{_CJK}])")
 _ATTR_DATA = re.compile(r"(?P<who>[^，,。；：:\s]{0,20}?)(?P<cue>数据显示|研究表明|调查显示|报告显示|报告指出|统计显示|数据表明)")
 _ATTR_EN = re.compile(r"\baccording to (?P<who>(?:the )?[A-Z][\w&.'-]*(?:\s+(?:of\s+)?[A-Z][\w&.'-]*){0,6})", re.IGNORECASE)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,30 +61,43 @@ def _pg_unavailable(reason: str) -> None:
     pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {reason}")
 
 
-@pytest.fixture()
-def pg_url():
+@contextmanager
+def _fresh_pg_schema() -> Iterator[str]:
     """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards.
 
-    Each test gets its own schema, so tests (and parallel workers) never see
-    each other's rows.  Outside CI an unreachable server is a clear skip.
+    Tests (and parallel workers) never see each other's rows.  Outside CI an
+    unreachable server is a clear skip; in CI it is a failure.
     """
     import uuid
 
     import psycopg
 
-    dsn = PG_ADMIN_URL
     schema = f"cl_{uuid.uuid4().hex[:12]}"
     try:
-        with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as conn:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
             conn.execute(f'CREATE SCHEMA "{schema}"')
     except psycopg.OperationalError as exc:
         _pg_unavailable(str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__)
-    yield f"{dsn}?options=-csearch_path%3D{schema}"
+    yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
     from db.session import dispose_engines
 
     dispose_engines()
-    with psycopg.connect(dsn, autocommit=True) as conn:
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture()
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema for one test."""
+    with _fresh_pg_schema() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def pg_schema_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema shared by one test module."""
+    with _fresh_pg_schema() as url:
+        yield url
 
 
 @pytest.fixture()

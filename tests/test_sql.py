@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +12,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from db import sql as user_sql
-from db.session import dispose_engines, get_engine, session_scope
+from db.session import get_engine, session_scope
 from db.sql import (
     DatabaseNotFound,
     ForbiddenStatement,
@@ -30,26 +27,6 @@ from db.sql import (
     run_query,
 )
 
-PG_ADMIN_URL = os.environ.get("CLAIMLEDGER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-@pytest.fixture(scope="module")
-def pg_schema_url() -> Iterator[str]:
-    """A fresh schema of the shared ``test`` database, dropped after the module."""
-    psycopg = pytest.importorskip("psycopg")
-    schema = f"cl_{uuid.uuid4().hex[:12]}"
-    try:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-    except psycopg.OperationalError as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"PostgreSQL is required in CI but unreachable: {reason}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {reason}")
-    yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
-    dispose_engines()
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,31 +12,11 @@ from db.migrate import alembic_config
 from db.session import dispose_engines, get_engine, make_engine, session_scope
 from db.sql import run_query
 
-PG_ADMIN_URL = os.environ.get("CLAIMLEDGER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 VIEWS = ["claim_overview", "uncited_claims", "dangling_footnotes", "numbers_by_subject",
          "findings_by_document", "citation_usage"]
 
 DOC1_TEXT = "算力增长了93.3%①。第二段没有来源②。"
 DOC2_TEXT = "博客说算力翻倍③。"
-
-
-@pytest.fixture(scope="module")
-def pg_schema_url() -> Iterator[str]:
-    """A fresh schema of the shared ``test`` database, dropped after the module."""
-    psycopg = pytest.importorskip("psycopg")
-    schema = f"cl_{uuid.uuid4().hex[:12]}"
-    try:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-    except psycopg.OperationalError as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"PostgreSQL is required in CI but unreachable: {reason}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {reason}")
-    yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
-    dispose_engines()
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
