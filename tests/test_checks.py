@@ -236,7 +236,7 @@ def test_checks_arithmetic_on_extracted_numbers() -> None:
 
 def test_checks_arithmetic_ignores_operands_of_an_unrelated_earlier_sentence() -> None:
     """Regression: "41 days … 23 days." then "Calls rose by 37%." is no arithmetic claim about the days."""
-    d = doc("Eastbrook recorded 41 days above 30 degrees in 2024, against 23 days on average. "
+    d = doc("Eastbrook recorded 41 days above 30 degrees in 2024, against 23 days on average.¹ "
             "Heat-related ambulance calls rose by 37% over the same comparison.")
     rows = (
         num(d, "41 days", 41, id=1, unit="days"),
