@@ -53,11 +53,11 @@ _EXCLUDED = re.compile(
     r"|\]\([^)\s]*\)"
     r"|《[^》\n]{0,80}》"
     r"|[0-9]{4}-[0-9]{3}[0-9Xx](?:[（(][0-9]{4}[）)])?(?:[0-9]{2}-[0-9]{4}-[0-9]{2})?"
-    r"|[0-9A-Za-z]+(?:-[0-9A-Za-z]+){2,}"
+    r"|(?<![0-9A-Za-z])[0-9A-Za-z]+(?:-[0-9A-Za-z]+){2,}"
     r"|[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?"
     r"|(?:图|表|附表|附图|公式|Figure|Fig\.|Table|Chart|Eq\.)[ \t]*[0-9]+(?:[.\-][0-9]+)*"
     r"|第[ \t]*[0-9零〇一二两三四五六七八九十百千]+"
-    r"|[0-9]+[ \t]*(?:卷|期|页|版)(?![\u4e00-\u9fff]*[0-9])"
+    r"|(?<![0-9])[0-9]+[ \t]*(?:卷|期|页|版)(?![\u4e00-\u9fff]*[0-9])"
     r"|[pP]p?\.[ \t]*[0-9]+(?:[-–][0-9]+)?"
 )
 _LIST_PREFIX = re.compile(r"(?:^|\n)[ \t#>*\-\[\"“'(（]*$")
@@ -224,21 +224,23 @@ def _range(text: str, a: NumberToken, b: NumberToken,
 
 
 def _assemble(text: str, items: list[_Candidate | tuple[_Candidate, _Candidate]]) -> list[NumericAssertion]:
-    denominators = {id(d) for item in items for d in _per_denominator(text, item, items)}
+    flat = _flat(items)
+    index = (flat, [c.token.start for c in flat])  # sorted by start: scan order
+    denominators = {id(d) for item in items for d in _per_denominator(text, item, index)}
     out: list[NumericAssertion] = []
     last_per: dict[str, tuple[int, str]] = {}
     for item in items:
         first = item[0] if isinstance(item, tuple) else item
         if id(first) in denominators:
             continue
-        assertion = _assertion(text, item, items, last_per, out[-1] if out else None)
+        assertion = _assertion(text, item, index, last_per, out[-1] if out else None)
         out.append(assertion)
         if assertion.per and assertion.unit:
             last_per[assertion.unit] = (_sentence_end(text, assertion.end), assertion.per)
     return out
 
 
-def _assertion(text: str, item, items, last_per: dict[str, tuple[int, str]],
+def _assertion(text: str, item, index: tuple[list[_Candidate], list[int]], last_per: dict[str, tuple[int, str]],
                previous: NumericAssertion | None) -> NumericAssertion:
     first, last = (item if isinstance(item, tuple) else (item, item))
     t = first.token
@@ -253,7 +255,7 @@ def _assertion(text: str, item, items, last_per: dict[str, tuple[int, str]],
     value, value_max = _tidy(value), _tidy(value_max) if value_max is not None else None
     unit_name = _unit_name(t, unit)
     change = first.change
-    per = _per(text, first, items, unit_name, last_per)
+    per = _per(text, first, index, unit_name, last_per)
     cut = first.change.start if first.change else (first.before.start if first.before else t.start)
     return NumericAssertion(
         start=start,
@@ -331,21 +333,23 @@ def _rule_id(t: NumberToken, unit: str | None, is_range: bool) -> str:
 # --------------------------------------------------------------------------- rates
 
 
-def _per_denominator(text: str, item, items) -> list[_Candidate]:
+def _per_denominator(text: str, item, index: tuple[list[_Candidate], list[int]]) -> list[_Candidate]:
     """The quantity after 每 in this item's clause (每输出100万tokens收费438元 -> 100万tokens)."""
     first = item[0] if isinstance(item, tuple) else item
     lo = clause_start(text, first.token.start)
     mark = text.rfind("每", lo, first.token.start)
     if mark < 0:
         return []
-    between = [c for c in _flat(items) if mark < c.token.start < first.token.start]
-    return between[:1]
+    flat, starts = index
+    i = bisect.bisect_right(starts, mark)
+    return [flat[i]] if i < len(flat) and starts[i] < first.token.start else []
 
 
-def _per(text: str, first: _Candidate, items, unit: str | None, last_per: dict[str, tuple[int, str]]) -> str | None:
+def _per(text: str, first: _Candidate, index: tuple[list[_Candidate], list[int]], unit: str | None,
+         last_per: dict[str, tuple[int, str]]) -> str | None:
     if first.token.kind != "number":
         return None  # a percentage or multiplier is already a ratio
-    denominator = _per_denominator(text, first, items)
+    denominator = _per_denominator(text, first, index)
     if denominator:
         d = denominator[0]
         return f"{d.token.value:.15g} {d.unit.name}" if d.unit else f"{d.token.value:.15g}"

@@ -27,8 +27,9 @@ _CN_CHAR = rf"(?:[{_DIG}十拾百佰万萬亿億]|[千仟](?![米克瓦卡字比
 _ELEM_REST = rf"{_CN_CHAR}|[多余餘几幾](?=[ \t]?[{_UNIT}个個家项項人名年倍多余]|$|[^\w])|[点點][ \t]?[{_DIG}]+"
 _ELEM_FIRST = rf"(?:{_AR}|{_ELEM_REST})"
 _ELEM = rf"(?:(?<![0-9.,，]){_AR}|{_ELEM_REST})"  # no digit-after-digit split: keeps the regex linear
-_GAP = rf"(?:(?<=[{_CN}点點])[ \t]{{1,4}}(?=[0-9{_CN}点點])|[ \t]{{1,4}}(?=[{_CN}多余几幾点點]))?"
-_RUN = rf"(?:[数數几幾](?=[{_UNIT}])|{_ELEM_FIRST})(?:{_GAP}{_ELEM})*"
+_MAX_ELEMS = 40  # no real numeral is longer; a bound keeps runs of 一 一 一 … linear
+_GAP = rf"(?:(?<=[{_CN}点點])[ \t]{{1,4}}(?=[0-9])|[ \t]{{1,4}}(?=[{_CN}多余几幾点點]))?"  # one way to match: no backtracking blow-up
+_RUN = rf"(?:[数數几幾](?=[{_UNIT}])|{_ELEM_FIRST})(?:{_GAP}{_ELEM}){{0,{_MAX_ELEMS}}}"
 _SIGN = r"(?:[负負]|(?<![0-9A-Za-z.\-])[-−](?=\.?[0-9]))?"
 _NUM = rf"{_SIGN}{_RUN}"
 _SCALE = r"(?:\s?(?:thousand|million|billion|trillion|bn|mn)\b|[ \t]?(?:k|K|M|B)(?![A-Za-z]))"
@@ -49,7 +50,7 @@ _MASTER = re.compile(
   | (?P<fanfan>翻\s*(?P<fn>[一二两兩三四五六七八九十0-9]+)\s*番)
   | (?P<afrac>{_SIGN}(?:[0-9]+[ \t])?[0-9]+/[0-9]+(?![0-9/]))
   | (?P<power>{_SIGN}[0-9]+(?:\.[0-9]+)?\^[+-]?[0-9]+)
-  | (?P<plain>{_SIGN}{_AR}{_SCALE}?(?:{_GAP}{_ELEM})*)
+  | (?P<plain>{_SIGN}{_AR}{_SCALE}?(?:{_GAP}{_ELEM}){{0,{_MAX_ELEMS}}})
   | (?P<cn>{_NUM})
     """,
     re.VERBOSE,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -139,3 +142,18 @@ def test_numbers_properties_mixed_wan_round_trip(wan: int, rest: int) -> None:
     assert parse_number(s) == wan * 10**4 + rest
     if rest and rest % 1000 == 0:
         assert parse_number(f"{wan}万{rest // 1000}千") == wan * 10**4 + rest
+
+
+# --------------------------------------------------------------------------- linear time
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1" * 20000, "1 " * 10000, "一 " * 10000, "一" * 20000, "1.1." * 5000, "1%" * 5000, "百分之" * 5000,
+     "每1元" * 3000, "a-1-" * 5000, "数 " * 10000, "1 万 " * 4000],
+)
+def test_numbers_properties_pathological_input_is_fast(text: str) -> None:
+    """Regression: optional gaps and unbounded runs once made the regex exponential (一 一 一 …)."""
+    start = time.perf_counter()
+    extract(text)
+    assert time.perf_counter() - start < 5.0
