@@ -71,10 +71,14 @@ _SCALED = re.compile(r"[万萬亿億兆]|thousand|million|billion|trillion|bn|mn
 _DA = re.compile(r"[ \t]?大(?![于於约約概幅量多部都])(?=[\u4e00-\u9fff])")
 _IDIOMS = ("三位一体", "五位一体", "四位一体", "一带一路", "三位一體", "五位一體", "二元", "一元论", "二次", "一次性", "两手")
 _PER_WORD = re.compile(r"每[ \t]*[个個]?(?P<w>[\u4e00-\u9fff]{1,2}|[A-Za-z]+)")
-_PER_AFTER = re.compile(r"[ \t]*(?:/|每|per[ \t]+)[ \t]*(?P<w>百万tokens|千tokens|tokens?|年|月|天|日|人|小时|季度|股|[A-Za-z]+)")
+_PER_AFTER = re.compile(
+    r"[ \t]*(?:/|每|per[ \t]+)[ \t]*(?P<w>百万tokens|千tokens|(?:million|thousand|billion)[ \t]+[A-Za-z]+|tokens?|"
+    r"年|月|天|日|人|小时|季度|股|[A-Za-z]+)"
+)
 _IDIOMATIC_ONE = frozenset(CLASSIFIERS) | {"year", "month", "day", "week", "hour"}
 _COMPARISON = re.compile(r"[ \t]*(?:较|比|同比|环比|相比|相较)")
-_BIG_WORDS = {"百万": "1000000", "千": "1000", "万": "10000"}
+_BIG_WORDS = {"百万": "1000000", "千": "1000", "万": "10000", "million ": "1000000", "thousand ": "1000",
+              "billion ": "1000000000"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +198,8 @@ def _is_quantity(text: str, t: NumberToken, unit: Unit | None, cue: Cue | None, 
         return False
     if t.vague or _SCALED.search(surface):
         return True
+    if surface.isdigit() and len(surface) == 4 and 1900 <= t.value <= 2100:
+        return False  # a bare year ("in 2024") is a time scope, not a quantity
     return cue is not None or change is not None
 
 
@@ -266,7 +272,7 @@ def _assertion(text: str, item, index: tuple[list[_Candidate], list[int]], last_
         qualifier=qualifier,
         value_max=value_max,
         subject=_subject(text, start, cut, previous),
-        time_scope=time_scope(text, start),
+        time_scope=time_scope(text, start, end),
         change=change.direction if change else None,
         is_delta=bool(change and change.is_delta) or t.kind == "points",
         per=per,

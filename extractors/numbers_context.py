@@ -119,7 +119,8 @@ _AFTER_CUES: dict[str, str] = {
 _FILLER = r"(?:了|达到|达|有|是|为|共|已|已经|仍|\*\*|[ \t])*"
 _BEFORE = re.compile(
     r"(?P<cue>" + "|".join(re.escape(c) for c in sorted(_BEFORE_CUES, key=len, reverse=True)) + r")"
-    + _FILLER + r"$"
+    + _FILLER + r"$",
+    re.IGNORECASE,  # "About 40", "Nearly 30 times"
 )
 _AFTER = re.compile(
     r"[ \t]?(?P<cue>" + "|".join(re.escape(c) for c in sorted(_AFTER_CUES, key=len, reverse=True)) + r")"
@@ -144,7 +145,7 @@ def cue_before(text: str, start: int, floor: int) -> Cue | None:
     cue = m.group("cue")
     if _LATIN_CUE.match(cue) and m.start() > 0 and text[m.start() - 1].isalpha():
         return None  # "cover 10" is not "over 10"
-    return Cue(_BEFORE_CUES[cue], m.start(), m.end())
+    return Cue(_BEFORE_CUES.get(cue) or _BEFORE_CUES[cue.lower()], m.start(), m.end())
 
 
 def cue_after(text: str, end: int) -> Cue | None:
@@ -164,6 +165,7 @@ _CHANGE = re.compile(
     r"|(?P<dec>减少|下降|降至|降低|下跌|缩减|缩小|减至|跌至|回落|降幅|跌幅|减|降|跌|decreased?|fell|fall|dropped|drop|down|cut)"
     r"|(?P<lvl>持平|保持在|维持在|稳定在|unchanged|flat)"
 )
+_FROM = re.compile(r"(?:从|自|由|from)[ \t]*[$¥€£]?[ \t]*$", re.IGNORECASE)
 _TO_LEVEL = re.compile(r"(?:至|到|为|到了|to)[ \t]*$")
 
 
@@ -178,6 +180,8 @@ def change_before(text: str, start: int, floor: int) -> Change | None:
     """The last change verb in the clause before the numeral; "降至 1.46" is a level, "增长43%" a delta."""
     lo = max(floor, start - 24)
     window = text[lo:start]
+    if _FROM.search(window):
+        return None  # 从1.5降至1.46, up from 900 million: the starting level, not the change
     last = None
     for m in _CHANGE.finditer(window):
         last = m
@@ -187,7 +191,7 @@ def change_before(text: str, start: int, floor: int) -> Change | None:
     if direction == "level":
         return Change("level", False, lo + last.start())
     rest = window[last.start():]
-    to_level = bool(_TO_LEVEL.search(rest.rstrip("约近超过了将接* \t"))) or last.group().endswith(("至", "到"))
+    to_level = bool(_TO_LEVEL.search(rest.rstrip("约近超过了将接* \t$¥€£"))) or last.group().endswith(("至", "到"))
     return Change(direction, not to_level, lo + last.start())
 
 
@@ -201,10 +205,16 @@ _TIME = re.compile(
     r"(?:[ \t]*[0-9]{1,2}[ \t]*月(?:[ \t]*[0-9]{1,2}[ \t]*日)?)?"
     r"(?:[ \t]*(?:中期|年初|年底|年末|上半年|下半年|初|底|末|前|后|以来|第[一二三四1-4]季度|Q[1-4]))?)"
 )
+_TIME_EN = re.compile(
+    r"\b(?:in|by|since|during|as of|until|through|from)[ \t]+(?:(?:early|mid|late|the end of)[- \t]?)?"
+    r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ \t]+)?(?:19|20)[0-9]{2}\b",
+    re.IGNORECASE,
+)
 _COMPARE_BEFORE = re.compile(r"(?:较|比|相比|同比|与|和|vs\.?)[ \t]*$")
 _SUBJECT_TRIM_END = re.compile(
     r"(?:已经|已|仍|达到|达|高达|为|是|有|共|约|约为|将近|接近|近|超过|超|逾|不到|不足|低于|至少|最多|"
-    r"增长|增加|提升|提高|上升|减少|下降|降低|降|升|增|新增|至|到|了|的|在|将|则|只需|需|收费|涉及|金额|和|与|及|以|"
+    r"增长|增加|提升|提高|上升|减少|下降|降低|降|升|增|新增|至|到|了|的|在|将|则|只需|需|收费|涉及|金额|和|与|及|以|从|自|由|"
+    r"(?:up |down )?from|to|of|by|"
     r"\*\*|[ \t])+$"
 )
 _SUBJECT_TRIM_START = re.compile(r"^(?:[ \t*\-]|（[^（）]*）|\([^()]*\)|而|但|且|并|和|及|以及|的|其中|另外|此外|同时|与此同时|其|这|该)+")
@@ -229,17 +239,31 @@ def sentence_start(text: str, start: int) -> int:
     return lo
 
 
-def time_scope(text: str, start: int) -> str | None:
-    """The last date expression in the sentence before the numeral, unless it is a comparison base."""
+def time_scope(text: str, start: int, end: int | None = None) -> str | None:
+    """The last date expression in the sentence before the numeral, unless it is a comparison base.
+
+    English puts the date after the number ("grew 43% in 2024"), so an English
+    date later in the same sentence counts when none comes before.
+    """
     lo = sentence_start(text, start)
     found = None
     for m in _TIME.finditer(text, lo, start):
         if m.group("pre") is None and _COMPARE_BEFORE.search(text, lo, m.start()):
             continue
         found = m
-    if found is None:
-        return None
-    return found.group().strip()
+    for m in _TIME_EN.finditer(text, lo, start):
+        found = m if found is None or m.start() > found.start() else found
+    if found is None and end is not None:
+        found = _TIME_EN.search(text, end, _sentence_end(text, end))
+    return found.group().strip() if found else None
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    hi = min(len(text), pos + 200)
+    for i in range(pos, hi):
+        if text[i] in SENTENCE_BREAKS or (text[i] == "." and (i + 1 == len(text) or text[i + 1] in " \n")):
+            return i
+    return hi
 
 
 def subject(text: str, start: int, cut: int, floor: int = 0) -> str | None:
@@ -250,9 +274,10 @@ def subject(text: str, start: int, cut: int, floor: int = 0) -> str | None:
     """
     lo = max(clause_start(text, start), floor)
     phrase = text[lo:min(cut, start)]
-    head, mark, rate = phrase.partition("每")
-    if mark and any(ch.isdigit() for ch in rate):
-        phrase = head  # OpenAI的o1每输出100万tokens: the rate's denominator is not the subject
+    for mark in ("每", "从"):
+        head, found, rest = phrase.partition(mark)
+        if found and any(ch.isdigit() for ch in rest):
+            phrase = head  # o1每输出100万tokens, PUE从1.5: a denominator or a start value is not the subject
     phrase = _MARKERS.sub("", _TIME.sub("", phrase))
     phrase = _PAREN_ABBR.sub(r"\1", phrase)
     phrase = _SUBJECT_TRIM_END.sub("", phrase)

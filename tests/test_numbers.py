@@ -270,3 +270,41 @@ def test_numbers_extract_superscript_not_part_of_number() -> None:
 
 def test_numbers_extract_empty_text() -> None:
     assert extract("") == []
+
+
+# --------------------------------------------------------------------------- English and start values
+
+
+@pytest.mark.parametrize(
+    "text, surface, value, unit, qualifier, change, is_delta",
+    [
+        ("Revenue grew 43% in 2024.", "43%", 0.43, "%", "exact", "increase", True),
+        ("Revenue grew to $438 million.", "$438 million", 4.38e8, "USD", "exact", "increase", False),
+        ("About 1.2 billion users.", "About 1.2 billion users", 1.2e9, "users", "approx", None, False),
+        ("Nearly 30 times cheaper.", "Nearly 30 times", 30.0, "x", "approx", None, False),
+        ("The chips deliver up to 4,800 TOPS.", "up to 4,800 TOPS", 4800.0, "TOPS", "at_most", None, False),
+    ],
+)
+def test_numbers_extract_english(text: str, surface: str, value: float, unit: str, qualifier: str,
+                                 change: str | None, is_delta: bool) -> None:
+    a = _one(text)
+    assert (a.surface, a.value, a.unit, a.qualifier, a.change, a.is_delta) == (
+        surface, pytest.approx(value), unit, qualifier, change, is_delta)
+
+
+def test_numbers_extract_rate_per_million_tokens_in_english() -> None:
+    assert _one("It costs 16 yuan per million tokens.").per == "1000000 tokens"
+
+
+def test_numbers_extract_start_value_is_not_a_change() -> None:
+    first, second = extract("GPU数量从1万张增加到3万张")
+    assert (first.value, first.change, first.subject) == (1e4, None, "GPU数量")
+    assert (second.value, second.change, second.is_delta) == (3e4, "increase", False)
+
+
+@pytest.mark.parametrize(
+    "text, scope",
+    [("Revenue grew 43% in 2024.", "in 2024"), ("By March 2025, 40 models were released.", "By March 2025")],
+)
+def test_numbers_extract_english_time_scope(text: str, scope: str) -> None:
+    assert _one(text).time_scope == scope
