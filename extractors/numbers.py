@@ -92,10 +92,14 @@ class _Candidate:
     change: Change | None
 
 
+_Item = _Candidate | tuple[_Candidate, _Candidate]  # a numeral, or the two ends of a range
+_Index = tuple[list[_Candidate], list[int]]  # candidates in scan order and their starts, for bisection
+
+
 def extract(text: str) -> list[NumericAssertion]:
     """All numeric assertions in normalized ``text``, ordered by offset."""
     excluded = _excluded_spans(text)
-    items: list[_Candidate | tuple[_Candidate, _Candidate]] = []
+    items: list[_Item] = []
     previous: NumberToken | None = None
     for token in scan_numbers(text):
         pair = _range(text, previous, token, excluded) if previous is not None else None
@@ -109,7 +113,9 @@ def extract(text: str) -> list[NumericAssertion]:
         if candidate is not None:
             items.append(candidate)
         previous = token
-    return _assemble(text, items)
+    found = _assemble(text, items)
+    logger.debug("numbers: %d assertions in %d chars", len(found), len(text))
+    return found
 
 
 def extract_numbers(text: str) -> list[NumericAssertion]:
@@ -229,7 +235,7 @@ def _range(text: str, a: NumberToken, b: NumberToken,
 # --------------------------------------------------------------------------- assembly
 
 
-def _assemble(text: str, items: list[_Candidate | tuple[_Candidate, _Candidate]]) -> list[NumericAssertion]:
+def _assemble(text: str, items: list[_Item]) -> list[NumericAssertion]:
     flat = _flat(items)
     index = (flat, [c.token.start for c in flat])  # sorted by start: scan order
     denominators = {id(d) for item in items for d in _per_denominator(text, item, index)}
@@ -246,7 +252,7 @@ def _assemble(text: str, items: list[_Candidate | tuple[_Candidate, _Candidate]]
     return out
 
 
-def _assertion(text: str, item, index: tuple[list[_Candidate], list[int]], last_per: dict[str, tuple[int, str]],
+def _assertion(text: str, item: _Item, index: _Index, last_per: dict[str, tuple[int, str]],
                previous: NumericAssertion | None) -> NumericAssertion:
     first, last = (item if isinstance(item, tuple) else (item, item))
     t = first.token
@@ -339,7 +345,7 @@ def _rule_id(t: NumberToken, unit: str | None, is_range: bool) -> str:
 # --------------------------------------------------------------------------- rates
 
 
-def _per_denominator(text: str, item, index: tuple[list[_Candidate], list[int]]) -> list[_Candidate]:
+def _per_denominator(text: str, item: _Item, index: _Index) -> list[_Candidate]:
     """The quantity after 每 in this item's clause (每输出100万tokens收费438元 -> 100万tokens)."""
     first = item[0] if isinstance(item, tuple) else item
     lo = clause_start(text, first.token.start)
@@ -351,7 +357,7 @@ def _per_denominator(text: str, item, index: tuple[list[_Candidate], list[int]])
     return [flat[i]] if i < len(flat) and starts[i] < first.token.start else []
 
 
-def _per(text: str, first: _Candidate, index: tuple[list[_Candidate], list[int]], unit: str | None,
+def _per(text: str, first: _Candidate, index: _Index, unit: str | None,
          last_per: dict[str, tuple[int, str]]) -> str | None:
     if first.token.kind != "number":
         return None  # a percentage or multiplier is already a ratio
@@ -378,7 +384,7 @@ def _per(text: str, first: _Candidate, index: tuple[list[_Candidate], list[int]]
     return None
 
 
-def _flat(items) -> list[_Candidate]:
+def _flat(items: list[_Item]) -> list[_Candidate]:
     out: list[_Candidate] = []
     for item in items:
         out.extend(item if isinstance(item, tuple) else (item,))
