@@ -101,14 +101,16 @@ def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str
     for si, (sentence, judgement) in enumerate(zip(sentences, judged)):
         if not judgement.is_claim:
             continue
-        ci = len(claims)
-        claims.append(Claim(si, sentence.start, sentence.end, sentence.text, judgement.kind,
-                            judgement.score, tuple(judgement.cues), judgement.attribution,
-                            judgement.attribution_cue, sentence.page))
-        claim_numbers += [(ci, k) for k in _inside(numbers, sentence)]
-        claim_entities += [(ci, k) for k in _inside(entities, sentence)]
-        claim_citations += [(ci, k) for k in _citations_for(sentence, refs, citations, citation_of_footnote,
-                                                             figure_sources)]
+        sources = _citations_for(sentence, refs, citations, citation_of_footnote, figure_sources)
+        for start, end in _claim_spans(sentence, judgement.clauses):
+            ci = len(claims)
+            claims.append(Claim(si, start, end, text[start:end], judgement.kind,
+                                judgement.score, tuple(judgement.cues), judgement.attribution,
+                                judgement.attribution_cue, sentence.page))
+            span = Sentence(start, end, text[start:end], sentence.page)
+            claim_numbers += [(ci, k) for k in _inside(numbers, span)]
+            claim_entities += [(ci, k) for k in _inside(entities, span)]
+            claim_citations += [(ci, k) for k in sources]  # a marker at the end backs every clause
 
     return ExtractedDocument(
         source=source, sha256=sha256, kind=loaded.kind, text=text, body_end=assembled.body_end,
@@ -377,6 +379,23 @@ def _figure_sources(sentence: Sentence, figure_sources: dict[str, int]) -> list[
 
 
 # --------------------------------------------------------------------------- claims
+
+
+def _claim_spans(sentence: Sentence, clauses: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The whole sentence, or only its check-worthy clauses when it joins several ("…；…").
+
+    Clause spans are trimmed of white space so ``text[start:end]`` stays tight.
+    """
+    if not clauses:
+        return [(sentence.start, sentence.end)]
+    out = []
+    for s, e in clauses:
+        part = sentence.text[s:e]
+        lead = len(part) - len(part.lstrip())
+        trail = len(part.rstrip())
+        if trail > lead:
+            out.append((sentence.start + s + lead, sentence.start + s + trail))
+    return out or [(sentence.start, sentence.end)]
 
 
 def _inside(items: Sequence[NumericAssertion] | Sequence[Entity], sentence: Sentence) -> list[int]:

@@ -103,3 +103,15 @@ def test_document_golden_examples(path: Path, request: pytest.FixtureRequest) ->
 def test_document_titles_are_normalized_and_found_in_bare_text_layers(seed_paper_path: Path) -> None:
     doc = _extract(seed_paper_path)
     assert doc.title is not None and doc.title.startswith("DeepSeek重构") and "Ｄ" not in doc.title
+
+
+def test_document_claim_is_the_checkworthy_clause_of_a_joined_sentence() -> None:
+    text = "据统计，2025年全国智能算力规模达到280 EFLOPS，较上年增长超过30%；我们应当继续努力推进改革。\n"
+    doc = extract_document(text.encode("utf-8"), source="clauses.txt")
+    [claim] = doc.claims
+    assert claim.text == doc.text[claim.start:claim.end]
+    assert claim.text.startswith("据统计") and claim.text.endswith("；")
+    assert "应当" not in claim.text
+    sentence = doc.sentences[claim.sentence]
+    assert sentence.start == claim.start and claim.end < sentence.end
+    assert {doc.numbers[k].surface for c, k in doc.claim_numbers} >= {"280 EFLOPS"}
