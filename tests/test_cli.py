@@ -95,17 +95,19 @@ def test_cli_bad_inputs_fail_one_line_each_and_others_land(tmp_path: Path, home:
                                            if PDFS.is_dir() else b"%PDF-1.7\n1 0 obj\n<<")
     (folder / "junk.txt").write_bytes(bytes(range(256)) * 8)
     (folder / "broken.md").write_text("---\ntitle: \"unclosed\ndate: [\n---\n\n正文。\n", encoding="utf-8")
+    (folder / "huge.txt").write_text("很长的文本。" * 20000, encoding="utf-8")
     db = tmp_path / "bad.db"
     result = claimledger("ingest", str(folder), str(tmp_path / "missing.pdf"), "--db", str(db),
-                         "--prefect", "off", env=home)
+                         "--prefect", "off", env={**home, "CLAIMLEDGER_MAX_BYTES": "100000"})
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error ")]
-    assert len(errors) == 5, result.stderr
-    for name in ("empty.pdf", "truncated.pdf", "junk.txt", "broken.md", "missing.pdf"):
+    assert len(errors) == 6, result.stderr
+    for name in ("empty.pdf", "truncated.pdf", "junk.txt", "broken.md", "missing.pdf", "huge.txt"):
         assert any(name in line for line in errors), name
+    assert any("huge.txt" in line and "limit" in line for line in errors)
     assert _rows(db, "SELECT count(*) FROM documents")[0][0] == 1
-    assert _rows(db, "SELECT count(*) FROM ingest_failures")[0][0] == 5
+    assert _rows(db, "SELECT count(*) FROM ingest_failures")[0][0] == 6
     assert _rows(db, "SELECT count(*) FROM sentences s WHERE NOT EXISTS "
                      "(SELECT 1 FROM documents d WHERE d.id = s.document_id)")[0][0] == 0
 
