@@ -172,13 +172,16 @@ def judge_sentence(
     text: str,
     *,
     language: str,
-    numbers: Sequence[NumericAssertion] = (),
+    numbers: Sequence[NumericAssertion] | None = None,
     entities: Sequence[Entity] = (),
     has_citation_marker: bool = False,
 ) -> Judgement:
     """Score one sentence's check-worthiness and name its kind, cues and attribution.
 
     Offsets in ``numbers`` and ``entities`` are relative to ``text``.
+    ``numbers=None`` means "not extracted": a digit pattern stands in for the
+    quantity cue.  A sequence (even empty) is trusted, so a sentence whose only
+    digits are in names ("3D", "UI-TARS-1.5") has no quantity.
     ``language`` is accepted for callers' symmetry; the cue patterns cover
     both Chinese and English and do not depend on it.
     """
@@ -215,13 +218,14 @@ def _combine(cues: Sequence[str]) -> float:
     return 1.0 - rest
 
 
-def _cues(text: str, numbers: Sequence[NumericAssertion], entities: Sequence[Entity], cited: bool) -> list[str]:
+def _cues(text: str, numbers: Sequence[NumericAssertion] | None, entities: Sequence[Entity],
+          cited: bool) -> list[str]:
     """Evidence ids in a fixed order (the order of :data:`WEIGHTS`)."""
     found = set()
     has_time = bool(_YEAR.search(text) or _MONTH_DAY.search(text))
     if _has_quantity(text, numbers):
         found.add("cue.quantity")
-    if has_time or any(n.time_scope for n in numbers):
+    if has_time or any(n.time_scope for n in numbers or ()):
         found.add("cue.time_scope")
     for cue, pattern in (
         ("cue.reported_data", _REPORTED),
@@ -241,10 +245,10 @@ def _cues(text: str, numbers: Sequence[NumericAssertion], entities: Sequence[Ent
     return [c for c in WEIGHTS if c in found]
 
 
-def _has_quantity(text: str, numbers: Sequence[NumericAssertion]) -> bool:
+def _has_quantity(text: str, numbers: Sequence[NumericAssertion] | None) -> bool:
     """A quantity that is not a year, date, ordinal, or part of a title."""
-    if any(not _is_date_like(n) for n in numbers):
-        return True
+    if numbers is not None:
+        return any(not _is_date_like(n) for n in numbers)
     stripped = text
     for pattern in (_TITLE, _YEAR, _MONTH_DAY, _ORDINAL):
         stripped = pattern.sub(" ", stripped)
@@ -283,7 +287,7 @@ def _gates(text: str) -> list[str]:
     ):
         if pattern.search(stripped):
             gates.append(gate)
-    if _FUTURE.search(stripped) and not _has_quantity(stripped, ()):
+    if _FUTURE.search(stripped) and not _has_quantity(stripped, None):
         gates.append("gate.forecast_without_figure")
     return gates
 
@@ -354,7 +358,7 @@ def _clauses(text: str, language: str) -> tuple[tuple[int, int], ...]:
     claims = []
     for s, e in parts:
         sub = text[s:e]
-        score = _combine(_cues(sub, (), (), False))
+        score = _combine(_cues(sub, None, (), False))
         if score >= THRESHOLD and not any(g.startswith("gate.") for g in _gates(sub + "。")):
             claims.append((s, e))
     return tuple(claims) if 0 < len(claims) < len(parts) else ()

@@ -148,7 +148,10 @@ def _candidate(text: str, t: NumberToken, excluded: tuple[list[int], list[int]],
     if unit is None and t.kind == "number" and _is_arabic(text, t) and _DA.match(text, t.end):
         unit = Unit("大", t.end, _DA.match(text, t.end).end())  # 8 大算力枢纽
     floor = clause_start(text, t.start)
-    before = cue_before(text, t.start, floor)
+    # A currency written before the number ("about $438", "more than EUR 1,100") sits
+    # between the cue and the digits: look for the cue before the currency.
+    lead = unit.start if unit is not None and unit.end <= t.start else t.start
+    before = cue_before(text, lead, floor)
     after = cue_after(text, unit.end if unit and unit.start >= t.end else t.end)
     change = change_before(text, before.start if before else t.start, floor)
     if not in_range and not _is_quantity(text, t, unit, before or after, change):

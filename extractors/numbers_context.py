@@ -19,10 +19,13 @@ CURRENCY_AFTER: dict[str, str] = {
     "块钱": "CNY", "人民币": "CNY", "欧元": "EUR", "日元": "JPY", "港元": "HKD", "港币": "HKD", "英镑": "GBP",
     "新台币": "TWD", "台币": "TWD", "韩元": "KRW", "卢布": "RUB", "瑞士法郎": "CHF", "奈拉": "NGN",
     "比特币": "BTC", "个比特币": "BTC", "dollars": "USD", "USD": "USD", "CNY": "CNY", "RMB": "CNY", "yuan": "CNY", "euros": "EUR",
+    "euro": "EUR", "EUR": "EUR", "GBP": "GBP", "pounds": "GBP", "JPY": "JPY", "yen": "JPY", "HKD": "HKD",
+    "CHF": "CHF", "CAD": "CAD", "AUD": "AUD",
 }
 CURRENCY_BEFORE: dict[str, str] = {
     "US$": "USD", "$": "USD", "¥": "CNY", "￥": "CNY", "€": "EUR", "£": "GBP", "RMB": "CNY", "人民币": "CNY",
-    "USD": "USD", "CNY": "CNY", "HK$": "HKD",
+    "USD": "USD", "CNY": "CNY", "HK$": "HKD", "EUR": "EUR", "GBP": "GBP", "JPY": "JPY", "HKD": "HKD",
+    "CHF": "CHF", "CAD": "CAD", "AUD": "AUD",
 }
 CANONICAL_AFTER: dict[str, str] = {
     "倍": "x", "x": "x", "×": "x", "纳米": "nm", "nm": "nm", "个月": "month", "年": "year", "天": "day",

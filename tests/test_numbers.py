@@ -308,3 +308,15 @@ def test_numbers_extract_start_value_is_not_a_change() -> None:
 )
 def test_numbers_extract_english_time_scope(text: str, scope: str) -> None:
     assert _one(text).time_scope == scope
+
+
+@pytest.mark.parametrize(("text", "surface", "value", "unit", "qualifier"), [
+    ("It costs about $438 now.", "about $438", 438.0, "USD", "approx"),
+    ("A tree costs about EUR 1,100 to plant.", "about EUR 1,100", 1100.0, "EUR", "approx"),
+    ("Grants of more than USD 2 million were paid.", "more than USD 2 million", 2e6, "USD", "more_than"),
+    ("The fee is 18 EUR per square metre.", "18 EUR", 18.0, "EUR", "exact"),
+])
+def test_numbers_cue_before_a_currency_written_before_the_number(text, surface, value, unit, qualifier) -> None:
+    [n] = extract(text)
+    assert (n.surface, n.value, n.unit, n.qualifier) == (surface, value, unit, qualifier)
+    assert text[n.start:n.end] == n.surface
