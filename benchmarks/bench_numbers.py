@@ -56,6 +56,9 @@ def jieba_tokenizer() -> Callable[[str], object]:
     import spacy
 
     nlp = spacy.blank("zh", config=ZH_JIEBA)
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not a result
     return nlp.make_doc
 
 
