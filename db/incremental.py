@@ -65,7 +65,7 @@ def known_sha256s(session: Session, digests: Iterable[str]) -> set[str]:
 
 
 def save_document_once(engine: Engine, doc: ExtractedDocument, *, etag: str | None = None,
-                       last_modified: str | None = None) -> StoreResult:
+                       last_modified: str | None = None, reextract: bool = False) -> StoreResult:
     """``save_document`` in one transaction; losing a same-bytes race means "unchanged".
 
     On PostgreSQL two runs can both see a sha as new and both insert it: the
@@ -75,7 +75,8 @@ def save_document_once(engine: Engine, doc: ExtractedDocument, *, etag: str | No
     """
     try:
         with session_scope(engine) as session:
-            return save_document(session, doc, etag=etag, last_modified=last_modified)
+            return save_document(session, doc, etag=etag, last_modified=last_modified,
+                                 reextract=reextract)
     except IntegrityError:
         with session_scope(engine, write=False) as session:
             winner = find_by_sha(session, doc.sha256)

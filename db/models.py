@@ -81,7 +81,7 @@ class DocumentVersion(Base):
     source: Mapped[str] = mapped_column(Text, index=True)
     sha256: Mapped[str] = mapped_column(String(64))
     previous_sha256: Mapped[str | None] = mapped_column(String(64))
-    change: Mapped[str] = mapped_column(String(16))  # added | replaced
+    change: Mapped[str] = mapped_column(String(16))  # added | replaced | reextracted
     claims_before: Mapped[int | None] = mapped_column(Integer)
     claims_after: Mapped[int | None] = mapped_column(Integer)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -56,7 +56,7 @@ COLUMNS: dict[str, str] = {
     "document_versions.source": "Path or URL of the document.",
     "document_versions.sha256": "SHA-256 of the new bytes.",
     "document_versions.previous_sha256": "SHA-256 of the replaced bytes (NULL when added).",
-    "document_versions.change": "added or replaced.",
+    "document_versions.change": "added, replaced (new bytes for the source) or reextracted (same bytes, ingest --force).",
     "document_versions.claims_before": "Claims of the replaced version.",
     "document_versions.claims_after": "Claims of the new version.",
     "document_versions.recorded_at": "When the change was recorded (UTC).",

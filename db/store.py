@@ -42,17 +42,20 @@ def find_by_sha(session: Session, sha256: str) -> int | None:
 
 
 def save_document(session: Session, doc: ExtractedDocument, *, etag: str | None = None,
-                  last_modified: str | None = None) -> StoreResult:
+                  last_modified: str | None = None, reextract: bool = False) -> StoreResult:
     """Store ``doc`` unless the same bytes are stored already.
 
     A source whose bytes changed replaces its previous extraction (in the
     same transaction) and leaves a ``document_versions`` row behind.
+    ``reextract`` replaces the stored extraction of the same bytes too (after
+    an extractor upgrade).
     """
     existing = find_by_sha(session, doc.sha256)
-    if existing is not None:
+    if existing is not None and not reextract:
         return StoreResult(existing, "unchanged")
     previous = session.execute(
-        select(m.Document.id, m.Document.sha256).where(m.Document.source == doc.source)
+        select(m.Document.id, m.Document.sha256)
+        .where((m.Document.source == doc.source) | (m.Document.sha256 == doc.sha256))
     ).all()
     claims_before = None
     for old_id, _sha in previous:
@@ -67,13 +70,19 @@ def save_document(session: Session, doc: ExtractedDocument, *, etag: str | None 
             source=doc.source,
             sha256=doc.sha256,
             previous_sha256=previous[-1][1] if previous else None,
-            change="replaced" if previous else "added",
+            change=_change(previous, doc.sha256),
             claims_before=claims_before,
             claims_after=counts[0],
         )
     )
     session.flush()
     return StoreResult(doc_id, "replaced" if previous else "added", *counts)
+
+
+def _change(previous: Sequence[Any], sha256: str) -> str:
+    if not previous:
+        return "added"
+    return "reextracted" if any(sha == sha256 for _id, sha in previous) else "replaced"
 
 
 def _insert_document(session: Session, doc: ExtractedDocument, etag: str | None,

@@ -68,6 +68,8 @@ def ingest(
     prefect: Annotated[str, typer.Option(
         help="'auto' records the run in Prefect ($PREFECT_API_URL or a local background server); "
              "'off' runs the same flow code without Prefect.")] = "auto",
+    force: Annotated[bool, typer.Option(
+        "--force", help="Re-extract documents whose bytes are already stored (after an upgrade).")] = False,
 ) -> None:
     """Ingest documents into the database (one transaction per document)."""
     from flows.fetch import expand_sources
@@ -75,7 +77,7 @@ def ingest(
     expanded = list(expand_sources(sources))
     if not expanded:
         raise fail("no documents found in the given paths")
-    summary = _run_ingest(expanded, db, ner, prefect)
+    summary = _run_ingest(expanded, db, ner, prefect, force)
     for outcome in summary.failed:
         err.print(f"[red]error[/red] {outcome.source}: {outcome.reason}", highlight=False, soft_wrap=True)
     parts = [f"{summary.count(s)} {s}" for s in ("added", "replaced", "unchanged", "failed") if summary.count(s)]
@@ -85,7 +87,7 @@ def ingest(
         raise typer.Exit(126 if len(summary.failed) == len(summary.outcomes) and len(summary.outcomes) > 1 else 1)
 
 
-def _run_ingest(sources: list[str], db: str | None, ner: str, prefect: str):  # type: ignore[no-untyped-def]
+def _run_ingest(sources: list[str], db: str | None, ner: str, prefect: str, force: bool):  # type: ignore[no-untyped-def]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     api_url = _prefect_api(prefect)
@@ -102,8 +104,8 @@ def _run_ingest(sources: list[str], db: str | None, ner: str, prefect: str):  # 
         ing.add_progress_hook(hook)
         try:
             if api_url is None:
-                return ing.ingest_sources_local(sources, db, ner)
-            return ing.ingest_sources(sources, db, ner)
+                return ing.ingest_sources_local(sources, db, ner, force=force)
+            return ing.ingest_sources(sources, db, ner, force=force)
         finally:
             ing.remove_progress_hook(hook)
 

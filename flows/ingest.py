@@ -14,6 +14,8 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
@@ -24,6 +26,7 @@ from db.runs import finish_run, record_failure, start_run
 from db.session import get_engine, session_scope
 from db.incremental import save_document_once, url_validators
 from db.store import StoreResult, find_by_sha
+import extractors
 from extractors.document import EXTRACTOR_VERSION, extract_document
 from extractors.errors import ExtractionError
 from extractors.types import ExtractedDocument
@@ -103,8 +106,25 @@ def extract_source(data: bytes, source: str, sha256: str, ner: str, version: str
 
 @task(name="store_document")
 def store_document(doc: ExtractedDocument, db_url: str | None, etag: str | None = None,
-                   last_modified: str | None = None) -> StoreResult:
-    return save_document_once(get_engine(db_url), doc, etag=etag, last_modified=last_modified)
+                   last_modified: str | None = None, reextract: bool = False) -> StoreResult:
+    return save_document_once(get_engine(db_url), doc, etag=etag, last_modified=last_modified,
+                              reextract=reextract)
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """``EXTRACTOR_VERSION`` plus a digest of the extractor code and data.
+
+    Cached extractions are keyed on this, so editing or upgrading any
+    extractor invalidates them without anyone remembering to bump a number.
+    """
+    root = Path(extractors.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return f"{EXTRACTOR_VERSION}+{digest.hexdigest()[:10]}"
 
 
 def _validators(db_url: str | None, source: str) -> tuple[str | None, str | None]:
@@ -131,19 +151,22 @@ class Steps:
 
 def process_source(source: str, db_url: str | None, ner: str,
                    validators: tuple[str | None, str | None] = (None, None),
-                   steps: Steps | None = None) -> SourceOutcome:
-    """One source end to end; every failure becomes an outcome, never an exception."""
+                   steps: Steps | None = None, force: bool = False) -> SourceOutcome:
+    """One source end to end; every failure becomes an outcome, never an exception.
+
+    ``force`` re-extracts and replaces documents whose bytes are stored already.
+    """
     steps = steps or PREFECT_STEPS
     try:
-        fetched = steps.fetch(source, *validators)
+        fetched = steps.fetch(source, *(validators if not force else (None, None)))
         if fetched.not_modified:
             return SourceOutcome(source, "not_modified")
         sha = hashlib.sha256(fetched.data).hexdigest()
-        known = _already_stored(db_url, sha)
+        known = None if force else _already_stored(db_url, sha)
         if known is not None:
             return SourceOutcome(fetched.source, "unchanged", document_id=known)
-        doc = steps.extract(fetched.data, fetched.source, sha, ner, EXTRACTOR_VERSION)
-        result = steps.store(doc, db_url, fetched.etag, fetched.last_modified)
+        doc = steps.extract(fetched.data, fetched.source, sha, ner, extractor_version())
+        result = steps.store(doc, db_url, fetched.etag, fetched.last_modified, force)
         return SourceOutcome(fetched.source, result.status, document_id=result.document_id,
                              claims=result.claims, numbers=result.numbers, footnotes=result.footnotes)
     except (FetchError, ExtractionError) as exc:
@@ -169,8 +192,9 @@ def _notify(outcome: SourceOutcome) -> SourceOutcome:
 
 
 @task(name="ingest_one")
-def ingest_one(source: str, db_url: str | None, ner: str) -> SourceOutcome:
-    return _notify(process_source(source, db_url, ner, _validators(db_url, source), steps=PREFECT_STEPS))
+def ingest_one(source: str, db_url: str | None, ner: str, force: bool = False) -> SourceOutcome:
+    return _notify(process_source(source, db_url, ner, _validators(db_url, source), steps=PREFECT_STEPS,
+                                  force=force))
 
 
 def _ingest(sources: Sequence[str], db_url: str | None, trigger: str,
@@ -186,10 +210,10 @@ def _ingest(sources: Sequence[str], db_url: str | None, trigger: str,
 
 @flow(name="ingest_sources", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)
 def ingest_sources(sources: Sequence[str], db_url: str | None = None, ner: str = "rules",
-                   trigger: str = "cli") -> IngestSummary:
+                   trigger: str = "cli", force: bool = False) -> IngestSummary:
     """Ingest every source; returns a summary (failures are listed, not raised)."""
     def run_all(items: Sequence[str]) -> list[SourceOutcome]:
-        futures = [ingest_one.submit(source, db_url, ner) for source in items]
+        futures = [ingest_one.submit(source, db_url, ner, force) for source in items]
         return [f.result() for f in futures]
 
     return _ingest(sources, db_url, trigger, run_all)
@@ -197,7 +221,7 @@ def ingest_sources(sources: Sequence[str], db_url: str | None = None, ner: str =
 
 def ingest_sources_local(sources: Sequence[str], db_url: str | None = None, ner: str = "rules",
                          trigger: str = "cli", workers: int = 2,
-                         steps: Steps | None = None) -> IngestSummary:
+                         steps: Steps | None = None, force: bool = False) -> IngestSummary:
     """The same work without Prefect (``--prefect off``): no run record, no task retries or cache."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -205,6 +229,6 @@ def ingest_sources_local(sources: Sequence[str], db_url: str | None = None, ner:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(
                 lambda s: _notify(process_source(s, db_url, ner, _validators(db_url, s),
-                                                 steps=steps or LOCAL_STEPS)), items))
+                                                 steps=steps or LOCAL_STEPS, force=force)), items))
 
     return _ingest(sources, db_url, trigger, run_all)

@@ -158,3 +158,17 @@ def test_cli_ingest_records_the_flow_run_in_prefect(tmp_path: Path, home: dict[s
         assert _rows(db, "SELECT count(*) FROM documents")[0][0] == 1
     finally:
         claimledger("server", "stop", env=home)
+
+
+def test_cli_force_reextracts_stored_bytes_and_records_it(tmp_path: Path, home: dict[str, str]) -> None:
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: 测试\n---\n\n据统计，2025年超过1000家企业参与。\n", encoding="utf-8")
+    db = tmp_path / "force.db"
+    claimledger("ingest", str(post), "--db", str(db), "--prefect", "off", env=home)
+    again = claimledger("ingest", str(post), "--db", str(db), "--prefect", "off", "--force", env=home)
+    assert again.returncode == 0, again.stderr
+    assert "1 replaced" in again.stdout
+    assert _rows(db, "SELECT count(*) FROM documents")[0][0] == 1
+    assert [r[0] for r in _rows(db, "SELECT change FROM document_versions ORDER BY id")] == ["added", "reextracted"]
+    (version,), = _rows(db, "SELECT extractor_version FROM documents")
+    assert version.startswith("0.1.0+") and len(version) == len("0.1.0+") + 10
