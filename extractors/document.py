@@ -19,7 +19,7 @@ import bisect
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from extractors import citations as cit
 from extractors import footnotes as fn
@@ -81,47 +81,73 @@ def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str
     numbers = [replace(n, page=page_of(n.start)) for n in num.extract(body)]
     entities = [replace(e, page=page_of(e.start)) for e in load_backend(ner)(body)]
     refs = _link_refs(body, assembled, page_of)
-    citations, citation_of_footnote = _footnote_citations(text, assembled)
-    citations += [_citation(cit.parse_citation(src.body), src.body, src.start, src.end, page=src.page,
-                            rule_id="citations.reference_list") for src in assembled.sources]
-    citations += _attach_note_links(_link_citations(loaded, assembled.text, page_of),
-                                    assembled, citations, citation_of_footnote)
-    citations += _named_source_citations(body, page_of)
-    source_lines, figure_labels = _source_line_citations(body, page_of)
-    figure_sources = {label: len(citations) + k for label, k in figure_labels.items()}
-    citations += source_lines
-    citations = [replace(c, key=c.key or cit.citation_key(c)) for c in citations]
-
+    cites = _collect_citations(loaded, assembled, page_of)
     judged = _judge(sentences, numbers, entities, refs, language)
     sentences = [replace(s, checkworthiness=j.score, cues=tuple(j.cues)) for s, j in zip(sentences, judged)]
-    claims: list[Claim] = []
-    claim_numbers: list[tuple[int, int]] = []
-    claim_entities: list[tuple[int, int]] = []
-    claim_citations: list[tuple[int, int]] = []
-    for si, (sentence, judgement) in enumerate(zip(sentences, judged)):
-        if not judgement.is_claim:
-            continue
-        sources = _citations_for(sentence, refs, citations, citation_of_footnote, figure_sources)
-        for start, end in _claim_spans(sentence, judgement.clauses):
-            ci = len(claims)
-            claims.append(Claim(si, start, end, text[start:end], judgement.kind,
-                                judgement.score, tuple(judgement.cues), judgement.attribution,
-                                judgement.attribution_cue, sentence.page))
-            span = Sentence(start, end, text[start:end], sentence.page)
-            claim_numbers += [(ci, k) for k in _inside(numbers, span)]
-            claim_entities += [(ci, k) for k in _inside(entities, span)]
-            claim_citations += [(ci, k) for k in sources]  # a marker at the end backs every clause
+    found = _claims(text, sentences, judged, numbers, entities, refs, cites)
 
     return ExtractedDocument(
         source=source, sha256=sha256, kind=loaded.kind, text=text, body_end=assembled.body_end,
         raw=loaded.raw, offset_runs=tuple(assembled.text.runs()), pages=assembled.pages,
         title=_title(loaded, body), published=loaded.published, language=language, tags=loaded.tags,
         sentences=tuple(sentences), footnotes=assembled.footnotes, footnote_refs=tuple(refs),
-        citations=tuple(citations), numbers=tuple(numbers), claims=tuple(claims),
-        entities=tuple(entities), claim_citations=tuple(claim_citations),
-        claim_numbers=tuple(claim_numbers), claim_entities=tuple(claim_entities),
+        citations=tuple(cites.items), numbers=tuple(numbers), claims=tuple(found.claims),
+        entities=tuple(entities), claim_citations=tuple(found.citations),
+        claim_numbers=tuple(found.numbers), claim_entities=tuple(found.entities),
         warnings=tuple(loaded.warnings) + assembled.warnings, extractor_version=version,
     )
+
+
+@dataclass(slots=True)
+class _Citations:
+    items: list[Citation]
+    of_footnote: dict[int, int]  # footnote index -> citation index
+    figure_sources: dict[str, int]  # "图1" -> citation index of its 数据来源 line
+
+
+def _collect_citations(loaded: LoadedDocument, assembled: _Assembled, page_of) -> _Citations:  # type: ignore[no-untyped-def]
+    """Every source the document names: footnotes, source lists, links, named sources, figure sources."""
+    text = assembled.text.text
+    body = text[: assembled.body_end]
+    citations, of_footnote = _footnote_citations(text, assembled)
+    citations += [_citation(cit.parse_citation(src.body), src.body, src.start, src.end, page=src.page,
+                            rule_id="citations.reference_list") for src in assembled.sources]
+    citations += _attach_note_links(_link_citations(loaded, assembled.text, page_of),
+                                    assembled, citations, of_footnote)
+    citations += _named_source_citations(body, page_of)
+    source_lines, figure_labels = _source_line_citations(body, page_of)
+    figure_sources = {label: len(citations) + k for label, k in figure_labels.items()}
+    citations += source_lines
+    citations = [replace(c, key=c.key or cit.citation_key(c)) for c in citations]
+    return _Citations(citations, of_footnote, figure_sources)
+
+
+@dataclass(slots=True)
+class _Found:
+    claims: list[Claim] = field(default_factory=list)
+    numbers: list[tuple[int, int]] = field(default_factory=list)  # (claim, number)
+    entities: list[tuple[int, int]] = field(default_factory=list)  # (claim, entity)
+    citations: list[tuple[int, int]] = field(default_factory=list)  # (claim, citation)
+
+
+def _claims(text: str, sentences: Sequence[Sentence], judged, numbers: Sequence[NumericAssertion],  # type: ignore[no-untyped-def]
+            entities: Sequence[Entity], refs: Sequence[FootnoteRef], cites: _Citations) -> _Found:
+    """Claims from the judged sentences, linked to the numbers, entities and sources inside them."""
+    found = _Found()
+    for si, (sentence, judgement) in enumerate(zip(sentences, judged)):
+        if not judgement.is_claim:
+            continue
+        sources = _citations_for(sentence, refs, cites.items, cites.of_footnote, cites.figure_sources)
+        for start, end in _claim_spans(sentence, judgement.clauses):
+            ci = len(found.claims)
+            found.claims.append(Claim(si, start, end, text[start:end], judgement.kind, judgement.score,
+                                      tuple(judgement.cues), judgement.attribution,
+                                      judgement.attribution_cue, sentence.page))
+            span = Sentence(start, end, text[start:end], sentence.page)
+            found.numbers += [(ci, k) for k in _inside(numbers, span)]
+            found.entities += [(ci, k) for k in _inside(entities, span)]
+            found.citations += [(ci, k) for k in sources]  # a marker at the end backs every clause
+    return found
 
 
 # --------------------------------------------------------------------------- assembly
