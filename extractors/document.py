@@ -78,8 +78,9 @@ def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str
         Sentence(s, e, text[s:e], page_of(s))
         for s, e in split_sentences(body, language=language)
     ]
-    numbers = [replace(n, page=page_of(n.start)) for n in num.extract(body)]
-    entities = [replace(e, page=page_of(e.start)) for e in load_backend(ner)(body)]
+    numbers = sorted((replace(n, page=page_of(n.start)) for n in num.extract(body)), key=lambda n: n.start)
+    entities = sorted((replace(e, page=page_of(e.start)) for e in load_backend(ner)(body)),
+                      key=lambda e: e.start)
     refs = _link_refs(body, assembled, page_of)
     cites = _collect_citations(loaded, assembled, page_of)
     judged = _judge(sentences, numbers, entities, refs, language)
@@ -425,7 +426,10 @@ def _claim_spans(sentence: Sentence, clauses: Sequence[tuple[int, int]]) -> list
 
 
 def _inside(items: Sequence[NumericAssertion] | Sequence[Entity], sentence: Sentence) -> list[int]:
-    return [k for k, x in enumerate(items) if sentence.start <= x.start and x.end <= sentence.end]
+    """Indexes of the items lying within the sentence; items are sorted by start (bisect, not a scan)."""
+    lo = bisect.bisect_left(items, sentence.start, key=lambda x: x.start)
+    hi = bisect.bisect_left(items, sentence.end, lo=lo, key=lambda x: x.start)
+    return [k for k in range(lo, hi) if items[k].end <= sentence.end]
 
 
 def _judge(sentences: Sequence[Sentence], numbers: Sequence[NumericAssertion],
