@@ -46,6 +46,23 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+class DatabaseMissing(ValueError):
+    """There is no database at that location yet."""
+
+
+def require_existing(url: str | None = None) -> str:
+    """The resolved URL, or :class:`DatabaseMissing` for a SQLite file that does not exist.
+
+    Readers (reports, SQL) must not create an empty database as a side effect.
+    """
+    resolved = resolve_url(url)
+    if is_sqlite(resolved):
+        database = make_url(resolved).database
+        if database and database != ":memory:" and not Path(database).exists():
+            raise DatabaseMissing(f"no database at {database} (run 'claimledger ingest' first, or pass --db)")
+    return resolved
+
+
 def make_engine(url: str | None = None) -> Engine:
     """A read-write engine for the store."""
     resolved = resolve_url(url)

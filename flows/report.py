@@ -12,7 +12,7 @@ import logging
 
 from db.findings import replace_findings
 from db.queries import load_corpus, load_findings
-from db.session import get_engine, session_scope
+from db.session import get_engine, require_existing, session_scope
 from reports.checks import run_checks
 from reports.context import build_report
 from reports.render import FORMATS, UnknownFormat, render_report
@@ -34,6 +34,7 @@ def write_report(db_url: str | None, fmt: str, *, audit: bool = True) -> str:
     """The report in ``fmt`` (md, html, json, jsonld, csv); ValueError names the valid formats."""
     if fmt not in FORMATS:
         raise UnknownFormat(f"unknown report format {fmt!r}; expected one of: {', '.join(FORMATS)}")
+    require_existing(db_url)
     if audit:
         run_audit(db_url)
     engine = get_engine(db_url)

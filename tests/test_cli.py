@@ -172,3 +172,11 @@ def test_cli_force_reextracts_stored_bytes_and_records_it(tmp_path: Path, home: 
     assert [r[0] for r in _rows(db, "SELECT change FROM document_versions ORDER BY id")] == ["added", "reextracted"]
     (version,), = _rows(db, "SELECT extractor_version FROM documents")
     assert version.startswith("0.1.0+") and len(version) == len("0.1.0+") + 10
+
+
+def test_cli_report_on_a_missing_database_fails_without_creating_one(tmp_path: Path, home: dict[str, str]) -> None:
+    db = tmp_path / "nothing-here.db"
+    result = claimledger("report", "--db", str(db), env=home)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: no database at") and "Traceback" not in result.stderr
+    assert not db.exists()
