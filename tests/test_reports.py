@@ -244,7 +244,9 @@ def test_reports_seed_paper_done_criteria(seed_report: dict) -> None:
 
 @pytest.mark.parametrize("fmt", ["md", "html", "json", "jsonld", "csv"])
 def test_reports_empty_database_renders(fmt: str, tmp_path: Path) -> None:
-    text = write_report(f"sqlite:///{tmp_path / 'empty.db'}", fmt, audit=True)
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    get_engine(url)  # created and migrated, but holding no document
+    text = write_report(url, fmt, audit=True)
     assert text.strip()
     if fmt == "json":
         assert json.loads(text)["summary"]["documents"] == 0
