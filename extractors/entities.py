@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from extractors import nlp
 from extractors.errors import ExtractionError
-from extractors.sentences import PARAGRAPH_BREAK, detect_language, split_sentences
+from extractors.sentences import detect_language, paragraph_spans, split_sentences
 from extractors.types import Entity
 
 logger = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ class RuleNer:
 
     def __call__(self, text: str) -> list[Entity]:
         entities: list[Entity] = []
-        for start, end in _paragraph_spans(text):
+        for start, end in paragraph_spans(text):
             paragraph = text[start:end]
             language = detect_language(paragraph)
             pipeline = _ruler(language)
@@ -149,15 +149,6 @@ def _refine(text: str, start: int, end: int, label: str, rule: str) -> Entity:
         if rule == "entities.title" and _LAW_TITLE.search(text[start:end]):
             label = "LAW"
     return Entity(start, end, text[start:end], label, rule_id=rule)
-
-
-def _paragraph_spans(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for brk in PARAGRAPH_BREAK.finditer(text):
-        spans.append((start, brk.start()))
-        start = brk.end()
-    spans.append((start, len(text)))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
 def _shift(entity: Entity, offset: int) -> Entity:

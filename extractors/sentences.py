@@ -58,7 +58,7 @@ def split_sentences(text: str, *, language: str) -> list[tuple[int, int]]:
     :func:`detect_language`.
     """
     spans: list[tuple[int, int]] = []
-    for start, end in _paragraphs(text):
+    for start, end in paragraph_spans(text):
         paragraph = text[start:end]
         lang = detect_language(paragraph) if _has_letters(paragraph) else language
         cuts = _zh_cuts(paragraph) if lang == "zh" else _en_cuts(paragraph)
@@ -70,7 +70,7 @@ def _has_letters(text: str) -> bool:
     return bool(_CJK.search(text) or _LATIN.search(text))
 
 
-def _paragraphs(text: str) -> list[tuple[int, int]]:
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the paragraphs: text between paragraph breaks, untrimmed."""
     spans, start = [], 0
     for brk in PARAGRAPH_BREAK.finditer(text):
