@@ -36,19 +36,25 @@ GATE_CAP = 0.2
 #: Weight of each cue in the noisy-or.
 WEIGHTS: dict[str, float] = {
     "cue.quantity": 0.45,
+    "cue.vague_quantity": 0.2,
     "cue.reported_data": 0.35,
     "cue.attribution": 0.25,
     "cue.superlative": 0.25,
     "cue.comparison": 0.2,
+    "cue.change": 0.2,
     "cue.causal": 0.15,
+    "cue.effect": 0.25,
     "cue.event": 0.3,
     "cue.time_scope": 0.2,
     "cue.entity": 0.15,
     "cue.named_actor": 0.2,
+    "cue.named_actors": 0.25,
     "cue.citation": 0.2,
 }
 #: Entity labels that name a specific actor or artefact (a country alone does not).
 ACTOR_LABELS = frozenset({"ORG", "PERSON", "MODEL", "PRODUCT", "LAW", "WORK", "NORP", "FAC", "EVENT"})
+#: A sentence naming at least this many distinct actors (companies, models) is specific.
+MANY_ACTORS = 3
 #: Multiplier for sentences that impute intent ("企图", "试图"): editorial, not checkable.
 RHETORIC_FACTOR = 0.75
 
@@ -87,7 +93,7 @@ _NUMBER = re.compile(
 )
 _REPORTED = re.compile(
     r"数据显示|据统计|统计显示|统计数据|研究表明|研究显示|调查显示|调查发现|报告显示|报告指出|数据表明|测算|"
-    r"数据来源|据测算|据估计|估计|\b(?:data|figures|statistics|surveys?|studies|study|research|report)\s+(?:shows?|suggests?|finds?|found|indicates?)\b",
+    r"据测算|据估计|估计|\b(?:data|figures|statistics|surveys?|studies|study|research|report)\s+(?:shows?|suggests?|finds?|found|indicates?)\b",
     re.IGNORECASE,
 )
 _SUPERLATIVE = re.compile(
@@ -95,29 +101,51 @@ _SUPERLATIVE = re.compile(
     r"\b(?:largest|biggest|highest|lowest|most|first|leading|record|best|only|fastest)\b",
     re.IGNORECASE,
 )
+# A comparison sets two things side by side; a change compares one thing over time.
 _COMPARISON = re.compile(
-    r"超过|超出|高于|低于|多于|少于|大于|小于|不及|相比|相较|较(?:上年|去年|同期|\d|[{cjk}]{{0,6}}?(?:增长|下降|提升|减少))|增长|下降|增加|减少|提升|降至|升至|达到|翻番|翻倍|倍|"
-    r"\b(?:more|less|fewer|greater|higher|lower)\s+than\b|\bcompared\b|\b(?:rose|fell|grew|increased|decreased|declined|doubled|tripled|surpass(?:ed)?|exceed(?:ed|s)?)\b".format(cjk=_CJK),
+    r"超过|超出|高于|低于|多于|少于|大于|小于|不及|相比|相较|较(?:上年|去年|同期|\d|[{cjk}]{{0,6}}?(?:增长|下降|提升|减少))|"
+    r"媲美|比肩|持平|不相上下|相当于|[优劣]于|前列|前茅|倍|"
+    r"\b(?:more|less|fewer|greater|higher|lower|better|worse|larger|smaller|faster|cheaper)\s+than\b|\bcompared\b|"
+    r"\b(?:ahead of|behind|on par with|outperform(?:s|ed)?|surpass(?:es|ed)?|exceed(?:s|ed)?|overtook|overtaken)\b".format(cjk=_CJK),
+    re.IGNORECASE,
+)
+_CHANGE = re.compile(
+    r"增长|下降|增加|减少|提升|降至|升至|达到|翻番|翻倍|骤降|暴跌|激增|下滑|萎缩|放缓|"
+    r"\b(?:rose|fell|grew|increased|decreased|declined|doubled|tripled|dropped|jumped|climbed|halved)\b",
     re.IGNORECASE,
 )
 _CAUSAL = re.compile(
-    r"导致|使得|致使|因而|因此|从而|造成|引发|由于|归因于|得益于|"
-    r"\b(?:because|led to|leads to|caused|causes|resulted in|results in|due to|thanks to|driven by)\b",
+    r"使得|因而|因此|从而|由于|得益于|"
+    r"\b(?:because|due to|thanks to|driven by|as a result|therefore|consequently)\b",
     re.IGNORECASE,
+)
+# An explicit cause-effect verb names what the cause did: checkable on its own.
+_EFFECT = re.compile(
+    r"导致(?!的)|致使|造成了|引发了|归因于|"
+    r"\b(?:led to|leads to|lead to|caused|causes|resulted in|results in|attributed to)\b",
+    re.IGNORECASE,
+)
+# "这(种…)大大增加了…": a demonstrative subject (the measure just described) and its effect.
+# Only a hint for the kind: such sentences are often editorial, so it adds no score.
+_EFFECT_OF_THIS = re.compile(
+    r"(?:^|[，,；;])\s*这(?:一|种|些)?[{cjk}]{{0,6}}?(?:大大|极大|显著|严重|直接|进一步)?"
+    r"(?:增加|提高|降低|削弱|加剧|推高|拉低|减少)了".format(cjk=_CJK)
 )
 _EVENT = re.compile(
     r"发布|宣布|推出|上线|上架|接入|列入|纳入|签署|颁布|出台|通过了|成立|组建|建立|开源了|全面开源|宣布开源|收购|投资|起诉|禁止|批准|启动|召开|"
-    r"举行|更名|要求|施压|否决|限制|取消|退出|加入|补贴|贡献|设厂|迫使|停止|暂停|"
+    r"举行|更名|实施[^，,。；]{0,12}?(?:制度|措施|制裁|管制|禁令|规则|条例|法案)|要求|施压|否决|限制|取消|退出|加入|补贴|贡献|设厂|迫使|停止|暂停|"
     r"\b(?:released|announced|launched|signed|enacted|passed|acquired|banned|approved|published|introduced|added|"
     r"developed|built|opened|closed|sold|bought|invested|raised|imposed|restricted|blocked|required|joined|founded)\b",
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
-    r"预计|预测|有望|将会|势必|必将|未来[{cjk}]{{0,4}}将|将(?=[会要]|引领|成为|推动|迎来|进入|实现|带来|持续|继续|面临|对|造成|在|进一步|使|有|更|达到|超过)|"
+    r"预计|预测|有望|将会|势必|必将|未来[{cjk}]{{0,4}}将|(?:到|至)\s*20[3-9]\d\s*年|"
+    r"\bby\s+20[3-9]\d\b|将(?=[会要]|引领|成为|推动|迎来|进入|实现|带来|持续|继续|面临|对|造成|在|进一步|使|有|更|达到|超过)|"
     r"\b(?:will|is expected to|are expected to|forecasts?|projected to|likely to)\b".format(cjk=_CJK),
     re.IGNORECASE,
 )
-_RHETORIC = re.compile(r"试图|企图|图谋|妄图|\b(?:seeks? to|attempts? to)\b")
+# Imputed intent ("企图", "希望", "致力于"): what an actor wants is not checkable.
+_RHETORIC = re.compile(r"试图|企图|图谋|妄图|希望|致力于|意在|力图|谋求|\b(?:seeks? to|attempts? to|aims? to|hopes? to)\b")
 # Without entities from a NER backend: places (entity) and named actors by shape.
 _FALLBACK_PLACE = re.compile(r"中国|美国|日本|韩国|英国|德国|法国|欧盟|俄罗斯|印度|欧洲|China|United States|U\.S\.|Europe|Japan")
 _FALLBACK_ACTOR = re.compile(
@@ -128,9 +156,20 @@ _FALLBACK_ACTOR = re.compile(
     r"|台积电|英伟达|华为|阿里巴巴|腾讯|百度|字节跳动|微软|亚马逊|谷歌|三星"
 )
 _MARKER = re.compile(r"[①-⑳¹²³⁴⁵⁶⁷⁸⁹⁰]|\[\d{1,3}\]")
+# A pointer to a figure or table ("见图1", "如图5所示"): the sentence reports shown data.
+_FIGURE_REF = re.compile(r"见(?:图|表)\s*\d+|(?:图|表)\s*\d+\s*所示|\(see (?:Figure|Fig\.|Table) \d+\)", re.IGNORECASE)
+# Quotation marks around a figure: a mentioned threshold or name, not a figure asserted here.
+_GLUED_NOTE = re.compile(
+    r"\d{{0,4}}[①-⑳]+\s*(?=[{cjk}·]{{2,12}}(?:[，,、][{cjk}·]{{2,12}})*(?:等)?\s*[:：]\s*《)".format(cjk=_CJK)
+)
+_QUOTED = re.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"")
 
 # Attribution: who said or reported it, and with which phrase.
 _SPEECH = "认为|(?<![又简号堪俗也被统并自名])称(?![为之作])|表示|指出|宣布|透露|坦言|声称"
+# A speech verb that introduces a quotation: "X认为，“…”", "X said: \"…\"", "\"…,\" X said".
+_QUOTE_INTRO = re.compile(
+    rf"(?:{_SPEECH}|\b(?:said|says|told|stated|wrote)\b)\s*[，,：:]?\s*[“\"「]|[”\"」]\s*,?\s*(?:[A-Z][\w.'-]*\s+){{1,4}}(?:said|says|told)\b"
+)
 _ATTR_JU = re.compile(r"据(?P<who>[^，,。；：:]{1,24}?)(?P<cue>报道|统计|数据|显示|称|介绍|披露|估计|测算|调查)")
 _ATTR_SPEECH = re.compile(rf"(?P<who>[^，,。；：:“”\s]{{2,20}}?)(?P<cue>{_SPEECH})(?=[，,：:“]|[{_CJK}])")
 _ATTR_DATA = re.compile(r"(?P<who>[^，,。；：:\s]{0,20}?)(?P<cue>数据显示|研究表明|调查显示|报告显示|报告指出|统计显示|数据表明)")
@@ -165,6 +204,8 @@ _RECOMMEND = re.compile(
 )
 _OPINION = re.compile(r"^\s*(?:显然|可见|由此可见|总之|综上|总而言之|毋庸置疑|无疑|笔者认为|本文认为|我们认为|本文|笔者|in our view|we (?:believe|argue|think))", re.IGNORECASE)
 _QUESTION = re.compile(r"[？?][”’」』)）]*$")
+# "如何…成为…问题": states a problem to solve, not a finding.
+_PROBLEM = re.compile(r"(?:如何|怎样|怎么|是否)[^。；;]*(?:问题|课题|难题|挑战)[。！.]?$")
 _CLAUSE_SEP = re.compile(r"[；;]")
 
 
@@ -185,6 +226,11 @@ def judge_sentence(
     ``language`` is accepted for callers' symmetry; the cue patterns cover
     both Chinese and English and do not depend on it.
     """
+    full = text
+    text = _without_glued_note(text)
+    if len(text) < len(full):
+        numbers = None if numbers is None else [n for n in numbers if n.end <= len(text)]
+        entities = [e for e in entities if e.end <= len(text)]
     cues = _cues(text, numbers, entities, has_citation_marker)
     gates = _gates(text)
     who, attr_cue = _attribution(text)
@@ -196,9 +242,11 @@ def judge_sentence(
         gates.append("penalty.rhetoric")
     if any(g.startswith("gate.") for g in gates):
         score = min(score, GATE_CAP)
-    kind = _kind(text, cues, has_quote=bool(attr_cue) and bool(re.search(r"[“\"]", text)))
+    kind = _kind(text, cues, numbers)
     is_claim = score >= THRESHOLD
     clauses = _clauses(text, language) if is_claim else ()
+    if is_claim and not clauses and len(text) < len(full):
+        clauses = ((0, len(text.rstrip())),)
     return Judgement(
         score=round(score, 4),
         is_claim=is_claim,
@@ -208,6 +256,16 @@ def judge_sentence(
         attribution_cue=attr_cue,
         clauses=clauses,
     )
+
+
+def _without_glued_note(text: str) -> str:
+    """The sentence without a footnote body the PDF text layer glued to its end.
+
+    "…从而加速模型端侧部署，98①②邓建鹏，赵治松：《…》…": a page number, a run
+    of circled markers and an author list before "：《" start the page's notes.
+    """
+    m = _GLUED_NOTE.search(text)
+    return text[: m.start()] if m and m.start() > 0 else text
 
 
 def _combine(cues: Sequence[str]) -> float:
@@ -223,36 +281,64 @@ def _cues(text: str, numbers: Sequence[NumericAssertion] | None, entities: Seque
     """Evidence ids in a fixed order (the order of :data:`WEIGHTS`)."""
     found = set()
     has_time = bool(_YEAR.search(text) or _MONTH_DAY.search(text))
-    if _has_quantity(text, numbers):
-        found.add("cue.quantity")
+    quantity = _quantity_cue(text, numbers)
+    if quantity:
+        found.add(quantity)
     if has_time or any(n.time_scope for n in numbers or ()):
         found.add("cue.time_scope")
     for cue, pattern in (
         ("cue.reported_data", _REPORTED),
         ("cue.superlative", _SUPERLATIVE),
         ("cue.comparison", _COMPARISON),
+        ("cue.change", _CHANGE),
         ("cue.causal", _CAUSAL),
+        ("cue.effect", _EFFECT),
         ("cue.event", _EVENT),
     ):
         if pattern.search(text):
             found.add(cue)
     if entities or _FALLBACK_PLACE.search(text):
         found.add("cue.entity")
-    if any(e.label in ACTOR_LABELS for e in entities) or _FALLBACK_ACTOR.search(text):
+    actors = {e.text for e in entities if e.label in ACTOR_LABELS}
+    if actors or _FALLBACK_ACTOR.search(text):
         found.update(("cue.entity", "cue.named_actor"))
-    if cited or _MARKER.search(text):
+    if len(actors) >= MANY_ACTORS:
+        found.add("cue.named_actors")
+    if cited or _MARKER.search(text) or _FIGURE_REF.search(text):
         found.add("cue.citation")
     return [c for c in WEIGHTS if c in found]
 
 
-def _has_quantity(text: str, numbers: Sequence[NumericAssertion] | None) -> bool:
-    """A quantity that is not a year, date, ordinal, or part of a title."""
+def _quantity_cue(text: str, numbers: Sequence[NumericAssertion] | None) -> str | None:
+    """``cue.quantity`` for a stated figure, ``cue.vague_quantity`` for "数十亿"/"dozens", else None."""
     if numbers is not None:
-        return any(not _is_date_like(n) for n in numbers)
-    stripped = text
+        counted = [n for n in numbers if not _is_date_like(n)]
+        if any(not _is_vague(n) for n in counted):
+            return "cue.quantity"
+        return "cue.vague_quantity" if counted else None
+    found = [m.group() for m in _NUMBER.finditer(_strip_non_quantities(text))]
+    if any(not _VAGUE_SURFACE.match(f) for f in found):
+        return "cue.quantity"
+    return "cue.vague_quantity" if found else None
+
+
+def _has_quantity(text: str, numbers: Sequence[NumericAssertion] | None) -> bool:
+    """A stated quantity (not vague) that is not a year, date, ordinal, or part of a title."""
+    return _quantity_cue(text, numbers) == "cue.quantity"
+
+
+def _strip_non_quantities(text: str) -> str:
     for pattern in (_TITLE, _YEAR, _MONTH_DAY, _ORDINAL):
-        stripped = pattern.sub(" ", stripped)
-    return bool(_NUMBER.search(stripped))
+        text = pattern.sub(" ", text)
+    return text
+
+
+_VAGUE_SURFACE = re.compile(r"[几数]|(?:dozens?|hundreds?|thousands?|millions?|billions?)\b", re.IGNORECASE)
+
+
+def _is_vague(number: NumericAssertion) -> bool:
+    """"数十亿", "几百家": an order of magnitude, not a figure anyone could check."""
+    return number.rule_id == "numbers.vague" or bool(_VAGUE_SURFACE.match(number.surface.strip()))
 
 
 def _is_date_like(number: NumericAssertion) -> bool:
@@ -284,6 +370,7 @@ def _gates(text: str) -> list[str]:
         ("gate.recommendation", _RECOMMEND),
         ("gate.opinion", _OPINION),
         ("gate.question", _QUESTION),
+        ("gate.problem_statement", _PROBLEM),
     ):
         if pattern.search(stripped):
             gates.append(gate)
@@ -325,24 +412,60 @@ def _clean_who(who: str) -> str | None:
     return who or None
 
 
-def _kind(text: str, cues: Sequence[str], *, has_quote: bool) -> str:
-    """The claim kind, by the strongest evidence present (see module doc)."""
+def _kind(text: str, cues: Sequence[str], numbers: Sequence[NumericAssertion] | None) -> str:
+    """The claim kind, by the strongest evidence present.
+
+    In order: a speech verb introducing a quotation is a quote; a stated
+    figure with a future marker is a prediction; a stated figure (outside
+    quotation marks) or reported data is statistical, unless the figures only
+    count the objects of a dated action ("2025年1月，美国将25家企业列入…");
+    then a comparison, a cause-effect, an action, a change over time.
+    """
     has = set(cues)
-    if has_quote:
+    if _QUOTE_INTRO.search(text):
         return "quote"
-    if "cue.quantity" in has and _FUTURE.search(text):
+    asserted = _asserted_figures(text, numbers)
+    if asserted and _FUTURE.search(text):
         return "prediction"
-    if "cue.quantity" in has or "cue.reported_data" in has:
+    if "cue.reported_data" in has or (asserted and not _dated_action(text, asserted)):
         return "statistical"
-    if "cue.superlative" in has or "cue.comparison" in has:
+    if has & {"cue.superlative", "cue.comparison"}:
         return "comparative"
-    if "cue.causal" in has:
+    if has & {"cue.effect", "cue.causal"} or _EFFECT_OF_THIS.search(text):
         return "causal"
     if "cue.event" in has:
+        return "event"
+    if "cue.change" in has:
+        return "comparative"
+    if asserted:
         return "event"
     if "cue.attribution" in has:
         return "quote"
     return "event"
+
+
+def _asserted_figures(text: str, numbers: Sequence[NumericAssertion] | None) -> list[NumericAssertion | str]:
+    """Stated figures outside quotation marks (numbers, or regex surfaces when numbers are unknown)."""
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    if numbers is None:
+        outside = _QUOTED.sub(" ", text)
+        return [] if not _has_quantity(outside, None) else [m.group() for m in _NUMBER.finditer(_strip_non_quantities(outside))]
+    return [n for n in numbers if not _is_date_like(n) and not _is_vague(n)
+            and not any(s <= n.start and n.end <= e for s, e in quoted)]
+
+
+def _dated_action(text: str, figures: Sequence[NumericAssertion | str]) -> bool:
+    """An action dated to the month whose figures are plain counts or specs, not rates, changes or bounds."""
+    if not (_EVENT.search(text) and re.search(r"(?:1[89]|20)\d{2}\s*年\s*\d{1,2}\s*月|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:\d{1,2},\s+)?\d{4}", text)):
+        return False
+    return all(_plain_count(n) for n in figures)
+
+
+def _plain_count(figure: NumericAssertion | str) -> bool:
+    """A count or spec ("25家", "28纳米"), not a share, a change, a multiple or a bound."""
+    if isinstance(figure, str):
+        return not re.search(r"[%％‰倍]|percent|times", figure, re.IGNORECASE)
+    return figure.qualifier == "exact" and not figure.change and figure.unit not in {"%", "x"}
 
 
 def _clauses(text: str, language: str) -> tuple[tuple[int, int], ...]:
