@@ -133,8 +133,13 @@ def test_cli_extract_json_needs_no_database(tmp_path: Path, home: dict[str, str]
     assert result.stderr.strip() == ""
 
 
+def test_cli_version() -> None:
+    result = claimledger("--version")
+    assert result.returncode == 0 and result.stdout.startswith("claimledger 0.")
+
+
 def test_cli_help_for_every_command() -> None:
-    for command in ("ingest", "extract", "report", "sql", "search", "server"):
+    for command in ("ingest", "extract", "report", "sql", "search", "serve", "server"):
         result = claimledger(command, "--help")
         assert result.returncode == 0 and "Usage" in result.stdout, command
 
