@@ -141,7 +141,9 @@ _EVENT = re.compile(
 _FUTURE = re.compile(
     r"预计|预测|有望|将会|势必|必将|未来[{cjk}]{{0,4}}将|(?:到|至)\s*20[3-9]\d\s*年|"
     r"\bby\s+20[3-9]\d\b|将(?=[会要]|引领|成为|推动|迎来|进入|实现|带来|持续|继续|面临|对|造成|在|进一步|使|有|更|达到|超过)|"
-    r"\b(?:will|is expected to|are expected to|forecasts?|projected to|likely to)\b".format(cjk=_CJK),
+    r"可能(?:会)?(?=超过|达到|突破|增长|增加|下降|减少|降至|升至|翻番|翻倍)|"
+    r"\b(?:will|is expected to|are expected to|forecasts?|projected to|likely to)\b|"
+    r"\b(?:could|may|might)\s+(?:reach|exceed|top|rise|fall|grow|double|triple|halve)\b".format(cjk=_CJK),
     re.IGNORECASE,
 )
 # Imputed intent ("企图", "希望", "致力于"): what an actor wants is not checkable.
@@ -165,10 +167,12 @@ _GLUED_NOTE = re.compile(
 _QUOTED = re.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"")
 
 # Attribution: who said or reported it, and with which phrase.
-_SPEECH = "认为|(?<![又简号堪俗也被统并自名])称(?![为之作])|表示|指出|宣布|透露|坦言|声称"
+# "说" only right before a quotation: elsewhere it is 据说, 小说, 学说…
+_SPEECH = "认为|(?<![又简号堪俗也被统并自名])称(?![为之作])|表示|指出|宣布|透露|坦言|声称|说(?=\\s*[：:，,]?\\s*[“「])"
 # A speech verb that introduces a quotation: "X认为，“…”", "X said: \"…\"", "\"…,\" X said".
 _QUOTE_INTRO = re.compile(
-    rf"(?:{_SPEECH}|\b(?:said|says|told|stated|wrote)\b)\s*[，,：:]?\s*[“\"「]|[”\"」]\s*,?\s*(?:[A-Z][\w.'-]*\s+){{1,4}}(?:said|says|told)\b"
+    rf"(?:{_SPEECH}|写道|强调|回应|\b(?:said|says|told|stated|wrote)\b)\s*[，,：:]?\s*[“\"「]"
+    rf"|[,，][”\"」]\s*(?:[\w.'’-]+\s+){{1,5}}(?:said|says|told|wrote)\b"
 )
 _ATTR_JU = re.compile(r"据(?P<who>[^，,。；：:]{1,24}?)(?P<cue>报道|统计|数据|显示|称|介绍|披露|估计|测算|调查)")
 _ATTR_SPEECH = re.compile(rf"(?P<who>[^，,。；：:“”\s]{{2,20}}?)(?P<cue>{_SPEECH})(?=[，,：:“]|[{_CJK}])")

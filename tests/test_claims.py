@@ -205,7 +205,11 @@ KIND_CASES = [
      "causal"),
     ("正如 MetaAI首席科学家杨立昆认为，“DeepSeek的迅速崛起是开源力量战胜了闭源模式”①。", "quote"),
     ('Jensen Huang said, "Our share of the China market has fallen from 95% to zero."', "quote"),
+    ('"Our share of the China market has fallen from 95% to zero," Nvidia chief executive Jensen Huang said in 2025.',
+     "quote"),
+    ("黄仁勋说：“英伟达在中国的市场份额已从95%降至零。”", "quote"),
     ("到2030年，全球AI算力需求预计将增长10倍。", "prediction"),
+    ("如果这一趋势延续，到 2027 年闲置算力可能超过 200 EFLOPS。", "prediction"),
     ("Chip exports to China are projected to fall 40% by 2030.", "prediction"),
 ]
 
@@ -226,6 +230,8 @@ def test_claims_kind_from_strongest_evidence(text: str, kind: str, trusted: bool
     "拜登政府大力推动建立美国与盟友间的对华政策协调机制，致力于构建盟友间协同打压中国AI产业链发展的政策体系。",
     # A vague magnitude is no quantity.
     "当数十万开发者基于 DeepSeek架构开发应用时，技术标准与接口规范悄然形成。",
+    # A forecast without a figure.
+    "中国AI产业的算力规模可能超过美国。",
     # "数据来源" inside a sentence is not reported data.
     "美国商务部更要求云计算企业披露外国大模型训练数据来源，企图阻断中国获取全球开源数据。",
 ])
