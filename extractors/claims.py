@@ -12,7 +12,13 @@ whatever cues they carry.  Every cue and gate has a stable id (``cue.*``,
 
 Numbers and entities found by other extractors can be passed in; without
 them a regex fallback still finds quantities and names, so the judge works
-from the text alone.
+from the text alone.  A vague magnitude ("数十亿", "dozens") is a weaker cue
+than a stated figure.
+
+The kind comes from the strongest evidence (see :func:`_kind`): a quotation
+introduced by a speech verb, a figure with a future marker (prediction), a
+stated figure or reported data (statistical), a comparison, a cause-effect,
+an action (event).
 """
 
 from __future__ import annotations
@@ -157,13 +163,19 @@ _FALLBACK_ACTOR = re.compile(
     r"|(?<=[a-z,;] )[A-Z][a-z]+(?![A-Za-z0-9])"  # a capitalized word inside an English sentence: Huawei
     r"|台积电|英伟达|华为|阿里巴巴|腾讯|百度|字节跳动|微软|亚马逊|谷歌|三星"
 )
+# A date to the month ("2025年1月", "January 2025"): what happened then is an event.
+_DATE_TO_MONTH = re.compile(
+    r"(?:1[89]|20)\d{2}\s*年\s*\d{1,2}\s*月"
+    r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:\d{1,2},\s+)?\d{4}"
+)
 _MARKER = re.compile(r"[①-⑳¹²³⁴⁵⁶⁷⁸⁹⁰]|\[\d{1,3}\]")
 # A pointer to a figure or table ("见图1", "如图5所示"): the sentence reports shown data.
 _FIGURE_REF = re.compile(r"见(?:图|表)\s*\d+|(?:图|表)\s*\d+\s*所示|\(see (?:Figure|Fig\.|Table) \d+\)", re.IGNORECASE)
-# Quotation marks around a figure: a mentioned threshold or name, not a figure asserted here.
+# A page number, circled markers and "作者，作者：《" glued after a sentence: the page's footnote bodies.
 _GLUED_NOTE = re.compile(
     r"\d{{0,4}}[①-⑳]+\s*(?=[{cjk}·]{{2,12}}(?:[，,、][{cjk}·]{{2,12}})*(?:等)?\s*[:：]\s*《)".format(cjk=_CJK)
 )
+# Quotation marks around a figure: a mentioned threshold or name, not a figure asserted here.
 _QUOTED = re.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"")
 
 # Attribution: who said or reported it, and with which phrase.
@@ -450,17 +462,17 @@ def _kind(text: str, cues: Sequence[str], numbers: Sequence[NumericAssertion] | 
 
 def _asserted_figures(text: str, numbers: Sequence[NumericAssertion] | None) -> list[NumericAssertion | str]:
     """Stated figures outside quotation marks (numbers, or regex surfaces when numbers are unknown)."""
-    quoted = [m.span() for m in _QUOTED.finditer(text)]
     if numbers is None:
-        outside = _QUOTED.sub(" ", text)
-        return [] if not _has_quantity(outside, None) else [m.group() for m in _NUMBER.finditer(_strip_non_quantities(outside))]
+        outside = _strip_non_quantities(_QUOTED.sub(" ", text))
+        return [m.group() for m in _NUMBER.finditer(outside) if not _VAGUE_SURFACE.match(m.group())]
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
     return [n for n in numbers if not _is_date_like(n) and not _is_vague(n)
             and not any(s <= n.start and n.end <= e for s, e in quoted)]
 
 
 def _dated_action(text: str, figures: Sequence[NumericAssertion | str]) -> bool:
     """An action dated to the month whose figures are plain counts or specs, not rates, changes or bounds."""
-    if not (_EVENT.search(text) and re.search(r"(?:1[89]|20)\d{2}\s*年\s*\d{1,2}\s*月|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:\d{1,2},\s+)?\d{4}", text)):
+    if not (_EVENT.search(text) and _DATE_TO_MONTH.search(text)):
         return False
     return all(_plain_count(n) for n in figures)
 
