@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.claims import GATE_CAP, THRESHOLD, WEIGHTS, Judgement, judge_sentence
 from extractors.entities import load_backend
@@ -352,3 +354,17 @@ def test_claims_running_titles_and_table_rows_are_not_claims(text: str) -> None:
 def test_claims_bylines_are_author_lines_not_claims(text: str) -> None:
     judgement = judge_sentence(text, language="en")
     assert not judgement.is_claim and "gate.author_line" in judgement.cues
+
+
+_PIECES = st.sampled_from(["数十亿", "25家", "2025年1月", "93.3%", "“超过4800TOPS”", "①②", "邓建鹏：《书》", "如何",
+                           "问题", "认为，“", "导致", "这大大增加了", "见图1", "可能超过", "by 2030", " said, \"",
+                           "，", "。", "DeepSeek", "美国", "列入"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES | st.text(max_size=5), max_size=12).map("".join), st.booleans())
+def test_claims_judgement_is_well_formed_on_any_mix_of_cues(text: str, trusted: bool) -> None:
+    numbers = extract_numbers(text) if trusted else None
+    judgement = judge_sentence(text, language="zh", numbers=numbers)
+    assert 0.0 <= judgement.score <= 1.0 and judgement.kind in CLAIM_KINDS
+    assert all(0 <= s < e <= len(text) for s, e in judgement.clauses)
