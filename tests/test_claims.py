@@ -1,4 +1,4 @@
-"""Claim detection: unit cases plus precision/recall against hand-labelled seed sentences.
+"""Claim detection: unit cases, plus precision/recall and kind accuracy against hand-labelled seed sentences.
 
 The gold files (tests/gold/claims_seed_*.jsonl) hold one line per labelled
 sentence: a short substring that identifies it (``key``), whether it is a
