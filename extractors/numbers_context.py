@@ -31,12 +31,14 @@ CANONICAL_AFTER: dict[str, str] = {
     "倍": "x", "x": "x", "×": "x", "纳米": "nm", "nm": "nm", "个月": "month", "年": "year", "天": "day",
     "小时": "hour", "分钟": "minute", "周": "week", "季度": "quarter", "千瓦时": "kWh", "度电": "kWh",
     "tokens": "tokens", "token": "tokens", "个token": "tokens", "years": "year", "months": "month",
-    "days": "day", "times": "x", "周岁": "岁", "比特": "bit", "千比特": "kbit", "赫兹": "Hz", "兆赫兹": "MHz",
+    "days": "day", "times": "x", "degrees Celsius": "°C", "degrees": "degree", "percentage points": "pp",
+    "周岁": "岁", "比特": "bit", "千比特": "kbit", "赫兹": "Hz", "兆赫兹": "MHz",
     "千卡": "kcal", "Hz": "Hz", "℃": "°C", "兆字节": "MB", "千字节": "KB", "CM": "cm",
 }
 TECH_UNITS = (
     "EFLOPS", "PFLOPS", "TFLOPS", "GFLOPS", "FLOPS", "EFLOP/s", "PFLOP/s", "TFLOP/s", "TOPS", "Gbyte/s",
-    "GByte/s", "Tbyte/s", "GB/s", "TB/s", "Gbps", "Tbps", "PB", "TB", "GB", "MB", "KB", "kWh", "GW", "MW", "kW",
+    "GByte/s", "Tbyte/s", "GB/s", "TB/s", "Gbps", "Tbps", "PB", "TB", "GB", "MB", "KB",
+    "TWh", "GWh", "MWh", "kWh", "GW", "MW", "kW", "MtCO2e", "tCO2e",
     "W", "GHz", "MHz", "mm", "cm", "CM", "km", "kg", "nm", "m", "g", "°C", "°F", "℃",
 )
 CLASSIFIERS = (

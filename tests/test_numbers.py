@@ -320,3 +320,13 @@ def test_numbers_cue_before_a_currency_written_before_the_number(text, surface, 
     [n] = extract(text)
     assert (n.surface, n.value, n.unit, n.qualifier) == (surface, value, unit, qualifier)
     assert text[n.start:n.end] == n.surface
+
+
+@pytest.mark.parametrize(("text", "surface", "value", "unit"), [
+    ("Data-centre demand could reach 945 TWh by 2030.", "945 TWh", 945.0, "TWh"),
+    ("Eastbrook recorded 41 days above 30 degrees Celsius.", "above 30 degrees Celsius", 30.0, "°C"),
+    ("Coatings cut peak temperatures by 1.5 degrees.", "1.5 degrees", 1.5, "degree"),
+])
+def test_numbers_english_energy_and_temperature_units(text: str, surface: str, value: float, unit: str) -> None:
+    found = {(n.surface, n.value, n.unit) for n in extract(text)}
+    assert (surface, value, unit) in found
