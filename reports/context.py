@@ -9,6 +9,8 @@ Anchors: ``doc-{id}``, ``doc-{id}-p{page}``, ``claim-{id}``, ``cite-{id}``,
 
 from __future__ import annotations
 
+import unicodedata
+
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -251,8 +253,21 @@ def split_by_document(corpus: Corpus) -> dict[int, Corpus]:
             for d in corpus.documents}
 
 
+def _columns(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
 def _short(title: str, limit: int = 24) -> str:
-    return title if len(title) <= limit else title[: limit - 1] + "…"
+    """Cut a chart label to ``limit`` columns; CJK and full-width characters take two."""
+    if sum(map(_columns, title)) <= limit:
+        return title
+    width, out = 0, []
+    for ch in title:
+        width += _columns(ch)
+        if width > limit - 1:
+            break
+        out.append(ch)
+    return "".join(out) + "…"
 
 
 def bars(items: Iterable[tuple[str, int]]) -> tuple[Bar, ...]:

@@ -301,3 +301,14 @@ def test_reports_markdown_of_hostile_text_renders_inert(tmp_path: Path) -> None:
     assert not page.find_all(["script", "img"])
     assert not [a for a in page.find_all("a", href=True) if not a["href"].startswith("#")]
     assert "<script>alert(1)</script>" in page.get_text()
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("短标题", "短标题"),
+    ("abcdefghijklmnopqrstuvwx", "abcdefghijklmnopqrstuvwx"),
+    ("算力账本：2025 年城市智算中心的扩张与隐忧", "算力账本：2025 年城市智…"),
+])
+def test_reports_chart_labels_fit_by_display_width(title: str, expected: str) -> None:
+    from reports.context import _short
+
+    assert _short(title) == expected
