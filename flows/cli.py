@@ -41,10 +41,6 @@ DbOption = Annotated[Optional[str], typer.Option(
     "--db", help="Database URL or SQLite file (default: $CLAIMLEDGER_DB or ./claimledger.db).")]
 
 
-class CliError(Exception):
-    """An error already phrased for the user."""
-
-
 def fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"[red]Error:[/red] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
