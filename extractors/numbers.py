@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.cn_numerals import NotANumber, parse_number
 from extractors.numbers_context import (
@@ -219,9 +219,12 @@ def _range(text: str, a: NumberToken, b: NumberToken,
            excluded: tuple[list[int], list[int]]) -> tuple[_Candidate, _Candidate] | None:
     """``3–5``, ``20至30个``, ``10000与20000之间``: two numerals joined by a connector."""
     first = _candidate(text, a, excluded, in_range=True)
-    if first is None or a.kind != b.kind or a.value > b.value:
+    if first is None:
         return None
     gap_start = first.unit.end if first.unit and first.unit.start >= a.end else a.end
+    b = _hyphen_as_connector(text, gap_start, b)
+    if a.kind != b.kind or a.value > b.value:
+        return None
     m = _CONNECTOR.fullmatch(text, gap_start, b.start)
     if m is None:
         return None
@@ -233,6 +236,13 @@ def _range(text: str, a: NumberToken, b: NumberToken,
     if first.unit and second.unit and first.unit.name != second.unit.name:
         return None
     return first, second
+
+
+def _hyphen_as_connector(text: str, gap_start: int, b: NumberToken) -> NumberToken:
+    """In ``3%-5%`` the scanner reads ``-5%`` as negative; right after a number the hyphen joins a range."""
+    if b.value < 0 and text[b.start:b.start + 1] in "-−" and not text[gap_start:b.start].strip():
+        return replace(b, start=b.start + 1, value=-b.value, upper=-b.upper if b.upper is not None else None)
+    return b
 
 
 # --------------------------------------------------------------------------- assembly

@@ -330,3 +330,18 @@ def test_numbers_cue_before_a_currency_written_before_the_number(text, surface, 
 def test_numbers_english_energy_and_temperature_units(text: str, surface: str, value: float, unit: str) -> None:
     found = {(n.surface, n.value, n.unit) for n in extract(text)}
     assert (surface, value, unit) in found
+
+
+@pytest.mark.parametrize(("text", "surface", "low", "high"), [
+    ("增速在3%-5%之间", "3%-5%", 0.03, 0.05),
+    ("价格为100-200元", "100-200元", 100.0, 200.0),
+])
+def test_numbers_hyphen_between_numbers_is_a_range_not_a_minus(text: str, surface: str, low: float, high: float) -> None:
+    [n] = extract(text)
+    assert (n.surface, n.value, n.value_max, n.qualifier) == (surface, low, high, "range")
+    assert text[n.start:n.end] == n.surface
+
+
+def test_numbers_a_real_negative_stays_negative() -> None:
+    [n] = extract("最低气温为-5℃。")
+    assert n.value == -5.0
