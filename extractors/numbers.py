@@ -65,7 +65,8 @@ _LIST_SUFFIX = re.compile(r"(?:\.(?![0-9])|、|[)）](?![0-9]))")
 _YEAR_AFTER = re.compile(r"[ \t]*(?:[-–—~～至到][ \t]*[0-9]{4}[ \t]*)?(?:年|年代)")
 _MONTH_AFTER = re.compile(r"[ \t]*月")
 _DAY_AFTER = re.compile(r"[ \t]*[日号號]")
-_CONNECTOR = re.compile(r"[ \t]*(?:[-–—~～至到]|to|与|和)[ \t]*")
+_CONNECTOR = re.compile(r"[ \t]*(?:[-–—~～至到]|to|and|与|和)[ \t]*(?:[$¥€£][ \t]?)?")
+_BETWEEN_EN = re.compile(r"\bbetween[ \t]+(?:[$¥€£][ \t]?)?$", re.IGNORECASE)
 _BETWEEN = re.compile(r"[ \t]*之?间")
 _SCALED = re.compile(r"[万萬亿億兆]|thousand|million|billion|trillion|bn|mn|[kKMB]$")
 _DA = re.compile(r"[ \t]?大(?![于於约約概幅量多部都])(?=[\u4e00-\u9fff])")
@@ -223,6 +224,9 @@ def _range(text: str, a: NumberToken, b: NumberToken,
         return None
     gap_start = first.unit.end if first.unit and first.unit.start >= a.end else a.end
     b = _hyphen_as_connector(text, gap_start, b)
+    shared = _shared_percent(a, b)
+    if shared is not a:
+        a, first = shared, replace(first, token=shared)
     if a.kind != b.kind or a.value > b.value:
         return None
     m = _CONNECTOR.fullmatch(text, gap_start, b.start)
@@ -233,9 +237,24 @@ def _range(text: str, a: NumberToken, b: NumberToken,
         return None
     if m.group().strip() in ("与", "和") and not _BETWEEN.match(text, second.unit.end if second.unit else b.end):
         return None
+    if m.group().strip() == "and" and not _BETWEEN_EN.search(text, max(0, a.start - 12), a.start):
+        return None  # "3 and 5" is a range only after "between"
     if first.unit and second.unit and first.unit.name != second.unit.name:
         return None
+    if not (first.unit or second.unit) and _year_like(a) and _year_like(b):
+        return None  # "between 2000 and 2020" is a period (a time scope), not a quantity
     return first, second
+
+
+def _year_like(t: NumberToken) -> bool:
+    return t.kind == "number" and t.value.is_integer() and 1800 <= t.value <= 2100
+
+
+def _shared_percent(a: NumberToken, b: NumberToken) -> NumberToken:
+    """``3到5%``, ``between 3 and 5 percent``: the bare first end shares the second's percent sign."""
+    if a.kind == "number" and b.kind == "percent" and b.written == "%" and not a.written:
+        return replace(a, kind="percent", value=a.value / 100, written="%")
+    return a
 
 
 def _hyphen_as_connector(text: str, gap_start: int, b: NumberToken) -> NumberToken:
@@ -271,7 +290,8 @@ def _assertion(text: str, item: _Item, index: _Index, last_per: dict[str, tuple[
     t = first.token
     unit = last.unit or first.unit
     start = min(p for p in (t.start, first.before.start if first.before else t.start,
-                            unit.start if unit else t.start))
+                            unit.start if unit else t.start,
+                            first.unit.start if first.unit else t.start))
     start = max(start, previous.end) if previous is not None and previous.end <= t.start else start
     end = max(last.token.end, unit.end if unit else 0, last.after.end if last.after else 0)
     value, value_max, qualifier = _value_and_qualifier(first, last, isinstance(item, tuple))

@@ -345,3 +345,22 @@ def test_numbers_hyphen_between_numbers_is_a_range_not_a_minus(text: str, surfac
 def test_numbers_a_real_negative_stays_negative() -> None:
     [n] = extract("最低气温为-5℃。")
     assert n.value == -5.0
+
+
+@pytest.mark.parametrize(("text", "surface", "low", "high", "unit"), [
+    ("Growth was between 3 and 5 percent.", "3 and 5 percent", 0.03, 0.05, "%"),
+    ("预计增长3到5%。", "3到5%", 0.03, 0.05, "%"),
+    ("Grants were between $2 million and $5 million.", "$2 million and $5 million", 2e6, 5e6, "USD"),
+])
+def test_numbers_ranges_sharing_one_unit(text: str, surface: str, low: float, high: float, unit: str) -> None:
+    [n] = extract(text)
+    assert (n.surface, n.value, n.value_max, n.unit, n.qualifier) == (surface, low, high, unit, "range")
+
+
+def test_numbers_and_without_between_is_no_range() -> None:
+    assert all(n.qualifier != "range" for n in extract("They sold 3 cars and 5 trucks."))
+
+
+def test_numbers_a_period_between_two_years_is_no_range() -> None:
+    found = extract("against an average of 23 days between 2000 and 2020.")
+    assert [(n.surface, n.qualifier) for n in found] == [("23 days", "exact")]
