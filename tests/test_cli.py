@@ -185,3 +185,24 @@ def test_cli_report_on_a_missing_database_fails_without_creating_one(tmp_path: P
     assert result.returncode == 1
     assert result.stderr.startswith("Error: no database at") and "Traceback" not in result.stderr
     assert not db.exists()
+
+
+def test_cli_report_flags_conflicting_and_stale_figures_across_documents(tmp_path: Path, home: dict[str, str]) -> None:
+    """Two posts disagree on the same metric; one quotes a ten-year-old figure."""
+    (tmp_path / "a.md").write_text("---\ntitle: 甲\ndate: 2025-06-01\n---\n\n"
+                                   "据统计，截至2024年底，全国智能算力规模为280 EFLOPS。\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("---\ntitle: 乙\ndate: 2025-07-01\n---\n\n"
+                                   "数据显示，截至2024年底，全国智能算力规模为420 EFLOPS。\n\n"
+                                   "据统计，2015年全国数据中心机架数为100万个。\n", encoding="utf-8")
+    db = tmp_path / "conflict.db"
+    ingest = claimledger("ingest", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--db", str(db),
+                         "--prefect", "off", env=home)
+    assert ingest.returncode == 0, ingest.stderr
+    report = claimledger("report", "--db", str(db), "--format", "md", env=home)
+    assert report.returncode == 0, report.stderr
+    conflict = [line for line in report.stdout.splitlines() if "`numbers.conflict`" in line and "—" in line]
+    assert conflict and "280 EFLOPS" in conflict[0] and "420 EFLOPS" in conflict[0]
+    assert any("`numbers.stale`" in line and "2015" in line for line in report.stdout.splitlines())
+    rows = _rows(db, 'SELECT "check", spans FROM findings WHERE "check" = \'numbers.conflict\'')
+    spans = json.loads(rows[0][1])
+    assert {s["text"] for s in spans} == {"280 EFLOPS", "420 EFLOPS"}
