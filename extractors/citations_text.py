@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from extractors.normalize import fold_width as _fold_mapped
+from extractors.textmap import MappedText
 
-_KEEP_FULLWIDTH = frozenset("，：；（）？！")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +46,11 @@ class ParsedCitation:
 
 
 def fold_width(text: str) -> str:
-    """Fold full-width ASCII (``ｈｔｔｐｓ：／／``) like the pipeline does; keep ``，：；（）？！``.
+    """Fold full-width ASCII (``ｈｔｔｐｓ：／／``) exactly as the pipeline's normalizer does.
 
     Upstream text is already folded; this makes the parser safe on raw text too.
     """
-    return "".join(
-        chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E and c not in _KEEP_FULLWIDTH else c for c in text
-    ).replace("\u3000", " ")
+    return _fold_mapped(MappedText.from_raw(text)).text
 
 
 # ---------------------------------------------------------------- URLs and DOIs
