@@ -260,7 +260,7 @@ def judge_sentence(
         score = min(score, GATE_CAP)
     kind = _kind(text, cues, numbers)
     is_claim = score >= THRESHOLD
-    clauses = _clauses(text, language) if is_claim else ()
+    clauses = _clauses(text) if is_claim else ()
     if is_claim and not clauses and len(text) < len(full):
         clauses = ((0, len(text.rstrip())),)
     return Judgement(
@@ -484,7 +484,7 @@ def _plain_count(figure: NumericAssertion | str) -> bool:
     return figure.qualifier == "exact" and not figure.change and figure.unit not in {"%", "x"}
 
 
-def _clauses(text: str, language: str) -> tuple[tuple[int, int], ...]:
+def _clauses(text: str) -> tuple[tuple[int, int], ...]:
     """Sub-spans of a ``；``-joined sentence whose parts are claims on their own (if not all are)."""
     parts, start = [], 0
     for sep in _CLAUSE_SEP.finditer(text):

@@ -110,11 +110,10 @@ def _collect_citations(loaded: LoadedDocument, assembled: _Assembled, page_of) -
     """Every source the document names: footnotes, source lists, links, named sources, figure sources."""
     text = assembled.text.text
     body = text[: assembled.body_end]
-    citations, of_footnote = _footnote_citations(text, assembled)
+    citations, of_footnote = _footnote_citations(assembled)
     citations += [_citation(cit.parse_citation(src.body), src.body, src.start, src.end, page=src.page,
                             rule_id="citations.reference_list") for src in assembled.sources]
-    citations += _attach_note_links(_link_citations(loaded, assembled.text, page_of),
-                                    assembled, citations, of_footnote)
+    citations += _attach_note_links(_link_citations(loaded, assembled.text, page_of), assembled, citations)
     citations += _named_source_citations(body, page_of)
     source_lines, figure_labels = _source_line_citations(body, page_of)
     figure_sources = {label: len(citations) + k for label, k in figure_labels.items()}
@@ -287,7 +286,7 @@ def _link_refs(body: str, assembled: _Assembled, page_of) -> list[FootnoteRef]: 
             for h, link in zip(hits, links)]
 
 
-def _footnote_citations(text: str, assembled: _Assembled) -> tuple[list[Citation], dict[int, int]]:
+def _footnote_citations(assembled: _Assembled) -> tuple[list[Citation], dict[int, int]]:
     out: list[Citation] = []
     of_footnote: dict[int, int] = {}
     for i, note in enumerate(assembled.footnotes):
@@ -328,8 +327,8 @@ def _link_citations(loaded: LoadedDocument, text: MappedText, page_of) -> list[C
     return out
 
 
-def _attach_note_links(links: list[Citation], assembled: _Assembled, citations: list[Citation],
-                       of_footnote: dict[int, int]) -> list[Citation]:
+def _attach_note_links(links: list[Citation], assembled: _Assembled,
+                       citations: list[Citation]) -> list[Citation]:
     """A link inside a note (a 来源 list entry) is that note's URL, not a citation of its own."""
     body_links = []
     for link in links:

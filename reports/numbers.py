@@ -156,7 +156,7 @@ def find_operands(m: AssertionRow, rows: list[AssertionRow], text: str) -> _Oper
     return None
 
 
-def _stated_multiple(doc: DocumentRow, m: AssertionRow, growth: bool) -> list[float]:
+def _stated_multiple(m: AssertionRow, growth: bool) -> list[float]:
     """The ratios a stated multiple may mean: 增长了三倍 is read as 3x or 4x (usage differs)."""
     if is_ratio(m):
         pct = as_percent(m)
@@ -193,7 +193,7 @@ def check_arithmetic(corpus: Corpus) -> list[Finding]:
 
 def _arithmetic_finding(doc: DocumentRow, m: AssertionRow, ops: _Operands) -> Finding:
     growth = _growth_phrase(doc, ops, m)
-    stated = _stated_multiple(doc, m, growth)
+    stated = _stated_multiple(m, growth)
     how = hedge(doc, m)
     low, high = BANDS[how]
     ratio = ops.ratio
