@@ -33,10 +33,6 @@ class StoreResult:
     footnotes: int = 0
 
 
-class DuplicateSource(Exception):
-    """The same bytes were stored concurrently by another writer."""
-
-
 def find_by_sha(session: Session, sha256: str) -> int | None:
     return session.scalar(select(m.Document.id).where(m.Document.sha256 == sha256))
 
@@ -50,13 +46,18 @@ def save_document(session: Session, doc: ExtractedDocument, *, etag: str | None 
     ``reextract`` replaces the stored extraction of the same bytes too (after
     an extractor upgrade).
     """
-    existing = find_by_sha(session, doc.sha256)
-    if existing is not None and not reextract:
-        return StoreResult(existing, "unchanged")
+    # One SELECT for both questions ("same bytes stored?" and "what does this
+    # replace?"): with two, a concurrent writer could commit the same bytes in
+    # between under READ COMMITTED (PostgreSQL), and this writer would then
+    # delete the winner's fresh extraction as if it were an old version.
     previous = session.execute(
         select(m.Document.id, m.Document.sha256)
         .where((m.Document.source == doc.source) | (m.Document.sha256 == doc.sha256))
+        .order_by(m.Document.id)
     ).all()
+    same_bytes = [old_id for old_id, sha in previous if sha == doc.sha256]
+    if same_bytes and not reextract:
+        return StoreResult(same_bytes[0], "unchanged")
     claims_before = None
     for old_id, _sha in previous:
         claims_before = session.scalar(select(func.count()).where(m.Claim.document_id == old_id))

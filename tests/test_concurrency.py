@@ -129,3 +129,56 @@ def test_concurrency_lost_insert_race_reports_unchanged(db_url: str, corpus: lis
     assert results["second"].status == "unchanged"  # type: ignore[attr-defined]
     assert results["second"].document_id == results["first"].document_id  # type: ignore[attr-defined]
     assert scalar(engine.url.render_as_string(hide_password=False), "SELECT count(*) FROM documents") == 1
+
+
+def test_concurrency_writer_that_read_before_the_winner_committed_keeps_winner(pg_url: str,
+                                                                                corpus: list[str]) -> None:
+    """The interleaving that once made the loser delete the winner's extraction.
+
+    The loser reads ``documents`` first (nothing there yet) and is held right
+    after that read until the winner has committed the same bytes.  Under READ
+    COMMITTED any later read of the loser sees the winner's row; the loser must
+    then report "unchanged" and leave that row and its extraction alone.
+    (PostgreSQL only: SQLite's BEGIN IMMEDIATE serialises the two writers.)
+    """
+    from sqlalchemy import event
+
+    engine = get_engine(pg_url)
+    doc = extract_document(Path(corpus[2]).read_bytes(), source=corpus[2])
+    loser_thread: list[int] = []
+    winner_committed = threading.Event()
+    held = threading.Event()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def hold_loser(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        if (threading.get_ident() in loser_thread and not held.is_set()
+                and statement.lstrip().upper().startswith("SELECT") and "documents" in statement):
+            held.set()
+            winner_committed.wait(20)
+
+    results: dict[str, object] = {}
+
+    def loser() -> None:
+        loser_thread.append(threading.get_ident())
+        results["loser"] = save_document_once(engine, doc)
+
+    def winner() -> None:
+        held.wait(20)
+        results["winner"] = save_document_once(engine, doc)
+        winner_committed.set()
+
+    try:
+        threads = [threading.Thread(target=loser), threading.Thread(target=winner)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    finally:
+        event.remove(engine, "after_cursor_execute", hold_loser)
+    assert held.is_set()
+    assert results["winner"].status == "added"  # type: ignore[attr-defined]
+    assert results["loser"].status == "unchanged"  # type: ignore[attr-defined]
+    winner_id = results["winner"].document_id  # type: ignore[attr-defined]
+    assert results["loser"].document_id == winner_id  # type: ignore[attr-defined]
+    assert scalar(pg_url, "SELECT count(*) FROM documents") == 1
+    assert scalar(pg_url, f"SELECT count(*) FROM sentences WHERE document_id = {winner_id}") == len(doc.sentences)
