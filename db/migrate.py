@@ -28,7 +28,7 @@ def upgrade(engine: Engine) -> None:
 
 
 VIEW_NAMES = frozenset({"claim_overview", "uncited_claims", "dangling_footnotes",
-                        "numbers_by_subject", "findings_by_document", "citation_usage"})
+                        "numbers_by_subject", "findings_by_document", "citation_usage", "figure_overview"})
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]

@@ -220,6 +220,29 @@ class Citation(Base):
     key: Mapped[str | None] = mapped_column(Text, index=True)
 
 
+class Figure(Base):
+    """A figure or table caption; ``source_*`` is its ``数据来源`` line, NULL when none is printed."""
+
+    __tablename__ = "figures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _doc_fk()
+    page: Mapped[int | None] = mapped_column(Integer)
+    page_index: Mapped[int | None] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(32))  # 图1 / 表2 (Figure/Table map to the same labels)
+    kind: Mapped[str] = mapped_column(String(8))  # figure | table
+    title: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(Text)
+    source_start: Mapped[int | None] = mapped_column(Integer)
+    source_end: Mapped[int | None] = mapped_column(Integer)
+    citation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("citations.id", ondelete="SET NULL"), index=True
+    )
+    mentions: Mapped[int] = mapped_column(Integer, default=0)  # in-text references (见图1)
+
+
 class ClaimCitation(Base):
     __tablename__ = "claim_citations"
 

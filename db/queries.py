@@ -25,6 +25,7 @@ from extractors.records import (
     ClaimRow,
     FootnoteRow,
     FootnoteRefRow,
+    FigureRow,
     SpanRow,
     FindingRow,
     Corpus,
@@ -48,6 +49,11 @@ def load_corpus(session: Session) -> Corpus:
             )
         ),
         citations=_citations(session),
+        figures=tuple(
+            FigureRow(f.id, f.document_id, f.page, f.label, f.kind, f.title, f.start, f.end,
+                      f.source, f.citation_id, f.mentions)
+            for f in session.scalars(select(m.Figure).order_by(m.Figure.document_id, m.Figure.start))
+        ),
     )
 
 

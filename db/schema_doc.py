@@ -184,6 +184,26 @@ COLUMNS: dict[str, str] = {
     "citation_usage.document_count": "Documents citing the work (across the database).",
     "citation_usage.citation_title": "A title of the work as cited.",
     "citation_usage.citation_url": "A URL of the work as cited.",
+    "figure_overview.figure_id": "The figure (figures.id).",
+    "figure_overview.label": "图1 / 表2 (Figure/Table map to the same labels).",
+    "figure_overview.kind": "figure or table.",
+    "figure_overview.title": "Caption text after the label.",
+    "figure_overview.source": "The data source printed beside the caption; NULL when none.",
+    "figure_overview.source_status": "'sourced' or 'unsourced'.",
+    "figure_overview.mentions": "In-text references to the figure (见图1, see Table 2).",
+    "figure_overview.start": "Start offset of the caption line.",
+    "figure_overview.end": "End offset of the caption line (exclusive).",
+    # figures
+    "figures.label": "图1 / 表2: the canonical label (Figure/Table map to the same labels).",
+    "figures.kind": "figure or table.",
+    "figures.title": "Caption text after the label.",
+    "figures.start": "Start offset of the caption line (at the label).",
+    "figures.end": "End offset of the caption line (exclusive).",
+    "figures.source": "The data source after 数据来源/资料来源/Source:, NULL when the caption has none.",
+    "figures.source_start": "Start offset of the source text.",
+    "figures.source_end": "End offset of the source text (exclusive).",
+    "figures.citation_id": "The citation parsed from the source line (citations.id).",
+    "figures.mentions": "How often the running text refers to the figure (见图1, see Table 2).",
 }
 
 TABLES: dict[str, str] = {
@@ -197,6 +217,7 @@ TABLES: dict[str, str] = {
     "footnote_refs": "In-text footnote markers; NULL footnote_id means dangling.",
     "citations": "Parsed sources (footnotes, reference entries, links, named sources).",
     "claim_citations": "Which citations support which claims.",
+    "figures": "Figure and table captions with the data source printed beside them.",
     "entities": "Named entities.",
     "claim_entities": "Which entities a claim mentions.",
     "findings": "Audit results.",
@@ -235,6 +256,11 @@ VIEWS: dict[str, tuple[str, str]] = {
         "Which documents rely on each cited work (citations.key).",
         "SELECT citation_key, citation_title, document_count, document_title FROM citation_usage "
         "WHERE document_count > 1 ORDER BY document_count DESC, citation_key",
+    ),
+    "figure_overview": (
+        "Each figure and table with its document, page, data source and source status.",
+        "SELECT document_title, page, label, title FROM figure_overview "
+        "WHERE source_status = 'unsourced' ORDER BY document_id, start",
     ),
 }
 

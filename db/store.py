@@ -189,6 +189,14 @@ def _insert_extraction(session: Session, doc_id: int, doc: ExtractedDocument) ->
          "pages": c.pages, "date": c.date, "flags": "; ".join(c.flags) or None, "key": c.key}
         for c in doc.citations
     ])
+    _bulk(session, m.Figure, [
+        {"document_id": doc_id, **_page_cols(pages, f.page), "label": f.label, "kind": f.kind,
+         "title": f.title, "start": f.start, "end": f.end, "source": f.source,
+         "source_start": f.source_start, "source_end": f.source_end,
+         "citation_id": citation_ids[f.citation] if f.citation is not None else None,
+         "mentions": len(f.mentions)}
+        for f in doc.figures
+    ])
     if doc.claim_citations:
         session.execute(insert(m.ClaimCitation), [
             {"claim_id": claim_ids[c], "citation_id": citation_ids[k]}

@@ -130,20 +130,54 @@ def _label(kind: str, num: str) -> str:
     return _KIND_LABEL[kind.lower()] + num
 
 
-def _captions(text: str) -> list[tuple[int, int, str]]:
-    """(line start, line end, label) of caption lines (``图1　2017—2023年…``, ``Table 2: …``)."""
+@dataclass(frozen=True, slots=True)
+class Caption:
+    """A caption line: ``text[start:end]`` runs from the label to the end of the line."""
+
+    start: int
+    end: int
+    label: str  # canonical: 图1 / 表2
+    title_start: int  # first character of the title after the label and its separator
+
+
+# What follows a label in running text rather than in a caption: "Figure 1 shows…", "图1 显示…".
+_NOT_A_TITLE = re.compile(r"[a-z]|(?:所示|显示|表明|展示|反映|可见|说明|列出|给出|中的|中可以)")
+
+
+def find_captions(text: str) -> list[Caption]:
+    """Caption lines of figures and tables (``图1　2017—2023年…``, ``Table 2: …``), in text order.
+
+    A label that opens a line of running text ("Figure 1 shows that…") is a
+    reference, not a caption, and is left out.
+    """
     out = []
     for m in _RE_CAPTION.finditer(text):
         line_end = text.find("\n", m.start())
-        out.append((m.start("kind"), len(text) if line_end == -1 else line_end, _label(m.group("kind"), m.group("num"))))
+        line_end = len(text) if line_end == -1 else line_end
+        title = m.end()
+        while title < line_end and text[title] in " \t\u3000:：.":
+            title += 1
+        if _NOT_A_TITLE.match(text, title):
+            continue
+        end = len(text[:line_end].rstrip())
+        out.append(Caption(m.start("kind"), end, _label(m.group("kind"), m.group("num")), min(title, end)))
     return out
 
 
+def _captions(text: str) -> list[tuple[int, int, str]]:
+    """(line start, line end, label) of caption lines, the shape the source-line matcher uses."""
+    return [(c.start, c.end, c.label) for c in find_captions(text)]
+
+
 def _nonblank_starts(text: str) -> list[int]:
-    """Start offsets of non-blank lines: distances between lines ignore blank lines."""
+    """Start offsets of non-blank lines: distances between lines ignore blank lines.
+
+    Table rows (cells joined by `` | ``) are skipped too: a table's source line
+    sits under all its rows, however many there are.
+    """
     starts, pos = [], 0
     for line in text.split("\n"):
-        if line.strip():
+        if line.strip() and " | " not in line:
             starts.append(pos)
         pos += len(line) + 1
     return starts

@@ -26,6 +26,7 @@ from extractors import footnotes as fn
 from extractors import numbers as num
 from extractors.claims import judge_sentence
 from extractors.entities import load_backend
+from extractors.figures import find_figures
 from extractors.normalize import join_separator, normalize
 from extractors.sentences import detect_language, split_sentences
 from extractors.sources import load_source
@@ -35,6 +36,7 @@ from extractors.types import (
     Claim,
     Entity,
     ExtractedDocument,
+    Figure,
     Footnote,
     FootnoteRef,
     LoadedDocument,
@@ -86,6 +88,7 @@ def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str
     judged = _judge(sentences, numbers, entities, refs, language)
     sentences = [replace(s, checkworthiness=j.score, cues=tuple(j.cues)) for s, j in zip(sentences, judged)]
     found = _claims(text, sentences, judged, numbers, entities, refs, cites)
+    figures = _figures(body, cites.items, page_of)
 
     return ExtractedDocument(
         source=source, sha256=sha256, kind=loaded.kind, text=text, body_end=assembled.body_end,
@@ -94,7 +97,7 @@ def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str
         sentences=tuple(sentences), footnotes=assembled.footnotes, footnote_refs=tuple(refs),
         citations=tuple(cites.items), numbers=tuple(numbers), claims=tuple(found.claims),
         entities=tuple(entities), claim_citations=tuple(found.citations),
-        claim_numbers=tuple(found.numbers), claim_entities=tuple(found.entities),
+        claim_numbers=tuple(found.numbers), claim_entities=tuple(found.entities), figures=figures,
         warnings=tuple(loaded.warnings) + assembled.warnings, extractor_version=version,
     )
 
@@ -377,8 +380,11 @@ def _source_line_citations(body: str, page_of) -> tuple[list[Citation], dict[str
         raw = body[line.start:line.end]
         if line.label:
             labels[line.label] = len(out)
-        out.append(_citation(cit.parse_citation(line.source or raw), raw, line.start, line.end,
-                             page=page_of(line.start), rule_id="citations.source_line"))
+        c = _citation(cit.parse_citation(line.source or raw), raw, line.start, line.end,
+                      page=page_of(line.start), rule_id="citations.source_line")
+        if c.kind == "note":  # a 数据来源 line names a source even when it reads like prose
+            c = replace(c, kind="other", title=c.title or line.source)
+        out.append(c)
     return out, labels
 
 
@@ -402,6 +408,16 @@ def _citations_for(sentence: Sentence, refs: Sequence[FootnoteRef], citations: S
 def _figure_sources(sentence: Sentence, figure_sources: dict[str, int]) -> list[int]:
     """A sentence that points at a figure/table ("如图5所示") is backed by that figure's source line."""
     return [figure_sources[r.label] for r in cit.find_figure_refs(sentence.text) if r.label in figure_sources]
+
+
+def _figures(body: str, citations: Sequence[Citation], page_of) -> tuple[Figure, ...]:  # type: ignore[no-untyped-def]
+    """Figures and tables with their page and the citation parsed from their source line."""
+    lines = [(c.start, c.end, k) for k, c in enumerate(citations) if c.rule_id == "citations.source_line"]
+    out = []
+    for f in find_figures(body):
+        citation = next((k for s, e, k in lines if f.source_start is not None and s <= f.source_start < e), None)
+        out.append(replace(f, page=page_of(f.start), citation=citation))
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- claims

@@ -112,6 +112,21 @@ class FootnoteRefRow:
 
 
 @dataclass(frozen=True, slots=True)
+class FigureRow:
+    id: int
+    document_id: int
+    page: int | None
+    label: str
+    kind: str
+    title: str
+    start: int
+    end: int
+    source: str | None = None
+    citation_id: int | None = None
+    mentions: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class SpanRow:
     """One quoted span of a finding: ``text == documents.text[start:end]``."""
 
@@ -147,3 +162,4 @@ class Corpus:
     footnotes: tuple[FootnoteRow, ...] = ()
     footnote_refs: tuple[FootnoteRefRow, ...] = ()
     citations: tuple[CitationRow, ...] = ()
+    figures: tuple[FigureRow, ...] = ()

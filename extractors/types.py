@@ -205,6 +205,32 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
+class Figure:
+    """A figure or table as its caption names it, with the data source printed beside it.
+
+    Auditors ask of every chart "where do these numbers come from?": the
+    caption line (``图1　2017—2023年…``, ``Table 2: …``) is ``text[start:end]``;
+    ``source_start``/``source_end`` cover the source after ``数据来源：`` when
+    one belongs to the caption; ``mentions`` are the in-text references
+    (``见图1``).  ``citation`` indexes ``ExtractedDocument.citations`` (the
+    parsed source line), so claims that cite the figure and the figure share it.
+    """
+
+    start: int
+    end: int
+    label: str  # canonical: 图1 / 表2 (Figure/Table map to the same labels)
+    kind: str  # figure | table
+    title: str
+    source: str | None = None
+    source_start: int | None = None
+    source_end: int | None = None
+    mentions: tuple[tuple[int, int], ...] = ()
+    page: int | None = None
+    citation: int | None = None
+    rule_id: str = "figures.caption"
+
+
+@dataclass(frozen=True, slots=True)
 class ExtractedDocument:
     """Everything extracted from one source, ready to store in one transaction."""
 
@@ -230,6 +256,7 @@ class ExtractedDocument:
     claim_citations: tuple[tuple[int, int], ...] = ()  # (claim index, citation index)
     claim_numbers: tuple[tuple[int, int], ...] = ()  # (claim index, number index)
     claim_entities: tuple[tuple[int, int], ...] = ()  # (claim index, entity index)
+    figures: tuple[Figure, ...] = ()
     warnings: tuple[str, ...] = ()
     extractor_version: str = ""
     meta: dict[str, str] = field(default_factory=dict)

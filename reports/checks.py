@@ -38,6 +38,11 @@ WEB_ONLY_HOSTS = (
 )
 WEB_ONLY_NAMES = re.compile(r"微博|知乎|豆瓣|贴吧|微信公众号|公众号|小红书|抖音|博客|\bblog\b|\breddit\b", re.I)
 STATISTICAL_KINDS = ("statistical", "comparative")
+CONCEPTUAL_TITLES = re.compile(
+    r"流程|逻辑|框架|示意|结构图|架构|机制|模式|路径|原理|思路|diagram|framework|flow ?chart|workflow|"
+    r"schematic|architecture|logic|concept", re.IGNORECASE)
+#: Years and quantities in a title make it a data chart whatever else it says ("R1" in a model name does not).
+DATA_IN_TITLE = re.compile(r"(?<![0-9A-Za-z-])(?:1[89]|20)[0-9]{2}(?![0-9])|[0-9]\s*(?:%|％|年|亿|万|元)")
 
 
 def run_checks(corpus: Corpus) -> list[Finding]:
@@ -253,6 +258,35 @@ def check_after_publication(corpus: Corpus) -> list[Finding]:
     return out
 
 
+def is_conceptual(title: str) -> bool:
+    """A diagram of ideas (流程, 框架, logic) rather than of data: no source is expected."""
+    return bool(CONCEPTUAL_TITLES.search(title)) and not DATA_IN_TITLE.search(title)
+
+
+def check_unsourced_figures(corpus: Corpus) -> list[Finding]:
+    """A figure or table printed without a data source line.
+
+    A chart or table the text leans on ("见图1") whose content comes from
+    nowhere is a warning; one the text never mentions, or a conceptual
+    diagram (算法流程, framework), is only noted.
+    """
+    docs = _docs(corpus)
+    out: list[Finding] = []
+    for f in corpus.figures:
+        if f.source is not None:
+            continue
+        doc = docs[f.document_id]
+        noun = "table" if f.kind == "table" else "figure"
+        conceptual = is_conceptual(f.title)
+        why = ("; it looks like a conceptual diagram, so this is only noted" if conceptual else
+               f"; the text refers to it {f.mentions} time(s)" if f.mentions else "")
+        out.append(Finding(
+            "sourcing.figure_unsourced", "warning" if f.mentions and not conceptual else "info",
+            f"The {noun} {f.label} gives no data source (no 数据来源/资料来源/Source line beside its caption){why}.",
+            doc.id, (span_of(doc.text, doc.id, f.page, f.start, f.end),)))
+    return out
+
+
 Check = Callable[["Corpus"], Iterable[Finding]]
 ALL_CHECKS: tuple[Check, ...] = (
     check_sourcing,
@@ -261,5 +295,6 @@ ALL_CHECKS: tuple[Check, ...] = (
     check_incomplete_citations,
     check_web_only,
     check_after_publication,
+    check_unsourced_figures,
     *NUMBER_CHECKS,
 )

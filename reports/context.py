@@ -40,6 +40,7 @@ CHECK_LABELS = {
     "citations.incomplete": "incomplete citation",
     "citations.web_only": "web-only source",
     "citations.after_publication": "source after publication",
+    "sourcing.figure_unsourced": "unsourced figure",
     "numbers.arithmetic_consistent": "arithmetic consistent",
     "numbers.arithmetic_inconsistent": "arithmetic inconsistent",
     "numbers.impossible_percentage": "impossible percentage",

@@ -85,6 +85,8 @@ def _summary(doc: ExtractedDocument) -> dict:
         "footnotes": [{"marker": f.marker, "body": f.body} for f in doc.footnotes],
         "refs": [{"marker": r.marker, "linked": r.footnote is not None} for r in doc.footnote_refs],
         "citations": sorted({(c.kind, c.title or "", c.url or "") for c in doc.citations}),
+        "figures": [{"label": f.label, "title": f.title, "source": f.source, "mentions": len(f.mentions)}
+                    for f in doc.figures],
     }
 
 
