@@ -29,14 +29,17 @@ KIND = {
 }
 _RE_TYPE_CODE = re.compile(r"\[[A-Z]{1,2}(?:/OL)?\]")
 
-# Measured 2026-11-25: see the printed table (pytest -s).  Both styles score the same on complete entries.
+# Measured 2026-11-25 (pytest -s prints the table); floors sit one error under the lower of the two styles and
+# never drop below an earlier floor.  Complete entries still missed: two patents whose rendered holder is not the
+# BibTeX author, one whose string drops two of three inventors, a URL whose ``~`` the rendering turned into a space,
+# and two multi-part titles the gold splits into series/volume (``中国科学技术史: 第 2 卷 科学思想史``).
 FLOORS_COMPLETE = {
-    "title": 0.98, "authors": 0.95, "container": 0.99, "year": 0.99, "volume": 0.90, "issue": 0.99,
-    "pages": 0.98, "publisher": 0.95, "url": 0.97, "doi": 1.0, "date": 0.99, "kind": 0.99,
+    "title": 0.982, "authors": 0.972, "container": 0.99, "year": 0.993, "volume": 0.969, "issue": 0.99,
+    "pages": 0.989, "publisher": 0.988, "url": 0.97, "doi": 1.0, "date": 0.99, "kind": 0.994,
 }
 FLOORS_ALL = {
-    "title": 0.98, "authors": 0.84, "container": 0.93, "year": 0.92, "volume": 0.80, "issue": 0.88,
-    "pages": 0.91, "publisher": 0.84, "url": 0.97, "doi": 1.0, "date": 0.90, "kind": 0.74,
+    "title": 0.982, "authors": 0.858, "container": 0.93, "year": 0.982, "volume": 0.864, "issue": 0.88,
+    "pages": 0.922, "publisher": 0.873, "url": 0.97, "doi": 1.0, "date": 0.956, "kind": 0.741,
 }
 
 
@@ -55,10 +58,24 @@ def _family(name: str) -> str:
     return _norm(name)
 
 
+def _bibtex_names(names: str) -> list[str]:
+    """BibTeX splits a name list at `` and `` outside braces: ``{Food and Drug Administration}`` is one name."""
+    parts, depth, start = [], 0, 0
+    for m in re.finditer(r"[{}]| and ", names):
+        if m.group() == "{":
+            depth += 1
+        elif m.group() == "}":
+            depth -= 1
+        elif depth == 0:
+            parts.append(names[start : m.start()])
+            start = m.end()
+    return parts + [names[start:]]
+
+
 def _gold_authors(row: dict) -> list[str] | None:
     f = row["fields"]
     names = f.get("author") or (f.get("editor") if row["entry_type"] not in ("incollection", "inproceedings") else None)
-    return [_family(n) for n in names.split(" and ")] if names else None
+    return [_family(n) for n in _bibtex_names(names)] if names else None
 
 
 def _year(text: str) -> int | None:
@@ -158,3 +175,62 @@ def test_gbt7714_field_accuracy(suite: Path, name: str) -> None:
 )
 def test_gbt7714_known_fields(raw: str, field: str, value: object) -> None:
     assert getattr(parse_citation(raw), field) == value
+
+
+# ---------------------------------------------------------------- rules, on reference strings written for these tests
+# One case per cause fixed in the parser (2026-11-25); each names the fields the rule is about.
+
+_RULES = [
+    # 2025 edition, "GB" punctuation: full-width ，：（） in the locator; brackets holding words stay in the container.
+    ("[7] 吴磊，郑洁. 县域数字乡村建设评价[J]. 农业技术经济，2023，42（6）：18-33.",
+     {"container": "农业技术经济", "year": 2023, "volume": "42", "issue": "6", "pages": "18-33"}),
+    ("贺明. 高校图书馆的开放获取政策[J]. 北京大学学报（哲学社会科学版），2021（增刊 1）：77-80.",
+     {"container": "北京大学学报（哲学社会科学版）", "year": 2021, "issue": "增刊 1", "pages": "77-80"}),
+    ("罗平. 外卖骑手的劳动保障[N]. 南方都市报，2024-08-21（A06）.", {"date": "2024-08-21", "pages": "A06"}),
+    # 2025 edition: new type codes; a preprint's platform is its container, its identifier no page number.
+    ("[2] ZHOU H, PETERS M. Sparse attention at scale[PP/OL]. arXiv: 2405.11873. (2024-05-20)[2024-07-01]. https://arxiv.org/abs/2405.11873.",
+     {"kind": "report", "container": "arXiv", "pages": None, "date": "2024-05-20", "authors": ("ZHOU H", "PETERS M")}),
+    ("国家青藏高原科学数据中心. 青藏高原逐月气温格点数据（1980—2020）[DS/OL]. （2022-03-15）[2024-10-09]. https://data.tpdc.ac.cn/zh-hans/data/abc.",
+     {"kind": "web", "title": "青藏高原逐月气温格点数据（1980—2020）", "date": "2022-03-15"}),
+    # 2025 edition: a standard's number comes before its title; its year dates the standard.
+    ("GB/T 45654—2025　网络安全技术 生成式人工智能服务安全基本要求[S].",
+     {"kind": "report", "title": "网络安全技术 生成式人工智能服务安全基本要求", "year": 2025}),
+    ("ISO 19650-1:2018 Organization and digitization of information about buildings[S]. Geneva: ISO, 2018.",
+     {"title": "Organization and digitization of information about buildings", "publisher": "ISO"}),
+    # 2025 author-year: the year is a block of its own after the authors.
+    ("唐颖，高远. 2022. 城市更新中的历史街区保护[J]. 城市规划学刊，（4）：55-62.",
+     {"authors": ("唐颖", "高远"), "year": 2022, "title": "城市更新中的历史街区保护", "issue": "4"}),
+    ("OSTROM E. 1990b. Governing the commons[M]. Cambridge: Cambridge University Press.",
+     {"authors": ("OSTROM E",), "year": 1990, "title": "Governing the commons", "publisher": "Cambridge University Press"}),
+    # Hand-typed Chinese lists: no space after the periods, em-dash or tilde page ranges, 第N期 spelled out.
+    ("[12]孙悦,马骏.平台企业的数据垄断[J].中国工业经济,2022,39(7):60—78.",
+     {"authors": ("孙悦", "马骏"), "title": "平台企业的数据垄断", "container": "中国工业经济", "volume": "39", "pages": "60-78"}),
+    ("[5]程立.公共政策评估方法[M].2版.上海:格致出版社,2019:101~115.",
+     {"authors": ("程立",), "title": "公共政策评估方法", "place": "上海", "publisher": "格致出版社", "pages": "101-115"}),
+    ("冯涛. 地方债务风险的测度[J]. 财政研究, 2020年第9期: 41-55.", {"year": 2020, "issue": "9", "pages": "41-55"}),
+    ("冯涛. 地方债务风险的测度[J]. 财政研究, 2020, 41(第9期): 41-55.", {"volume": "41", "issue": "9"}),
+    # Role words are not names: 主编, 编, 著, ed., eds.
+    ("[3] 林毅夫, 主编. 新结构经济学读本[M]. 北京: 北京大学出版社, 2016.", {"authors": ("林毅夫",)}),
+    ("王浩等编. 城市群发展报告[R]. 北京: 社会科学文献出版社, 2021.", {"authors": ("王浩",), "flags": ("et_al",)}),
+    ("RODRIK D, ed. In search of prosperity[M]. Princeton: Princeton University Press, 2003.", {"authors": ("RODRIK D",)}),
+    # The whole run of a serial: its holdings are no single volume, the journal is the title, the imprint follows.
+    ("中国社会科学院经济研究所. 经济研究[J]. 1955(1)-. 北京: 经济研究杂志社, 1955-.",
+     {"container": None, "volume": "1955(1)-", "year": 1955, "place": "北京", "publisher": "经济研究杂志社"}),
+    # Author-year reports lose the year before the pages: a bare page range is still the pages.
+    ("WALKER R, 2019. Flood insurance take-up in coastal counties: PR-2019-04[R]. 12-19.", {"pages": "12-19", "year": 2019}),
+    # The standard's placeholders for an unknown place or publisher are no names.
+    ("高原. 乡土建筑调查[M]. [出版地不详]: 地方文史出版社, 2008.", {"place": None, "publisher": "地方文史出版社"}),
+    ("SANTOS P. Harbour records of Macau[M]. Lisbon: [s.n.], 1998.", {"place": "Lisbon", "publisher": None, "year": 1998}),
+]
+
+
+@pytest.mark.parametrize("raw,fields", _RULES, ids=lambda v: v[:36] if isinstance(v, str) else "")
+def test_gbt7714_rules(raw: str, fields: dict[str, object]) -> None:
+    parsed = parse_citation(raw)
+    assert parsed.style == "gbt7714"
+    assert {k: getattr(parsed, k) for k in fields} == fields
+
+
+def test_gbt7714_scoring_keeps_braced_names_whole() -> None:
+    """The scorer's own rule: BibTeX's `` and `` inside braces is part of one (corporate) name."""
+    assert _bibtex_names("{Food and Drug Administration} and Smith, J.") == ["{Food and Drug Administration}", "Smith, J."]
