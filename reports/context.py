@@ -153,6 +153,21 @@ class FootnoteView:
 
 
 @dataclass(frozen=True, slots=True)
+class FigureView:
+    id: int
+    anchor: str
+    label: str
+    kind: str
+    title: str
+    page: int | None
+    start: int
+    end: int
+    source: str | None
+    citation_id: int | None  # its anchor is cite-{id}
+    mentions: int
+
+
+@dataclass(frozen=True, slots=True)
 class PageView:
     page: int
     anchor: str
@@ -176,6 +191,7 @@ class DocumentView:
     dangling_refs: tuple[RefView, ...]
     citations: tuple[CitationView, ...]
     findings: tuple[FindingView, ...]
+    figures: tuple[FigureView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +261,7 @@ def build_report(corpus: Corpus, findings: Sequence[FindingRow]) -> ReportView:
 
 def split_by_document(corpus: Corpus) -> dict[int, Corpus]:
     """One sub-corpus per document, in one pass (so building a report stays linear in rows)."""
-    names = ("claims", "assertions", "footnotes", "footnote_refs", "citations")
+    names = ("claims", "assertions", "footnotes", "footnote_refs", "citations", "figures")
     groups: dict[int, dict[str, list[Any]]] = {d.id: {n: [] for n in names} for d in corpus.documents}
     for name in names:
         for row in getattr(corpus, name):
@@ -306,10 +322,16 @@ def _document_view(corpus: Corpus, d: DocumentRow, findings: list[FindingView],
             refs_of[r.footnote_id].append(v)
     footnotes = tuple(_footnote_view(n, refs_of[n.id]) for n in corpus.footnotes)
     pages = tuple(PageView(p.page, f"doc-{d.id}-p{p.page}", p.start, p.end) for p in _unique_pages(d))
+    figures = tuple(
+        FigureView(f.id, f"fig-{f.id}", f.label, f.kind, f.title, f.page, f.start, f.end, f.source,
+                   f.citation_id, f.mentions)
+        for f in corpus.figures
+    )
     return DocumentView(
         d.id, f"doc-{d.id}", d.title or d.source, d.source, safe_link(d.source), d.kind, d.language,
         d.published, pages, claims, footnotes,
         tuple(v for v in ref_views if v.footnote_anchor is None), tuple(citations.values()), tuple(findings),
+        figures,
     )
 
 

@@ -57,6 +57,10 @@ def _document(d: DocumentView) -> dict[str, Any]:
         "citations": [{"id": c.id, "kind": c.kind, "raw": c.raw, "page": c.page, "start": c.start,
                        "end": c.end, "title": c.title, "container": c.container, "year": c.year,
                        "url": c.url, "footnote_id": c.footnote_id} for c in d.citations],
+        "figures": [{"id": f.id, "label": f.label, "kind": f.kind, "title": f.title, "page": f.page,
+                     "start": f.start, "end": f.end, "source": f.source,
+                     "citation_id": f.citation_id,
+                     "mentions": f.mentions} for f in d.figures],
         "findings": [_finding(f) for f in d.findings],
     }
 

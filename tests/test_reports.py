@@ -23,11 +23,12 @@ SHARE = "数据显示，中国在 AI芯片领域仍高度依赖海外供应，�
 GROWTH = "收入从20亿元增长到50亿元，增长了三倍。"
 ENGLISH = "According to the ministry, exports <b>rose</b> & fell②."
 NOTE = "②Ministry of Commerce, Annual trade report, https://example.org/trade."
+FIGURE = "表1　出口<b>统计</b>"
 
 
 def build_document() -> t.ExtractedDocument:
     """One document with claims, numbers, a dangling and a linked footnote, and a citation."""
-    body = "\n".join([PRICE + GAP, SHARE, GROWTH, ENGLISH]) + "\n"
+    body = "\n".join([PRICE + GAP, SHARE, GROWTH, ENGLISH, FIGURE]) + "\n"
     text = body + NOTE
     pos = {s: text.index(s) for s in (PRICE, GAP, SHARE, GROWTH, ENGLISH)}
 
@@ -71,6 +72,8 @@ def build_document() -> t.ExtractedDocument:
         published="2025-03-01", language="zh", sentences=sentences, footnotes=footnotes, footnote_refs=refs,
         citations=citations, numbers=tuple(numbers), claims=claims, claim_citations=((4, 0),),
         claim_numbers=claim_numbers,
+        figures=(t.Figure(text.index(FIGURE), text.index(FIGURE) + len(FIGURE), "表1", "table",
+                          FIGURE.split("　")[1], page=0),),
     )
 
 
@@ -169,6 +172,18 @@ def test_reports_markdown_escapes_markup(db_url: str, report_json: dict) -> None
     assert "<b>" not in md and "&lt;b&gt;rose&lt;/b&gt;" in md
     assert "超八成来自美国" in md and "numbers.arithmetic_consistent" in md
     assert "Dangling marker ①" in md
+
+
+def test_reports_figures_in_every_format(db_url: str, report_json: dict, soup: BeautifulSoup) -> None:
+    [figure] = report_json["documents"][0]["figures"]
+    assert figure["label"] == "表1" and figure["source"] is None and figure["page"] == 85
+    assert build_document().text[figure["start"]:figure["end"]] == FIGURE
+    [finding] = _findings(report_json, "sourcing.figure_unsourced")
+    assert finding["severity"] == "info" and finding["spans"][0]["text"] == FIGURE
+    [item] = soup.select("ul.figures li")
+    assert "出口<b>统计</b>" in item.get_text() and "no data source" in item.get_text()
+    md = write_report(db_url, "md", audit=False)
+    assert "**表1** 出口&lt;b&gt;统计&lt;/b&gt; (p. 85)" in md and "**no data source**" in md
 
 
 def test_reports_jsonld_claim_reviews(db_url: str, report_json: dict) -> None:
