@@ -51,6 +51,7 @@ _SCALED = re.compile(r"([+-]?(?:\d+(?:\.\d+)?|\.\d+))\s*(k|K|m|M|mn|b|bn|B|t|tn|
 _FRACTION = re.compile(r"(?:(\d+)\s+)?(\d+)/(\d+)")
 _SPACES = re.compile(r"\s+")
 _NOT_DECIMAL = frozenset("两兩倆俩")  # 两百点两 is two numbers, never 200.2
+LIANG = _NOT_DECIMAL  # 两 counts before a unit (两百, 两万) but never ends a longer numeral: 三十两 is 30 liang
 
 
 class NotANumber(ExtractionError):
@@ -178,7 +179,7 @@ class _Accumulator:
     """
 
     __slots__ = ("original", "total", "max_big", "section", "current", "last_unit", "after_zero",
-                 "current_is_digit", "vague", "several", "seen")
+                 "current_is_digit", "vague", "several", "seen", "liang_last")
 
     def __init__(self, original: str) -> None:
         self.original = original
@@ -189,6 +190,7 @@ class _Accumulator:
         self.last_unit = 0
         self.after_zero = False
         self.current_is_digit = False
+        self.liang_last = False
         self.vague = False
         self.several = False
         self.seen = False
@@ -217,6 +219,7 @@ class _Accumulator:
             self._zero()
         elif ch in DIGITS:
             self._number(float(DIGITS[ch]), is_digit=True)
+            self.liang_last = ch in LIANG
         elif ch in SMALL_UNITS:
             self._small(SMALL_UNITS[ch])
         elif ch in BIG_UNITS:
@@ -257,6 +260,8 @@ class _Accumulator:
     def _finish(self) -> Parsed:
         if not self.seen:
             _fail(self.original)
+        if self.current is not None and self.liang_last and (self.total or self.section):
+            _fail(self.original)  # 三十两, 两万两: the last 两 is the unit liang, not a digit
         tail = self.current or 0.0
         if self.current is not None and self.current_is_digit and not self.after_zero and self.last_unit >= 100:
             tail *= self.last_unit // 10  # 一万三 = 13000, 两千三 = 2300

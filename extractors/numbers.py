@@ -15,7 +15,12 @@ Conventions: percentages and 成 are ratios (``43%`` -> 0.43, ``八成`` -> 0.8,
 unit ``%``); percentage points keep their number (``六个百分点`` -> 6, unit
 ``pp``, a delta); multipliers have unit ``x``; currencies are ISO codes.
 Vague numerals (``数百亿``) are a range with qualifier ``approx``; ``五百多``
-is ``more_than`` 500.  Offsets are into ``text``, half-open.
+is ``more_than`` 500.  A lower and an upper bound written together
+(``大于10小于20``, ``10年以上20年以下``, ``more than 10 but less than 20``) are one
+``range``; 以上/以下 include the number (``at_least``/``at_most``, the legal
+reading) unless a note excludes it (``以上（不含本数）`` -> ``more_than``).  Minor
+currency units join the amount (``五元三毛`` = 5.3 CNY).  Offsets are into
+``text``, half-open.
 """
 
 from __future__ import annotations
@@ -33,9 +38,12 @@ from extractors.numbers_context import (
     Unit,
     change_before,
     clause_start,
+    comparison_around,
     cue_after,
     cue_before,
+    money_tail,
     subject,
+    temperature_scale,
     time_scope,
     unit_after,
     unit_before,
@@ -80,6 +88,14 @@ _IDIOMATIC_ONE = frozenset(CLASSIFIERS) | {"year", "month", "day", "week", "hour
 _COMPARISON = re.compile(r"[ \t]*(?:较|比|同比|环比|相比|相较)")
 _BIG_WORDS = {"百万": "1000000", "千": "1000", "万": "10000", "million ": "1000000", "thousand ": "1000",
               "billion ": "1000000000"}
+_LOWER_BOUNDS = frozenset({"more_than", "at_least"})
+_UPPER_BOUNDS = frozenset({"less_than", "at_most"})
+#: What may stand between the two halves of a two-sided bound: 大于10小于20, 不低于3%且不高于5%,
+#: 大于二十的同时小于等于三十五, 1000以上， 1500以下, more than 10 but less than 20.
+_BOUND_JOIN = re.compile(
+    r"[ \t]*(?:[，,][ \t]*)?(?:(?:的同时|同时|并且|而且|并|且|而|又|但是|但|and|but|yet)[ \t]*)?",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +119,9 @@ def extract(text: str) -> list[NumericAssertion]:
     items: list[_Item] = []
     previous: NumberToken | None = None
     for token in scan_numbers(text):
+        if items and token.start < _reach(items[-1]):
+            previous = None
+            continue  # inside the unit or cue of the last item: 五元三毛, 10年以上（不含10年）
         pair = _range(text, previous, token, excluded) if previous is not None else None
         if pair is not None:
             if items and not isinstance(items[-1], tuple) and items[-1].token is previous:
@@ -114,7 +133,7 @@ def extract(text: str) -> list[NumericAssertion]:
         if candidate is not None:
             items.append(candidate)
         previous = token
-    found = _assemble(text, items)
+    found = _assemble(text, _two_sided(text, items))
     logger.debug("numbers: %d assertions in %d chars", len(found), len(text))
     return found
 
@@ -148,16 +167,42 @@ def _candidate(text: str, t: NumberToken, excluded: tuple[list[int], list[int]],
     unit = unit_after(text, t.end) or unit_before(text, t.start)
     if unit is None and t.kind == "number" and _is_arabic(text, t) and _DA.match(text, t.end):
         unit = Unit("大", t.end, _DA.match(text, t.end).end())  # 8 大算力枢纽
+    if unit is not None and t.kind == "number":
+        t, unit = _with_minor_units(text, t, temperature_scale(text, t.start, unit))
     floor = clause_start(text, t.start)
     # A currency written before the number ("about $438", "more than EUR 1,100") sits
     # between the cue and the digits: look for the cue before the currency.
     lead = unit.start if unit is not None and unit.end <= t.start else t.start
+    lead = unit.lead if unit is not None and unit.lead is not None else lead
+    unit_end = unit.end if unit and unit.start >= t.end else t.end
     before = cue_before(text, lead, floor)
-    after = cue_after(text, unit.end if unit and unit.start >= t.end else t.end)
+    after = cue_after(text, unit_end)
+    if before is None and after is None:
+        before, after = comparison_around(text, lead, unit_end) or (None, None)
     change = change_before(text, before.start if before else t.start, floor)
     if not in_range and not _is_quantity(text, t, unit, before or after, change):
         return None
     return _Candidate(t, unit, before, after, change)
+
+
+def _with_minor_units(text: str, t: NumberToken, unit: Unit) -> tuple[NumberToken, Unit]:
+    """五元三毛 = 5.3 CNY, 一块五 = 1.5 CNY, 2美元50美分 = 2.5 USD: minor units join the amount."""
+    if unit.start < t.end or t.vague or t.upper is not None or not t.value.is_integer():
+        return t, unit
+    try:
+        tail = money_tail(text, unit, parse_number)
+    except NotANumber:
+        return t, unit
+    if tail is None:
+        return t, unit
+    currency, add, end = tail
+    return replace(t, value=t.value + add), Unit(currency, unit.start, end)
+
+
+def _reach(item: _Item) -> int:
+    """Where the text an item covers ends (its number, unit or trailing cue)."""
+    last = item[1] if isinstance(item, tuple) else item
+    return max(last.token.end, last.unit.end if last.unit else 0, last.after.end if last.after else 0)
 
 
 def _not_quantity(text: str, t: NumberToken) -> bool:
@@ -224,7 +269,7 @@ def _range(text: str, a: NumberToken, b: NumberToken,
         return None
     gap_start = first.unit.end if first.unit and first.unit.start >= a.end else a.end
     b = _hyphen_as_connector(text, gap_start, b)
-    shared = _shared_percent(a, b)
+    shared = _shared_scale(text, a, b, _shared_percent(a, b))
     if shared is not a:
         a, first = shared, replace(first, token=shared)
     if a.kind != b.kind or a.value > b.value:
@@ -246,15 +291,78 @@ def _range(text: str, a: NumberToken, b: NumberToken,
     return first, second
 
 
+def _two_sided(text: str, items: list[_Item]) -> list[_Item]:
+    """Join a lower and an upper bound written next to each other into one range (大于10小于20)."""
+    out: list[_Item] = []
+    for item in items:
+        last = out[-1] if out else None
+        if last is not None and not isinstance(last, tuple) and not isinstance(item, tuple) \
+                and _bounds_pair(text, last, item):
+            out[-1] = (last, item)
+        else:
+            out.append(item)
+    return out
+
+
+def _bounds_pair(text: str, a: _Candidate, b: _Candidate) -> bool:
+    """``a`` and ``b`` bound one quantity from both sides: opposite directions, same kind and unit, non-empty."""
+    qa, qb = _single_qualifier(a), _single_qualifier(b)
+    if qa in _LOWER_BOUNDS and qb in _UPPER_BOUNDS:
+        low, high = a, b
+    elif qa in _UPPER_BOUNDS and qb in _LOWER_BOUNDS:
+        low, high = b, a
+    else:
+        return False
+    if a.token.kind != b.token.kind or low.token.value >= high.token.value:
+        return False
+    unit_a, unit_b = _unit_name(a.token, a.unit), _unit_name(b.token, b.unit)
+    if unit_a and unit_b and unit_a != unit_b:
+        return False
+    if b.change is not None and (a.change is None or b.change.direction != a.change.direction):
+        return False  # 超过10家，增长不到20%: a second claim
+    b_lead = min(p for p in (b.token.start, b.before.start if b.before else b.token.start,
+                             b.unit.start if b.unit else b.token.start))
+    return _reach(a) <= b_lead and _BOUND_JOIN.fullmatch(text, _reach(a), b_lead) is not None
+
+
+def _single_qualifier(c: _Candidate) -> str:
+    return _value_and_qualifier(c, c, False)[2]
+
+
 def _year_like(t: NumberToken) -> bool:
     return t.kind == "number" and t.value.is_integer() and 1800 <= t.value <= 2100
 
 
 def _shared_percent(a: NumberToken, b: NumberToken) -> NumberToken:
-    """``3到5%``, ``between 3 and 5 percent``: the bare first end shares the second's percent sign."""
-    if a.kind == "number" and b.kind == "percent" and b.written == "%" and not a.written:
+    """``3到5%``, ``between 3 and 5 percent``, ``2到3个百分点``: the bare first end shares the second's sign."""
+    if a.kind != "number" or a.written:
+        return a
+    if b.kind == "percent" and b.written == "%":
         return replace(a, kind="percent", value=a.value / 100, written="%")
+    if b.kind == "permille" and b.written == "‰":
+        return replace(a, kind="permille", value=a.value / 1000, written="‰")
+    if b.kind == "points":
+        return replace(a, kind="points", written=b.written)
     return a
+
+
+_SCALE_SUFFIX = re.compile(r"(?:[万萬亿億]+|千万|千萬|百万|百萬|[ \t]?(?:thousand|million|billion|trillion|bn|mn|[kKMB]))$")
+
+
+def _shared_scale(text: str, a: NumberToken, b: NumberToken, shared: NumberToken) -> NumberToken:
+    """``10与20亿元``, ``3到5万个``, ``between 2 and 5 million``: a bare first end takes the second's scale word."""
+    if a.kind != "number" or b.kind != "number" or _SCALED.search(text[a.start:a.end]):
+        return shared
+    m = _SCALE_SUFFIX.search(text, b.start, b.end)
+    if m is None or m.start() == b.start:
+        return shared
+    try:
+        base = parse_number(text[b.start:m.start()])
+    except NotANumber:
+        return shared
+    if base <= 0 or a.value > base:
+        return shared
+    return replace(a, value=a.value * (b.value / base))
 
 
 def _hyphen_as_connector(text: str, gap_start: int, b: NumberToken) -> NumberToken:
@@ -291,7 +399,8 @@ def _assertion(text: str, item: _Item, index: _Index, last_per: dict[str, tuple[
     unit = last.unit or first.unit
     start = min(p for p in (t.start, first.before.start if first.before else t.start,
                             unit.start if unit else t.start,
-                            first.unit.start if first.unit else t.start))
+                            first.unit.start if first.unit else t.start,
+                            first.unit.lead if first.unit and first.unit.lead is not None else t.start))
     start = max(start, previous.end) if previous is not None and previous.end <= t.start else start
     end = max(last.token.end, unit.end if unit else 0, last.after.end if last.after else 0)
     value, value_max, qualifier = _value_and_qualifier(first, last, isinstance(item, tuple))
@@ -330,8 +439,8 @@ def _subject(text: str, start: int, cut: int, previous: NumericAssertion | None)
 
 def _value_and_qualifier(first: _Candidate, last: _Candidate, is_range: bool) -> tuple[float, float | None, str]:
     t = first.token
-    if is_range:
-        return t.value, last.token.value, "range"
+    if is_range:  # a two-sided bound may name the upper end first (最多100最少20)
+        return min(t.value, last.token.value), max(t.value, last.token.value), "range"
     if t.upper is not None:
         return t.value, t.upper, "approx"
     if t.vague:

@@ -10,6 +10,7 @@ clause must not qualify this number.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # --------------------------------------------------------------------------- units
@@ -34,6 +35,7 @@ CANONICAL_AFTER: dict[str, str] = {
     "days": "day", "times": "x", "degrees Celsius": "°C", "degrees": "degree", "percentage points": "pp",
     "周岁": "岁", "比特": "bit", "千比特": "kbit", "赫兹": "Hz", "兆赫兹": "MHz",
     "千卡": "kcal", "Hz": "Hz", "℃": "°C", "兆字节": "MB", "千字节": "KB", "CM": "cm",
+    "华氏度": "°F", "摄氏度": "°C",
 }
 TECH_UNITS = (
     "EFLOPS", "PFLOPS", "TFLOPS", "GFLOPS", "FLOPS", "EFLOP/s", "PFLOP/s", "TFLOP/s", "TOPS", "Gbyte/s",
@@ -47,7 +49,7 @@ CLASSIFIERS = (
 )
 MEASURES = (
     "亩", "吨", "公斤", "千克", "克", "斤", "平方公里", "平方米", "公里", "千米", "厘米", "毫米", "公分", "微克",
-    "米", "周岁", "岁", "摄氏度", "度", "兆瓦", "千瓦", "瓦", "兆字节", "千字节", "字节",
+    "米", "周岁", "岁", "摄氏度", "度", "兆瓦", "千瓦", "瓦", "兆字节", "千字节", "字节", "两",
 )
 MEASURE_WORDS = CLASSIFIERS + MEASURES
 ENGLISH_NOUNS = (
@@ -68,11 +70,19 @@ _CURRENCY_BEFORE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """A unit next to a numeral: ``name`` is canonical, ``end`` is where the written unit stops."""
+    """A unit next to a numeral: ``name`` is canonical, ``end`` is where the written unit stops.
+
+    ``lead`` is where a word that belongs to the unit but stands before the
+    numeral starts (华氏 in 华氏温度98.6度), or ``None``.
+    """
 
     name: str
     start: int
     end: int
+    lead: int | None = None
+
+
+_NOT_LIANG = re.compile(r"(?!的)[\u4e00-\u9fff0-9]")  # 两 (liang, 50 g) ends its phrase: 二两。 三十两的
 
 
 def unit_after(text: str, end: int) -> Unit | None:
@@ -81,8 +91,24 @@ def unit_after(text: str, end: int) -> Unit | None:
     if not m:
         return None
     word = m.group("u")
+    if word == "两" and _NOT_LIANG.match(text, m.end()):
+        return None  # 一两个, 三两天: "one or two", not a weight
     name = CURRENCY_AFTER.get(word) or CANONICAL_AFTER.get(word) or word
     return Unit(name, m.start("u"), m.end("u"))
+
+
+#: 华氏温度98.6度, 摄氏 30 度: the scale named before the number turns 度 into a temperature.
+_SCALE_BEFORE = re.compile(r"(?P<scale>华氏|摄氏)(?:温度)?[ \t]*(?:为|是|达到?|[ \t])*$")
+
+
+def temperature_scale(text: str, start: int, unit: Unit) -> Unit:
+    """``unit`` as °F/°C when it is 度 and 华氏/摄氏 stands before the numeral; else ``unit`` itself."""
+    if unit.name != "度":
+        return unit
+    m = _SCALE_BEFORE.search(text, max(0, start - 10), start)
+    if m is None:
+        return unit
+    return Unit("°F" if m.group("scale") == "华氏" else "°C", unit.start, unit.end, m.start())
 
 
 def unit_before(text: str, start: int) -> Unit | None:
@@ -102,7 +128,7 @@ _BEFORE_CUES: dict[str, str] = {
     ">=": "at_least", "at least": "at_least", "no less than": "at_least", "no fewer than": "at_least",
     "小于或等于": "at_most", "小于或者等于": "at_most", "小于等于": "at_most", "不超过": "at_most",
     "不超": "at_most", "不高于": "at_most", "不大于": "at_most", "不多于": "at_most", "最多": "at_most",
-    "至多": "at_most", "最少": "at_least", "等于": "exact", "=": "exact", "≤": "at_most", "<=": "at_most", "up to": "at_most", "at most": "at_most",
+    "至多": "at_most", "最少": "at_least", "不满": "less_than", "等于": "exact", "=": "exact", "≤": "at_most", "<=": "at_most", "up to": "at_most", "at most": "at_most",
     "no more than": "at_most",
     "超过": "more_than", "超出": "more_than", "超": "more_than", "逾": "more_than", "大于": "more_than",
     "高于": "more_than", "多于": "more_than", "过": "more_than", ">": "more_than", "more than": "more_than",
@@ -120,10 +146,18 @@ _AFTER_CUES: dict[str, str] = {
     "以下": "at_most", "及以下": "at_most", "以内": "at_most", "之内": "at_most", "内": "at_most",
     "之下": "less_than", "左右": "approx", "上下": "approx", "前后": "approx", "多": "more_than",
     "余": "more_than", "有余": "more_than", "or more": "at_least", "or less": "at_most", "plus": "more_than",
+    "或更多": "at_least", "或者更多": "at_least", "及更多": "at_least", "或更少": "at_most", "或者更少": "at_most",
 }
 _FILLER = r"(?:了|达到|达|有|是|为|共|已|已经|仍|\*\*|[ \t])*"
+#: Comparisons written with spaces or an inner 或 (小于 或 等于, < =): squeezed to a key of _BEFORE_CUES.
+#: A modal between 不 and the comparison (不得低于, 不应超过) is dropped too: 不得低于 is 不低于, not 低于.
+_SPACED_CUES = (r"[大小]于(?:[ \t]*或者?)?[ \t]*等于|[<>][ \t]*="
+                r"|不(?:得|应该|应|能|宜|可|要)(?:低于|少于|小于|超过|高于|多于|大于)")
+_MODAL = re.compile(r"(?<=不)(?:得|应该|应|能|宜|可|要)|[ \t]")
+_SPACED = re.compile(_SPACED_CUES)
 _BEFORE = re.compile(
-    r"(?P<cue>" + "|".join(re.escape(c) for c in sorted(_BEFORE_CUES, key=len, reverse=True)) + r")"
+    r"(?P<cue>" + _SPACED_CUES + "|"
+    + "|".join(re.escape(c) for c in sorted(_BEFORE_CUES, key=len, reverse=True)) + r")"
     + _FILLER + r"$",
     re.IGNORECASE,  # "About 40", "Nearly 30 times"
 )
@@ -150,17 +184,98 @@ def cue_before(text: str, start: int, floor: int) -> Cue | None:
     cue = m.group("cue")
     if _LATIN_CUE.match(cue) and m.start() > 0 and text[m.start() - 1].isalpha():
         return None  # "cover 10" is not "over 10"
-    return Cue(_BEFORE_CUES.get(cue) or _BEFORE_CUES[cue.lower()], m.start(), m.end())
+    key = _MODAL.sub("", cue) if _SPACED.fullmatch(cue) else cue
+    return Cue(_BEFORE_CUES.get(key) or _BEFORE_CUES[key.lower()], m.start(), m.end())
+
+
+#: A note after 以上/以下/以内 saying whether the number itself is included: （不含本数）, （含）, (不包括10年).
+_INCLUSION_NOTE = re.compile(
+    r"[ \t]*(?:[（(][ \t]*(?P<neg>不|未)?(?:包含|包括|含|计)[^（）()\n]{0,12}?[ \t]*[）)]"
+    r"|[，,]?[ \t]*(?P<neg2>不)(?:包含|包括|含)本数)"
+)
+_EXCLUDED_BOUND = {"at_least": "more_than", "at_most": "less_than"}
 
 
 def cue_after(text: str, end: int) -> Cue | None:
+    """A qualifier cue right after the numeral (or its unit).
+
+    Chinese legal usage reads 以上/以下/以内 as including the number (at_least,
+    at_most); an explicit note such as （不含本数） or （不含10年） excludes it, and
+    the note becomes part of the cue.
+    """
     m = _AFTER.match(text, end)
     if not m:
         return None
     cue = m.group("cue")
     if cue == "内" and text[end - 1:end] not in _TIME_UNIT_CHARS:
         return None  # 十年内 is "within ten years", 10倍内存 is memory
-    return Cue(_AFTER_CUES[cue], m.start(), m.end())
+    qualifier, cue_end = _AFTER_CUES[cue], m.end()
+    if qualifier in _EXCLUDED_BOUND:
+        note = _INCLUSION_NOTE.match(text, cue_end)
+        if note:
+            cue_end = note.end()
+            if note.group("neg") or note.group("neg2"):
+                qualifier = _EXCLUDED_BOUND[qualifier]
+    return Cue(qualifier, m.start(), cue_end)
+
+
+#: 比170低, 比三十大一些: a comparison around the numeral; the adjective must end the phrase,
+#: so 比3家大企业 (three big firms) is not "more than 3".
+_COMPARE_PRE = re.compile(r"比[ \t]*$")
+_COMPARE_POST = re.compile(r"[ \t]*(?P<cmp>大|高|多|小|低|少)(?=一些|一点|得多|很多|[^\u4e00-\u9fff]|$)")
+_COMPARE_QUALIFIER = {"大": "more_than", "高": "more_than", "多": "more_than",
+                      "小": "less_than", "低": "less_than", "少": "less_than"}
+
+
+def comparison_around(text: str, start: int, end: int) -> tuple[Cue, Cue] | None:
+    """``比 X 大``: the 比 before ``start`` and the adjective after ``end``, as a pair of cues."""
+    pre = _COMPARE_PRE.search(text, max(0, start - 4), start)
+    if pre is None:
+        return None
+    post = _COMPARE_POST.match(text, end)
+    if post is None:
+        return None
+    qualifier = _COMPARE_QUALIFIER[post.group("cmp")]
+    return Cue(qualifier, pre.start(), pre.end()), Cue(qualifier, post.start("cmp"), post.end("cmp"))
+
+
+# --------------------------------------------------------------------------- compound money
+
+_SMALL_DIGIT = "[0-9一二两三四五六七八九]"
+_CENTS_NUMBER = "(?:[0-9]{1,2}|[一二两三四五六七八九十]{1,3})"
+#: 元/块 then 角 (毛) and 分: 五元三毛, 3元5角, 50元6角三分, 两块五毛钱; 分 must end the amount (not 分钟).
+_FEN = r"[ \t]*分(?=[的钱]|[^\u4e00-\u9fff]|$)"
+_YUAN_TAIL = re.compile(
+    rf"[ \t]*(?:(?P<jiao>{_SMALL_DIGIT})[ \t]*[角毛](?:[ \t]*(?P<fen>{_SMALL_DIGIT}){_FEN})?"
+    rf"|零?[ \t]*(?P<fen_only>{_SMALL_DIGIT}){_FEN})(?:[ \t]*钱)?"
+)
+#: 一块五 (1.5 yuan): a bare digit after 块 that ends the phrase (一块五花肉 is a piece of pork belly).
+_KUAI_TAIL = re.compile(rf"(?P<jiao>{_SMALL_DIGIT})(?:[ \t]*钱)?(?=[^\u4e00-\u9fff0-9]|的|$)")
+#: Minor units whose name says their currency: 2美元50美分, 两美元又三美分.
+_CENTS = {"USD": "美分", "EUR": "欧分", "GBP": "便士"}
+_CENTS_TAIL = re.compile(rf"[ \t]*(?:又|和|零)?[ \t]*(?P<cents>{_CENTS_NUMBER})[ \t]*(?P<word>美分|欧分|便士)")
+
+
+def money_tail(text: str, unit: Unit, parse: Callable[[str], float]) -> tuple[str, float, int] | None:
+    """The minor units written after a currency (五元**三毛**): (currency, value to add, new end).
+
+    ``parse`` reads a small numeral (the caller's parser; this module knows only words).
+    """
+    word = text[unit.start:unit.end]
+    if unit.name == "CNY" and word in ("元", "圆", "块钱", "元人民币") or word == "块":
+        m = _YUAN_TAIL.match(text, unit.end)
+        if m is None and word == "块":
+            m = _KUAI_TAIL.match(text, unit.end)
+        if m is None:
+            return None
+        jiao, fen = m.groupdict().get("jiao"), m.groupdict().get("fen") or m.groupdict().get("fen_only")
+        add = (parse(jiao) / 10 if jiao else 0.0) + (parse(fen) / 100 if fen else 0.0)
+        return "CNY", add, m.end()
+    m = _CENTS_TAIL.match(text, unit.end)
+    if m is None or _CENTS.get(unit.name) != m.group("word"):
+        return None
+    cents = parse(m.group("cents"))
+    return (unit.name, cents / 100, m.end()) if 0 < cents < 100 else None
 
 
 # --------------------------------------------------------------------------- change
@@ -219,7 +334,7 @@ _COMPARE_BEFORE = re.compile(r"(?:较|比|相比|同比|与|和|vs\.?)[ \t]*$")
 _SUBJECT_TRIM_END = re.compile(
     r"(?:已经|已|仍|达到|达|高达|为|是|有|共|约|约为|将近|接近|近|超过|超|逾|不到|不足|低于|至少|最多|"
     r"增长|增加|提升|提高|上升|减少|下降|降低|降|升|增|新增|至|到|了|的|在|将|则|只需|需|收费|涉及|金额|和|与|及|以|从|自|由|"
-    r"(?:up |down )?from|to|of|by|"
+    r"介于|处于|位于|(?:up |down )?from|to|of|by|between|"
     r"\*\*|[ \t])+$"
 )
 _SUBJECT_TRIM_START = re.compile(r"^(?:[ \t*\-]|（[^（）]*）|\([^()]*\)|而|但|且|并|和|及|以及|的|其中|另外|此外|同时|与此同时|其|这|该)+")

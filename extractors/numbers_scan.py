@@ -60,6 +60,7 @@ _MASTER = re.compile(
 #: faster: the engine does not try a dozen alternatives at every character of prose.
 _START = re.compile(rf"[0-9.\-−负負数數几幾对對半翻{_DIG}{_UNIT}]")
 _WORD_CHAR = re.compile(r"[A-Za-z_]")
+_SCALED_END = re.compile(r"(?<![A-Za-z0-9.])[0-9]+(?:\.[0-9]+)?[kKMB]$")  # 5k, 1.5M: a number with a scale letter
 _URL = re.compile(r"(?:https?[:：]//|www\.)[^\s，。；）)\]】>\"]+")
 _IDIOMS = frozenset(
     "一切 一看 一般 一样 一起 一直 一定 一旦 一致 唯一 统一 統一 万一 萬一 一些 一下 一再 一律 一味 一贯 一向 "
@@ -237,8 +238,9 @@ def _plausible(text: str, t: NumberToken) -> bool:
     after = text[t.end] if t.end < len(text) else ""
     surface = text[t.start:t.end]
     if surface[0].isdigit() or surface[0] in ".-":
-        if before and (_WORD_CHAR.match(before) or (before == "-" and t.start >= 2 and text[t.start - 2].isalpha())):
-            return False
+        if before and (_WORD_CHAR.match(before) or (before == "-" and t.start >= 2 and text[t.start - 2].isalpha()
+                                                    and not _SCALED_END.search(text, max(0, t.start - 8), t.start - 1))):
+            return False  # GLM-4.5 is a name; 5k-20k is a range
         if after and _WORD_CHAR.match(after) and t.kind == "number" and not _unit_follows(text, t.end):
             return False
     if len(surface) == 1 and surface in _DIG + "十拾":

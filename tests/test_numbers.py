@@ -364,3 +364,183 @@ def test_numbers_and_without_between_is_no_range() -> None:
 def test_numbers_a_period_between_two_years_is_no_range() -> None:
     found = extract("against an average of 23 days between 2000 and 2020.")
     assert [(n.surface, n.qualifier) for n in found] == [("23 days", "exact")]
+
+
+# --------------------------------------------------------------------------- two-sided bounds (issue 5)
+
+
+@pytest.mark.parametrize(("text", "surface", "low", "high", "unit"), [
+    ("申报企业的员工人数应大于10小于20。", "大于10小于20", 10.0, 20.0, None),
+    ("参与试点的城市数量在10到20之间。", "10到20", 10.0, 20.0, None),
+    ("补贴对象为年龄在18岁至35岁之间的高校毕业生。", "18岁至35岁", 18.0, 35.0, "岁"),
+    ("单个项目资助金额在10万至50万元之间。", "10万至50万元", 1e5, 5e5, "CNY"),
+    ("各地增值税预征率不低于3%且不高于5%。", "不低于3%且不高于5%", 0.03, 0.05, "%"),
+    ("年度研发投入介于10与20亿元之间的企业可申报。", "10与20亿元", 1e9, 2e9, "CNY"),
+    ("Grants were between 2 and 5 million dollars.", "2 and 5 million dollars", 2e6, 5e6, "USD"),
+    ("全市新增就业岗位预计在3到5万个之间。", "3到5万个", 3e4, 5e4, "个"),
+    ("城镇调查失业率的波动预计在1到2个百分点之间。", "1到2个百分点", 1.0, 2.0, "pp"),
+    ("Annual inflation was held between 10 and 20 per cent.", "10 and 20 per cent", 0.1, 0.2, "%"),
+    ("The scheme covers firms with more than 10 but less than 20 employees.",
+     "more than 10 but less than 20 employees", 10.0, 20.0, "employees"),
+    ("数据中心的平均PUE不高于1.5，不低于1.2。", "不高于1.5，不低于1.2", 1.2, 1.5, None),
+    ("每批抽检样品最多100件最少20件。", "最多100件最少20件", 20.0, 100.0, "件"),
+    ("企业数量大于等于0并小于230家。", "大于等于0并小于230家", 0.0, 230.0, "家"),
+    ("申请人年龄大于二十的同时小于等于三十五岁。", "大于二十的同时小于等于三十五岁", 20.0, 35.0, "岁"),
+])
+def test_numbers_two_sided_bounds_are_one_range(text: str, surface: str, low: float, high: float,
+                                                unit: str | None) -> None:
+    [n] = extract(text)
+    assert (n.surface, n.value, n.value_max, n.unit, n.qualifier, n.rule_id) == (
+        surface, low, high, unit, "range", "numbers.range")
+    assert text[n.start:n.end] == n.surface
+
+
+@pytest.mark.parametrize(("text", "subject"), [
+    ("规模以上工业企业的资产负债率不低于30%且不高于60%。", "规模以上工业企业的资产负债率"),
+    ("年度研发投入介于10亿元与20亿元之间的企业可申报。", "年度研发投入"),
+    ("Annual inflation was held between 10 and 20 per cent.", "Annual inflation was held"),
+])
+def test_numbers_two_sided_bounds_keep_their_subject(text: str, subject: str) -> None:
+    [n] = extract(text)
+    assert (n.subject, n.qualifier) == (subject, "range")
+
+
+@pytest.mark.parametrize("text", [
+    "大于50小于12的目标",  # an empty interval is two conditions, not a range
+    "营收超过10亿元，利润不到2亿元。",  # two metrics
+    "超过10家企业、不到5%的份额",  # units differ
+])
+def test_numbers_two_bounds_that_are_no_range(text: str) -> None:
+    assert all(n.qualifier != "range" for n in extract(text)), [(n.surface, n.qualifier) for n in extract(text)]
+
+
+def test_numbers_between_two_years_in_chinese_stays_a_period() -> None:
+    found = extract("2000年与2020年之间，全国共新建水库300座。")
+    assert [(n.surface, n.value, n.qualifier) for n in found] == [("300座", 300.0, "exact")]
+
+
+# --------------------------------------------------------------------------- 以上/以下 and explicit exclusion
+
+
+@pytest.mark.parametrize(("text", "surface", "qualifier"), [
+    ("连续工作10年以上的职工", "10年以上", "at_least"),
+    ("连续工作10年以上（不含10年）的职工，可享受带薪年休假15天。", "10年以上（不含10年）", "more_than"),
+    ("处5年以上（不含本数）有期徒刑", "5年以上（不含本数）", "more_than"),
+    ("单笔金额在3万元以下（不含）的，由经办人审批。", "3万元以下（不含）", "less_than"),
+    ("单笔金额在3万元以下（含本数）的，由经办人审批。", "3万元以下（含本数）", "at_most"),
+    ("年收入12万元以上(不包括本数)的纳税人", "12万元以上(不包括本数)", "more_than"),
+])
+def test_numbers_yishang_includes_the_number_unless_excluded(text: str, surface: str, qualifier: str) -> None:
+    everything = extract(text)
+    found = [n for n in everything if n.surface == surface]
+    assert [(n.qualifier, text[n.start:n.end]) for n in found] == [(qualifier, surface)], \
+        [(n.surface, n.qualifier) for n in everything]
+    inside = [n for n in everything if n is not found[0] and n.start < found[0].end and n.end > found[0].start]
+    assert inside == []  # the 10年 of （不含10年） is part of the cue, not a second assertion
+
+
+@pytest.mark.parametrize(("text", "surface", "low", "high", "unit"), [
+    ("对工作年限在10年以上20年以下的职工", "10年以上20年以下", 10.0, 20.0, "year"),
+    ("处3年以上10年以下有期徒刑", "3年以上10年以下", 3.0, 10.0, "year"),
+    ("处1年以上不满5年的", "1年以上不满5年", 1.0, 5.0, "year"),
+    ("数字在1000以上， 1500以下", "1000以上， 1500以下", 1000.0, 1500.0, None),
+])
+def test_numbers_yishang_yixia_is_one_range(text: str, surface: str, low: float, high: float,
+                                            unit: str | None) -> None:
+    [n] = extract(text)
+    assert (n.surface, n.value, n.value_max, n.unit, n.qualifier) == (surface, low, high, unit, "range")
+
+
+# --------------------------------------------------------------------------- compound money
+
+
+@pytest.mark.parametrize(("text", "surface", "value", "unit"), [
+    ("这个手机壳五元三毛", "五元三毛", 5.3, "CNY"),
+    ("公交单程票价为3元5角。", "3元5角", 3.5, "CNY"),
+    ("一瓶矿泉水卖一块五。", "一块五", 1.5, "CNY"),
+    ("每度电降价至两块五毛钱", "两块五毛钱", 2.5, "CNY"),
+    ("邮费为50元6角三分。", "50元6角三分", 50.63, "CNY"),
+    ("The ticket costs 2美元50美分 on the bus.", "2美元50美分", 2.5, "USD"),
+    ("这台电脑两美元又三美分", "两美元又三美分", 2.03, "USD"),
+])
+def test_numbers_compound_money_is_one_amount(text: str, surface: str, value: float, unit: str) -> None:
+    [n] = extract(text)
+    assert (n.surface, n.value, n.unit, n.rule_id) == (surface, pytest.approx(value), unit, "numbers.currency")
+    assert text[n.start:n.end] == n.surface
+
+
+@pytest.mark.parametrize("text", ["切一块五花肉", "会议持续了3元5分钟"])
+def test_numbers_compound_money_needs_money_words(text: str) -> None:
+    assert all(n.unit != "CNY" or n.value.is_integer() for n in extract(text))
+
+
+# --------------------------------------------------------------------------- comparison wording (Recognizers-Text ranges)
+
+
+@pytest.mark.parametrize(("text", "surface", "value", "qualifier"), [
+    ("今年本地居民的人均寿命比七十五岁高。", "比七十五岁高", 75.0, "more_than"),
+    ("试点城市的PM2.5年均浓度比 35 低 ，达到二级标准。", "比 35 低", 35.0, "less_than"),
+    ("申报单位的从业人数应在 500人或者更多。", "500人或者更多", 500.0, "at_least"),
+    ("单次采购金额 小于 或 等于100万元 的，可简化流程。", "小于 或 等于100万元", 1e6, "at_most"),
+    ("筛选出评分 > = 80 的项目", "> = 80", 80.0, "at_least"),
+    ("室内温度不得低于18℃。", "不得低于18℃", 18.0, "at_least"),
+    ("单个项目补助不应超过50万元。", "不应超过50万元", 5e5, "at_most"),
+])
+def test_numbers_comparison_wording(text: str, surface: str, value: float, qualifier: str) -> None:
+    [n] = extract(text)
+    assert (n.surface, n.value, n.qualifier) == (surface, value, qualifier)
+    assert text[n.start:n.end] == n.surface
+
+
+def test_numbers_comparison_needs_the_adjective_to_end_the_phrase() -> None:
+    """比3家大企业 compares with three big firms; it does not say "more than 3"."""
+    assert [(n.surface, n.qualifier) for n in extract("本市比3家大企业的总产值")] == [("3家", "exact")]
+
+
+def test_numbers_comparisons_on_both_sides_are_one_range() -> None:
+    [n] = extract("该比例比四分之一大， 比二分之一小。")
+    assert (n.value, n.value_max, n.qualifier) == (0.25, 0.5, "range")
+
+
+@pytest.mark.parametrize(("text", "surface", "low", "high"), [
+    ("该岗位月薪为5k-20k，另有绩效奖金。", "5k-20k", 5e3, 2e4),
+    ("Seed rounds raised 1.5M-3M each.", "1.5M-3M", 1.5e6, 3e6),
+])
+def test_numbers_hyphen_after_a_scale_letter_is_a_range(text: str, surface: str, low: float, high: float) -> None:
+    [n] = extract(text)
+    assert (n.surface, n.value, n.value_max, n.qualifier) == (surface, low, high, "range")
+
+
+@pytest.mark.parametrize(("text", "surface", "value", "unit"), [
+    ("当日最高气温为华氏温度98.6度。", "华氏温度98.6度", 98.6, "°F"),
+    ("室内温度不得低于摄氏18度。", "不得低于摄氏18度", 18.0, "°C"),
+    ("冬季供暖室温应达到18摄氏度。", "18摄氏度", 18.0, "°C"),
+])
+def test_numbers_temperature_scale_before_or_after(text: str, surface: str, value: float, unit: str) -> None:
+    [n] = extract(text)
+    assert (n.surface, n.value, n.unit) == (surface, value, unit)
+
+
+# --------------------------------------------------------------------------- 两 as a unit (liang)
+
+
+@pytest.mark.parametrize(("text", "surface", "value"), [
+    ("按规定每人每月供应食油三十两。", "三十两", 30.0),
+    ("中药方剂中甘草用量为二两。", "二两", 2.0),
+    ("库存黄金共计1234两，折合约61.7公斤。", "1234两", 1234.0),
+])
+def test_numbers_liang_after_a_numeral_is_a_weight(text: str, surface: str, value: float) -> None:
+    found = [n for n in extract(text) if n.unit == "两"]
+    assert [(n.surface, n.value) for n in found] == [(surface, value)]
+
+
+@pytest.mark.parametrize("text", ["项目将在一两个月内完成。", "每隔三两天巡检一次。"])
+def test_numbers_liang_before_a_classifier_is_the_numeral_two(text: str) -> None:
+    assert all(n.unit != "两" for n in extract(text))
+
+
+@pytest.mark.parametrize("text", ["三十两", "十两", "两万两"])
+def test_numbers_liang_never_ends_a_longer_numeral(text: str) -> None:
+    """两 is a digit before a unit (两百, 两万两千) but not in the units place: 三十两 is not 32."""
+    with pytest.raises(NotANumber):
+        parse_number(text)

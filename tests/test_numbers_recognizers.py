@@ -2,8 +2,9 @@
 
 Every case of every file runs.  A case that fails must be listed in
 ``KNOWN_GAPS`` with a reason (out of scope, a spec quirk, or a gap we accept);
-an unlisted failure fails the test, and the per-file pass rate must stay at or
-above a floor pinned from a measured run (floors only go up).  ``pytest -s``
+an unlisted failure fails the test, so does a listed gap that now passes (the
+list stays true), and the per-file pass rate must stay at or above a floor
+pinned from a measured run (floors only go up).  ``pytest -s``
 prints the rates.
 
 Inputs are folded like our normalizer folds them (full-width ASCII to ASCII,
@@ -27,16 +28,18 @@ from conftest import SUITES
 SPECS = SUITES / "recognizers-text"
 KEEP_FULL_WIDTH = set("，：；！？（）")
 
-# Measured 2026-11-25; raise when the extractor improves, never lower silently.
+# Measured 2026-11-25; raise when the extractor improves, never lower silently.  The last four
+# raised the same day (two-sided bounds, compound money, 两, 华氏/摄氏): one error below the measured
+# rate (NumberRange 61/65, Currency 30/35, Dimension 35/36, Temperature 8/10).
 FLOORS: dict[str, float] = {
     "Number/Chinese/NumberModel.json": 0.958,
     "Number/Chinese/PercentModel.json": 0.953,
-    "Number/Chinese/NumberRangeModel.json": 0.676,
+    "Number/Chinese/NumberRangeModel.json": 0.923,
     "Number/Chinese/OrdinalModel.json": 0.0,  # out of scope: see FILE_GAPS
-    "NumberWithUnit/Chinese/CurrencyModel.json": 0.771,
-    "NumberWithUnit/Chinese/DimensionModel.json": 0.833,
+    "NumberWithUnit/Chinese/CurrencyModel.json": 0.828,
+    "NumberWithUnit/Chinese/DimensionModel.json": 0.944,
     "NumberWithUnit/Chinese/AgeModel.json": 0.9,
-    "NumberWithUnit/Chinese/TemperatureModel.json": 0.6,
+    "NumberWithUnit/Chinese/TemperatureModel.json": 0.7,
 }
 
 _COMMA_LIST = ("a full-width comma between digit groups of three is read as a thousands separator (full-width "
@@ -45,10 +48,10 @@ _HALF = "半 (half) suffixes and 半百 are not parsed"
 _POWER = "signed exponents like ^--23 are a spec quirk"
 _NOT_NUMBER = "the spec leaves currency amounts to the currency model; we read 一美元 as a number"
 _ORDINAL = "ordinals (第N) are not quantities: we drop them on purpose"
-_RANGE_WORDING = "comparison wording of range queries (比…大, 之间, 或者更多) is outside the paper prose we target"
+_LONE_YI = ("a lone 一 with no unit is not a quantity (一以上个苹果 puts the classifier after 以上), and 以上 "
+            "includes the bound for us")
 _UNIT_ONLY = "a unit without a number (人民币, 摄氏度) is not a numeric assertion"
-_COMPOUND_MONEY = "compound amounts (五元三毛, 两美元又三美分) are not combined"
-_TEMPERATURE = "华氏 (Fahrenheit) prefixes are not read"
+_SEN = "銭 (sen, 1/100 yen) has not circulated since 1953; only 角/毛/分, 美分, 欧分 and 便士 join an amount"
 _BIT = "一位 as one bit is indistinguishable from the classifier 位 (一位名叫…)"
 
 _MORE = "we keep 多 in the numeral (四百多) so the extractor can say more_than; the range model agrees"
@@ -56,14 +59,10 @@ _PERCENT_IN_NUMBER = "百分之X / X个百分点 is one percentage token (the pe
 _DOTTED = "dotted digit groups (2222.2222.22222) are versions or section numbers: we do not split them like the spec"
 _LEADING_DOTS = "...9 is read as .9 (a decimal), the spec strips the dots"
 _BRAND = "numerals inside a brand name (陽光九九); every reference port fails this too"
-_TWO_SIDED = "two-sided comparisons come out as two one-sided assertions, not one interval"
 _VAGUE_PAIR = "adjacent digits as a vague range (二三十 = 20 to 30) are not modelled"
 _SPEC_VALUE = "the spec's value disagrees with its text (20万 resolved as 20000)"
-_RATIO = "percentages are stored as ratios (百分之零点九 -> 0.009), the spec uses percent units"
-_HYPHEN = "a hyphen after a letter marks a model name (GLM-4.5), so k-20k loses its second half"
 _SPACED_DIGITS = "digits separated by spaces (7 2 折, 七成 六) are two numerals to us"
 _AGE_RANGE = "we read 70 - 90天 as a range; the spec wants only 90"
-_LIANG = "两 as the unit liang (二两) collides with the numeral 两"
 
 KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("Number/Chinese/NumberModel.json", "四百多"): _MORE,
@@ -85,46 +84,20 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("Number/Chinese/PercentModel.json", "半折"): _HALF,
     ("Number/Chinese/PercentModel.json", "百分之二三十"): _VAGUE_PAIR,
     ("Number/Chinese/NumberRangeModel.json", "还有20万次以上来观影的呀？"): _SPEC_VALUE,
-    ("Number/Chinese/NumberRangeModel.json", "我问你啊就是那个幕后之王收视率超过了百分之零点九"): _RATIO,
-    ("Number/Chinese/NumberRangeModel.json", "这个数字大于二十的同时小于等于三十五"): _TWO_SIDED,
-    ("Number/Chinese/NumberRangeModel.json", "这是一个大于100 并且小于300 的数"): _TWO_SIDED,
-    ("Number/Chinese/NumberRangeModel.json", "这是一个大于等于一百小于等于三百一的数"): _TWO_SIDED,
-    ("Number/Chinese/NumberRangeModel.json", "这些苹果最多100最少20个"): _TWO_SIDED,
-    ("Number/Chinese/NumberRangeModel.json", "数字在1000以上， 1500以下"): _TWO_SIDED,
-    ("Number/Chinese/NumberRangeModel.json", "x大于10小于20，  y不大于50不小于20"): _TWO_SIDED,
-    ("Number/Chinese/NumberRangeModel.json", "人口大于4865并少于20793的信息。"): _TWO_SIDED,
-    ("Number/Chinese/NumberRangeModel.json", "大于等于0并小于230.3964"): _TWO_SIDED,
-    ("Number/Chinese/NumberRangeModel.json", "大于50小于12的目标和大于12小于50的目标"): _TWO_SIDED,
-    ("Number/Chinese/NumberRangeModel.json", "数字比四分之一大， 比二分之一小"): _RANGE_WORDING,
-    ("Number/Chinese/NumberRangeModel.json", "他的年龄比三十大一些"): _RANGE_WORDING,
-    ("Number/Chinese/NumberRangeModel.json", "订购一批数目在 五百或者更多的产品"): _RANGE_WORDING,
-    ("Number/Chinese/NumberRangeModel.json", "找出 小于 或 等于100 的质数"): _RANGE_WORDING,
-    ("Number/Chinese/NumberRangeModel.json", "找出 < = 100 的质数"): _RANGE_WORDING,
-    ("Number/Chinese/NumberRangeModel.json", "小明的身高比 170 低 "): _RANGE_WORDING,
-    ("Number/Chinese/NumberRangeModel.json", "请给我一以上个苹果"): _RANGE_WORDING,
-    ("Number/Chinese/NumberRangeModel.json", "5k-20k"): _HYPHEN,
+    ("Number/Chinese/NumberRangeModel.json", "请给我一以上个苹果"): _LONE_YI,
     ("Number/Chinese/NumberRangeModel.json", "订购一批数目在 五百以上的产品"):
         "以上 is read as at_least (Chinese usage includes the bound, as in 90%以上), the spec reads more_than",
     ("Number/Chinese/NumberRangeModel.json", "他的排名在第十和第十五之间"): _ORDINAL,
     ("NumberWithUnit/Chinese/AgeModel.json", "70 - 90天大的小孩应该去医院做检查"): _AGE_RANGE,
-    ("NumberWithUnit/Chinese/CurrencyModel.json", "10日元5日本銭"): _COMPOUND_MONEY,
-    ("NumberWithUnit/Chinese/CurrencyModel.json", "这台电脑两美元又三美分"): _COMPOUND_MONEY,
-    ("NumberWithUnit/Chinese/CurrencyModel.json", "这个手机壳五元三毛"): _COMPOUND_MONEY,
-    ("NumberWithUnit/Chinese/CurrencyModel.json", "50元6角三分"): _COMPOUND_MONEY,
+    ("NumberWithUnit/Chinese/CurrencyModel.json", "10日元5日本銭"): _SEN,
     ("NumberWithUnit/Chinese/CurrencyModel.json", "这个手机壳花费你五美元和花费我三块"):
         "块 is both a classifier (一块蛋糕) and colloquial yuan; we keep it a classifier",
     ("NumberWithUnit/Chinese/CurrencyModel.json", "在下面的价格中选一个，$20，300美圆, ￥300, ok?"): _COMMA_LIST,
     ("NumberWithUnit/Chinese/CurrencyModel.json", "人民币 美元"): _UNIT_ONLY,
     ("NumberWithUnit/Chinese/CurrencyModel.json", "人民币美元"): _UNIT_ONLY,
     ("NumberWithUnit/Chinese/DimensionModel.json", "一位是最小的存储单位"): _BIT,
-    ("NumberWithUnit/Chinese/DimensionModel.json", "两万两"): _LIANG,
-    ("NumberWithUnit/Chinese/DimensionModel.json", "二两"): _LIANG,
-    ("NumberWithUnit/Chinese/DimensionModel.json", "三十两"): _LIANG,
-    ("NumberWithUnit/Chinese/DimensionModel.json", "三千两百两"): _LIANG,
-    ("NumberWithUnit/Chinese/DimensionModel.json", "1234两"): _LIANG,
-    ("NumberWithUnit/Chinese/TemperatureModel.json", "正常的温度是华氏温度98.6度"): _TEMPERATURE,
-    ("NumberWithUnit/Chinese/TemperatureModel.json", "华氏温度100度"): _TEMPERATURE,
-    ("NumberWithUnit/Chinese/TemperatureModel.json", "你能把华氏温度51度转换为摄氏度吗"): _TEMPERATURE,
+    ("NumberWithUnit/Chinese/TemperatureModel.json", "你能把华氏温度51度转换为摄氏度吗"):
+        "we read 华氏温度51度 as 51 °F; the spec also wants the bare unit 摄氏度 (" + _UNIT_ONLY + ")",
     ("NumberWithUnit/Chinese/TemperatureModel.json", "温度的单位是°C吗"): _UNIT_ONLY,
     ("Number/Chinese/NumberModel.json", "-1.1^--23"): _POWER,
     ("Number/Chinese/NumberModel.json", "一美元"): _NOT_NUMBER,
@@ -196,8 +169,14 @@ def _interval(value: str) -> tuple[str, float | None, float | None]:
     return ("at_most" if value[-1] == "]" else "less_than"), hi, None
 
 
+def _spec_units(a) -> tuple[str, float | None, float | None]:
+    """The spec writes percentages in percent units (百分之零点九 -> 0.9); we store ratios (0.009)."""
+    scale = 100.0 if a.unit == "%" else 1.0
+    return a.qualifier, a.value * scale, a.value_max * scale if a.value_max is not None else None
+
+
 def _check_range(case: dict) -> bool:
-    found = [(a.qualifier, a.value, a.value_max) for a in extract(_fold(case["Input"]))]
+    found = [_spec_units(a) for a in extract(_fold(case["Input"]))]
     for r in case["Results"]:
         q, lo, hi = _interval(r["Resolution"]["value"])
         if not any(f[0] == q and _close(f[1], lo) and _close(f[2], hi) for f in found):
@@ -220,7 +199,7 @@ UNIT_NAMES: dict[str, tuple[str, ...]] = {
     "Megabyte": ("MB",), "Kilobyte": ("KB",), "Microgram": ("微克",), "Kilowatt": ("千瓦", "kW"),
     "Year": ("岁", "year"), "Month": ("month",), "Week": ("week",), "Day": ("day",),
     "Degree": ("度",), "C": ("摄氏度", "°C"), "F": ("°F",), "Kilobit": ("kbit",), "Megahertz": ("MHz",),
-    "Hertz": ("Hz",), "Kilocalorie": ("kcal",), "Bit": ("bit",),
+    "Hertz": ("Hz",), "Kilocalorie": ("kcal",), "Bit": ("bit",), "Liang": ("两",),
 }
 
 
@@ -286,6 +265,7 @@ def test_numbers_recognizers_pass_rate(name: str) -> None:
     print(f"\n{name}: pass rate {rate:.1%} (floor {FLOORS[name]:.1%}); "
           f"unlisted failures {len(unexpected)}; listed gaps now passing {len(fixed)}")
     assert not unexpected, f"unlisted failures in {name}: {unexpected[:20]}"
+    assert not fixed, f"listed gaps that now pass in {name} (drop them from KNOWN_GAPS): {fixed[:20]}"
     assert rate >= FLOORS[name]
 
 
