@@ -115,14 +115,51 @@ def _locate_end(text: str, piece: str, cursor: int) -> int:
 
 
 def _en_cuts(paragraph: str) -> list[int]:
-    """Cut points at the end of each sentence spaCy's sentencizer finds.
+    """Cut points at the end of each sentence spaCy's sentencizer finds, repaired.
 
     spaCy's tokenizer glues a superscript marker to the full stop before it
-    ("2023.¹ It"), which hides the sentence end, so those get a cut of their own.
+    ("2023.¹ It"), which hides the sentence end, so those get a cut of their
+    own.  The sentencizer knows no abbreviations ("Policy Brief No. 7",
+    "Smith et al. found", "pp. 12–14") and keeps an opening bracket with the
+    sentence before it ("… throughput. (b) Review"): both are mended here.
     """
     cuts = [end for _, end in nlp.spacy_sentences(paragraph, "en")]
     cuts.extend(m.end() for m in _EN_MARKED_END.finditer(paragraph))
-    return cuts
+    cuts = [_before_openers(paragraph, cut) for cut in cuts]
+    return [cut for cut in cuts if not _after_abbreviation(paragraph, cut)]
+
+
+# Abbreviations a policy text puts before a number or a lower-case word.
+_EN_ABBREVIATION = re.compile(
+    r"(?:\b(?:No|Nos|Vol|Vols|Fig|Figs|pp|p|Art|Arts|Sec|Secs|para|paras|ch|Ch|Eq|Eqs|Tab|Ref|Refs|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|approx|ca|cf|vs|al|e\.g|i\.e|etc|Inc|Ltd|Co|Corp|"
+    r"Mr|Mrs|Ms|Dr|Prof|St|U\.S|U\.K|U\.N|E\.U)\.)$",
+)
+_EN_CONTINUES = re.compile(r"\s*(?:[0-9a-z(]|\[\d)")
+
+
+def _after_abbreviation(paragraph: str, cut: int) -> bool:
+    """A cut right after "No." / "et al." / "pp." whose next word is a number or lower case."""
+    end = cut
+    while end > 0 and paragraph[end - 1].isspace():
+        end -= 1
+    return bool(_EN_ABBREVIATION.search(paragraph, max(0, end - 8), end)) \
+        and bool(_EN_CONTINUES.match(paragraph, cut))
+
+
+def _before_openers(paragraph: str, cut: int) -> int:
+    """Move a cut back over opening brackets and quotes, which start the next sentence."""
+    i = cut
+    while i > 0 and paragraph[i - 1].isspace():
+        i -= 1
+    if i == 0 or paragraph[i - 1] not in _OPENERS:
+        return cut
+    while i > 0 and paragraph[i - 1] in _OPENERS:
+        i -= 1
+    return i
+
+
+_OPENERS = "([{“‘"
 
 
 def _spans_between(paragraph: str, cuts: list[int]) -> list[tuple[int, int]]:

@@ -44,6 +44,20 @@ def test_sentences_split_chinese(text: str, expected: list[str]) -> None:
             ["Dr. Smith met the U.S. delegation.", "Exports fell 40% in 2023.¹", "The rule took effect in 2025."],
         ),
         ("Is this a claim? No. It is not!", ["Is this a claim?", "No.", "It is not!"]),
+        # The shared English brief: an abbreviation before a number, and a lettered list.
+        ("Policy Brief No. 7 · March 2025 · Synthetic test document for ClaimLedger",
+         ["Policy Brief No. 7 · March 2025 · Synthetic test document for ClaimLedger"]),
+        (
+            "(a) Track effective compute per dollar, not peak chip throughput. (b) Review thresholds "
+            "at least as often as model prices move.",
+            ["(a) Track effective compute per dollar, not peak chip throughput.",
+             "(b) Review thresholds at least as often as model prices move."],
+        ),
+        (
+            "Smith et al. (2024) found a gap of 27 to 1 (see pp. 12–14). Vol. 3 agrees. He said: “Prices fell.” ‘Not so.’",
+            ["Smith et al. (2024) found a gap of 27 to 1 (see pp. 12–14).", "Vol. 3 agrees.",
+             "He said: “Prices fell.”", "‘Not so.’"],
+        ),
     ],
 )
 def test_sentences_split_english(text: str, expected: list[str]) -> None:
