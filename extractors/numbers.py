@@ -296,11 +296,13 @@ def _two_sided(text: str, items: list[_Item]) -> list[_Item]:
     out: list[_Item] = []
     for item in items:
         last = out[-1] if out else None
-        if last is not None and not isinstance(last, tuple) and not isinstance(item, tuple) \
-                and _bounds_pair(text, last, item):
-            out[-1] = (last, item)
-        else:
-            out.append(item)
+        if last is not None and not isinstance(last, tuple) and not isinstance(item, tuple):
+            shared = _shared_percent(last.token, item.token)  # more than 10 but less than 20 per cent
+            first = replace(last, token=shared) if shared is not last.token and last.unit is None else last
+            if _bounds_pair(text, first, item):
+                out[-1] = (first, item)
+                continue
+        out.append(item)
     return out
 
 

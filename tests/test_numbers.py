@@ -382,6 +382,8 @@ def test_numbers_a_period_between_two_years_is_no_range() -> None:
     ("Annual inflation was held between 10 and 20 per cent.", "10 and 20 per cent", 0.1, 0.2, "%"),
     ("The scheme covers firms with more than 10 but less than 20 employees.",
      "more than 10 but less than 20 employees", 10.0, 20.0, "employees"),
+    ("Tariffs of more than 10 but less than 20 per cent apply.", "more than 10 but less than 20 per cent",
+     0.1, 0.2, "%"),
     ("数据中心的平均PUE不高于1.5，不低于1.2。", "不高于1.5，不低于1.2", 1.2, 1.5, None),
     ("每批抽检样品最多100件最少20件。", "最多100件最少20件", 20.0, 100.0, "件"),
     ("企业数量大于等于0并小于230家。", "大于等于0并小于230家", 0.0, 230.0, "家"),
