@@ -56,6 +56,7 @@ WEIGHTS: dict[str, float] = {
     "cue.named_actor": 0.2,
     "cue.named_actors": 0.25,
     "cue.citation": 0.2,
+    "cue.key_figure": 0.15,
 }
 #: Entity labels that name a specific actor or artefact (a country alone does not).
 ACTOR_LABELS = frozenset({"ORG", "PERSON", "MODEL", "PRODUCT", "LAW", "WORK", "NORP", "FAC", "EVENT"})
@@ -249,6 +250,10 @@ def judge_sentence(
         entities = [e for e in entities if e.end <= len(text)]
     cues = _cues(text, numbers, entities, has_citation_marker)
     gates = _gates(text)
+    if "cue.quantity" in cues and _KEY_FIGURE.match(text.strip()):
+        # "• API list price: ¥16 vs ¥438 per million tokens": a fact line, not a heading.
+        cues = [c for c in WEIGHTS if c in {*cues, "cue.key_figure"}]
+        gates = [g for g in gates if g != "gate.heading"]
     who, attr_cue = _attribution(text)
     if attr_cue and "cue.attribution" not in cues and not _REPORTED.fullmatch(attr_cue):
         cues.append("cue.attribution")
@@ -272,6 +277,11 @@ def judge_sentence(
         attribution_cue=attr_cue,
         clauses=clauses,
     )
+
+
+#: A list item that states a figure under a short label ("• Training compute: about 1/10 …",
+#: "- **算力规模**：…"): briefs put their key figures in such lines, often without a full stop.
+_KEY_FIGURE = re.compile(r"[-*•·▪●◦–]\s*(?:\*\*)?[^:：\n*]{2,40}?(?:\*\*)?\s*[:：]\s*\S")
 
 
 def _without_glued_note(text: str) -> str:

@@ -79,7 +79,11 @@ def _strip_front_matter(raw: str) -> str:
 
 
 def load_gold(seed: str) -> list[dict]:
-    lines = (GOLD / f"claims_seed_{seed}.jsonl").read_text(encoding="utf-8").splitlines()
+    return load_gold_file(f"claims_seed_{seed}.jsonl")
+
+
+def load_gold_file(name: str) -> list[dict]:
+    lines = (GOLD / name).read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 
 
@@ -368,3 +372,46 @@ def test_claims_judgement_is_well_formed_on_any_mix_of_cues(text: str, trusted: 
     judgement = judge_sentence(text, language="zh", numbers=numbers)
     assert 0.0 <= judgement.score <= 1.0 and judgement.kind in CLAIM_KINDS
     assert all(0 <= s < e <= len(text) for s, e in judgement.clauses)
+
+
+# --------------------------------------------------------------------------- English
+
+
+# Hand labels for every sentence of the shared English brief (../shared/fixtures/pdf),
+# judged through the whole pipeline (pdfplumber layout, spaCy sentences, numbers, NER).
+# Measured: P 1.000 R 1.000 (tp 13, fp 0, fn 0), kind 0.692 (9 of 13: the judge calls
+# "¥16 vs ¥438" lines statistical where the labels say comparative).  Before the English
+# sentence fixes and the key-figure rule: R 0.615 (the five "Key figures" bullets were
+# gated as headings).  The labels were written after that change, by the same hand.
+ENGLISH_FLOORS = {"precision": 0.92, "recall": 0.92, "kind": 0.61}
+
+
+def test_claims_english_brief_precision_recall_and_kind(shared_dir: Path) -> None:
+    from extractors.document import extract_document
+
+    pdf = shared_dir / "fixtures" / "pdf" / "english_policy_brief.pdf"
+    doc = extract_document(pdf.read_bytes(), source=str(pdf))
+    kinds = {c.sentence: c.kind for c in doc.claims}
+    tp = fp = fn = kinds_right = 0
+    for row in load_gold_file("claims_english_brief.jsonl"):
+        [index] = [i for i, s in enumerate(doc.sentences) if row["key"] in s.text]
+        predicted = index in kinds
+        tp += predicted and row["claim"]
+        fp += predicted and not row["claim"]
+        fn += (not predicted) and row["claim"]
+        kinds_right += predicted and row["claim"] and kinds[index] == row["kind"]
+    precision, recall, kind = tp / (tp + fp), tp / (tp + fn), kinds_right / tp
+    print(f"english brief: P {precision:.3f} R {recall:.3f} kind {kind:.3f} (tp {tp}, fp {fp}, fn {fn})")
+    assert precision >= ENGLISH_FLOORS["precision"]
+    assert recall >= ENGLISH_FLOORS["recall"]
+    assert kind >= ENGLISH_FLOORS["kind"]
+
+
+def test_claims_key_figure_lines_are_claims_but_label_lines_are_not() -> None:
+    fact = judge_sentence("• Export threshold: 4,800 TOPS or 600 GB/s (see section 2)", language="en",
+                          numbers=extract_numbers("• Export threshold: 4,800 TOPS or 600 GB/s (see section 2)"))
+    assert fact.is_claim and "cue.key_figure" in fact.cues and "gate.heading" not in fact.cues
+    label = judge_sentence("• Export thresholds", language="en", numbers=[])
+    assert not label.is_claim
+    heading = judge_sentence("Key figures at a glance", language="en", numbers=[])
+    assert not heading.is_claim and "gate.heading" in heading.cues
