@@ -20,6 +20,9 @@ from extractors.textmap import MappedText
 _CAPTION = re.compile(r"^\s*(?:[图表]\s*[0-9０-９]+|(?:Figure|Fig\.|Table|Chart|Exhibit)\s*[0-9０-９]+)", re.I)
 _SOURCE = re.compile(r"^\s*(?:数据来源|资料来源|来源|Sources?|Note|注)\s*[:：]", re.I)
 _LIST_ITEM = re.compile(r"^\s*(?:[•·▪◦‣\-–*]\s|\(\w\)\s|\d{1,2}[.)]\s)")
+_HEADING_START = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十0-9０-９]+[)）]|[一二三四五六七八九十]+[、．.]|[0-9０-９]+(?:[.．][0-9０-９]+)*[.．、\s]|第[一二三四五六七八九十0-9]+[章节部分])"
+)
 HEADING_SIZE_RATIO = 1.1
 
 
@@ -70,7 +73,9 @@ def _continues(prev: Line, line: Line, kind: str, pitch: float) -> bool:
     if gap <= 0 or gap > 1.35 * max(pitch, line.size * 1.1):
         return False
     if kind == "heading":
-        return True
+        # A heading wraps onto a line of the same size; a numbered line ("１．…",
+        # "（二）…") or a size step starts the next heading level instead.
+        return abs(prev.size - line.size) < 0.2 and not _HEADING_START.match(line.raw_text)
     if kind in ("caption", "source"):
         return False
     left, right = line.extra.get("col", (line.x0, line.x1))

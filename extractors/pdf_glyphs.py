@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from extractors.normalize import PUA_HYPHENS
 from extractors.textmap import MappedText
 
 _STRONG_FONT = re.compile(r"bold|black|heavy|semibold|demi|hei|gothic", re.IGNORECASE)
@@ -213,11 +214,16 @@ def join_lines(left: MappedText, right: MappedText) -> MappedText:
 
     No space between CJK characters, a space between Latin words, and an
     end-of-line hyphen between lowercase letters is dropped (de-hyphenation).
+    A private-use hyphen glyph at the line end (journal PDFs' soft hyphen,
+    ``Ｄｅｅｐ\ue011`` / ``Ｓｅｅｋ``) always marks a hyphenated word, whatever the
+    case of the next letter, as it does in the text-layer path.
     """
     left, right = left.strip(), right.strip()
     if not left.text or not right.text:
         return left + right
     a, b = left.text[-1], right.text[0]
+    if a in PUA_HYPHENS and len(left.text) > 1 and left.text[-2].isalnum():
+        return left[:-1] + right
     if a in "-\u00ad" and len(left.text) > 1 and left.text[-2].islower() and b.islower():
         return left[:-1] + right
     if is_cjk(a) or is_cjk(b) or a in "-/\u2010\u2013":

@@ -159,6 +159,34 @@ def test_pdf_layout_english_paragraphs_and_headings(english):
     assert any(b.startswith("In January 2025 a Chinese laboratory") and b.endswith("designed to constrain.") for b in blocks)
 
 
+def test_pdf_layout_every_heading_is_its_own_paragraph_after_normalization(fixture_doc):
+    """Each h1/h2/h3 line of the layout truth is a whole paragraph of the stored text.
+
+    Two heading levels set one after the other ("（二）…" at 11 pt, "１．…" at
+    10.5 pt) once ran together, and the normalizer then glued the too-long
+    "heading" to the paragraph under it.
+    """
+    doc, truth = fixture_doc
+    from extractors.document import build_document
+
+    text = build_document(doc, source="fixture.pdf", sha256="0" * 64).text
+    paragraphs = {squash(p) for p in text.split("\n\n")}
+    headings = [line["text"] for page in truth["pages"] for line in page.get("lines", [])
+                if line.get("kind") in ("h1", "h2", "h3")]
+    assert headings or truth["language"] != "zh"
+    assert [h for h in headings if squash(h) not in paragraphs] == []
+
+
+def test_pdf_layout_private_use_hyphen_at_line_end_joins_the_word():
+    """``Ｄｅｅｐ\ue011`` / ``Ｓｅｅｋ…`` across a line break is one word, as in the text-layer path."""
+    doc, _ = _fixture("deepseek_resilience_paper")
+    body = "".join(p.body.text for p in doc.pages)
+    assert "Ｄｅｅｐ\ue011 Ｓｅｅｋ" not in body and "Ｄｅｅｐ Ｓｅｅｋ" not in body
+    assert "改写了 ＡＩ产业链的竞争法则。ＤｅｅｐＳｅｅｋ的算法效率革命" in body
+    left = MappedText.from_raw("改写了竞争法则。Ｄｅｅｐ\ue011")
+    assert join_lines(left, MappedText.from_raw("Ｓｅｅｋ的算法")).text == "改写了竞争法则。ＤｅｅｐＳｅｅｋ的算法"
+
+
 def test_pdf_layout_cjk_lines_joined_without_spaces():
     doc, _ = _fixture("deepseek_resilience_paper")
     body = doc.pages[3].body.text
