@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from reports.duplicates import check_duplicate_documents
 from reports.findings import SEVERITY_ORDER, Finding, Span, date_key, span_of
 from reports.numbers import NUMBER_CHECKS
 
@@ -297,4 +298,5 @@ ALL_CHECKS: tuple[Check, ...] = (
     check_after_publication,
     check_unsourced_figures,
     *NUMBER_CHECKS,
+    check_duplicate_documents,
 )

@@ -41,6 +41,7 @@ CHECK_LABELS = {
     "citations.web_only": "web-only source",
     "citations.after_publication": "source after publication",
     "sourcing.figure_unsourced": "unsourced figure",
+    "corpus.duplicate_document": "duplicate document",
     "numbers.arithmetic_consistent": "arithmetic consistent",
     "numbers.arithmetic_inconsistent": "arithmetic inconsistent",
     "numbers.impossible_percentage": "impossible percentage",
