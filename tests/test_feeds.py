@@ -21,7 +21,10 @@ from flows.config import FetchSettings
 from flows.feeds import FeedCache, fetch_with_backoff, read_feed, source_fetcher
 from flows.fetch import FetchError, PermanentFetchError
 
-FAST = FetchSettings(timeout=0.5, max_bytes=20_000, retry_delays=(0.01, 0.02))
+# Generous enough for a loaded CI machine serving the local pages; the slow page
+# sleeps far longer than this, so "timed out" stays certain.
+FAST = FetchSettings(timeout=2.0, max_bytes=20_000, retry_delays=(0.01, 0.02))
+SLOW_PAGE_SECONDS = 8.0
 
 
 def page_html(title: str, body: str) -> bytes:
@@ -71,7 +74,7 @@ def _handler(site: LocalSite) -> type[BaseHTTPRequestHandler]:
                     return self._send(304, b"", "text/html", etag)
                 return self._send(200, site.pages[path], "text/html; charset=utf-8", etag)
             if path == "/slow.html":
-                time.sleep(2.0)
+                time.sleep(SLOW_PAGE_SECONDS)
                 return self._send(200, page_html("Slow", "Too late."), "text/html")
             if path == "/error500.html":
                 return self._send(500, b"boom", "text/plain")
@@ -193,7 +196,7 @@ def test_feeds_slow_page_times_out(site: LocalSite) -> None:
     started = time.monotonic()
     with pytest.raises(FetchError, match="timed out after 0.3 s"):
         fetch_with_backoff(f"{site.base}/slow.html", settings=settings)
-    assert time.monotonic() - started < 1.8
+    assert time.monotonic() - started < SLOW_PAGE_SECONDS / 2
 
 
 @pytest.mark.parametrize(("path", "message"), [

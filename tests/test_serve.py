@@ -169,7 +169,7 @@ def test_serve_feed_cycle_failures_never_stop_others(sqlite_url: str, site: Loca
     assert site.hits["/error500.html"] == 3  # retried, then failed
     failures = dict(rows(sqlite_url, "SELECT source, reason FROM ingest_failures"))
     failures = {k.removeprefix(site.base): v for k, v in failures.items()}
-    assert "timed out after 0.5 s" in failures["/slow.html"]
+    assert f"timed out after {FAST.timeout:g} s" in failures["/slow.html"]
     assert "HTTP 500" in failures["/error500.html"] and "3 attempts" in failures["/error500.html"]
     assert "over the 20000-byte limit" in failures["/huge.html"]
     assert "not 'file'" in failures["/redirect-file"] and "not 'ftp'" in failures["/redirect-ftp"]
