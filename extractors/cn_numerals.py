@@ -160,8 +160,19 @@ def _parse_decimal(text: str, original: str) -> Parsed:
     return Parsed(whole.value + fraction, whole.vague)
 
 
+_NEIGHBOURS = re.compile(r"([一二三四五六七八九])([二三四五六七八九])([十百千万亿]?)")
+_SCALE = {"": 1, "十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+
+
 def _parse_integer(text: str, original: str) -> Parsed:
+    if (m := _NEIGHBOURS.fullmatch(text)) and (
+            DIGITS[m.group(2)] == DIGITS[m.group(1)] + 1 or m.group(1, 2) == ("三", "五")):
+        # 四五个 / 七八十 / 三五年: neighbouring digits name an approximate range, not 45 or 78
+        scale = _SCALE[m.group(3)]
+        return Parsed(DIGITS[m.group(1)] * scale, vague=True, upper=DIGITS[m.group(2)] * scale)
     if all(ch in DIGITS and ch not in _NOT_DECIMAL for ch in text) and len(text) > 1:
+        if len(text) == 2 and not any(DIGITS[ch] == 0 for ch in text):
+            _fail(original)  # 五一 (May Day), 三块五一斤: two bare digits are no numeral
         return Parsed(float("".join(str(DIGITS[ch]) for ch in text)))  # 二〇二五
     return _Accumulator(original).run(text)
 

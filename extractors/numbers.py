@@ -33,6 +33,8 @@ from dataclasses import dataclass, replace
 from extractors.cn_numerals import NotANumber, parse_number
 from extractors.numbers_context import (
     CLASSIFIERS,
+    CURRENCY_AFTER,
+    CURRENCY_BEFORE,
     Change,
     Cue,
     Unit,
@@ -84,6 +86,11 @@ _PER_AFTER = re.compile(
     r"[ \t]*(?:/|每|per[ \t]+)[ \t]*(?P<w>百万tokens|千tokens|(?:million|thousand|billion)[ \t]+[A-Za-z]+|tokens?|"
     r"年|月|天|日|人|小时|季度|股|[A-Za-z]+)"
 )
+#: A price per piece written after the amount: 三块五一斤, 12元一瓶, 2美元一杯.
+_PER_PIECE_AFTER = re.compile(
+    r"[ \t]*[一每][ \t]*(?P<w>斤|公斤|千克|瓶|个|件|份|杯|盒|袋|包|升|吨|度|千瓦时|只|台|张|本|次)(?=的|[^\u4e00-\u9fff]|$)"
+)
+_CURRENCIES = frozenset(CURRENCY_AFTER.values()) | frozenset(CURRENCY_BEFORE.values())
 _IDIOMATIC_ONE = frozenset(CLASSIFIERS) | {"year", "month", "day", "week", "hour"}
 _COMPARISON = re.compile(r"[ \t]*(?:较|比|同比|环比|相比|相较)")
 _BIG_WORDS = {"百万": "1000000", "千": "1000", "万": "10000", "million ": "1000000", "thousand ": "1000",
@@ -119,7 +126,7 @@ def extract(text: str) -> list[NumericAssertion]:
     items: list[_Item] = []
     previous: NumberToken | None = None
     for token in scan_numbers(text):
-        if items and token.start < _reach(items[-1]):
+        if items and token.start < _reach(text, items[-1]):
             previous = None
             continue  # inside the unit or cue of the last item: 五元三毛, 10年以上（不含10年）
         pair = _range(text, previous, token, excluded) if previous is not None else None
@@ -199,10 +206,13 @@ def _with_minor_units(text: str, t: NumberToken, unit: Unit) -> tuple[NumberToke
     return replace(t, value=t.value + add), Unit(currency, unit.start, end)
 
 
-def _reach(item: _Item) -> int:
-    """Where the text an item covers ends (its number, unit or trailing cue)."""
+def _reach(text: str, item: _Item) -> int:
+    """Where the text an item covers ends (its number, unit, trailing cue or price-per piece)."""
     last = item[1] if isinstance(item, tuple) else item
-    return max(last.token.end, last.unit.end if last.unit else 0, last.after.end if last.after else 0)
+    end = max(last.token.end, last.unit.end if last.unit else 0, last.after.end if last.after else 0)
+    if last.unit and last.unit.name in _CURRENCIES and (m := _PER_PIECE_AFTER.match(text, end)):
+        end = m.end()  # 三块五一斤: 一斤 is the denominator, not a quantity of its own
+    return end
 
 
 def _not_quantity(text: str, t: NumberToken) -> bool:
@@ -324,7 +334,7 @@ def _bounds_pair(text: str, a: _Candidate, b: _Candidate) -> bool:
         return False  # 超过10家，增长不到20%: a second claim
     b_lead = min(p for p in (b.token.start, b.before.start if b.before else b.token.start,
                              b.unit.start if b.unit else b.token.start))
-    return _reach(a) <= b_lead and _BOUND_JOIN.fullmatch(text, _reach(a), b_lead) is not None
+    return _reach(text, a) <= b_lead and _BOUND_JOIN.fullmatch(text, _reach(text, a), b_lead) is not None
 
 
 def _single_qualifier(c: _Candidate) -> str:
@@ -516,6 +526,8 @@ def _per(text: str, first: _Candidate, index: _Index, unit: str | None,
     if m is not None:
         return m.group("w")
     unit_end = first.unit.end if first.unit else first.token.end
+    if unit in _CURRENCIES and (piece := _PER_PIECE_AFTER.match(text, unit_end)):
+        return piece.group("w")
     after = _PER_AFTER.match(text, unit_end)
     if after:
         word = after.group("w")

@@ -250,7 +250,10 @@ _YUAN_TAIL = re.compile(
     rf"|零?[ \t]*(?P<fen_only>{_SMALL_DIGIT}){_FEN})(?:[ \t]*钱)?"
 )
 #: 一块五 (1.5 yuan): a bare digit after 块 that ends the phrase (一块五花肉 is a piece of pork belly).
-_KUAI_TAIL = re.compile(rf"(?P<jiao>{_SMALL_DIGIT})(?:[ \t]*钱)?(?=[^\u4e00-\u9fff0-9]|的|$)")
+#: A price per piece may follow: 三块五一斤, 两块五一瓶.
+_KUAI_TAIL = re.compile(
+    rf"(?P<jiao>{_SMALL_DIGIT})(?:[ \t]*钱)?(?=[^\u4e00-\u9fff0-9]|的|$|[一每][ \t]*(?:斤|公斤|千克|克|两|瓶|个|件|份|张|杯|盒|袋|包|升|度|千瓦时|次|只|本|台|吨))"
+)
 #: Minor units whose name says their currency: 2美元50美分, 两美元又三美分.
 _CENTS = {"USD": "美分", "EUR": "欧分", "GBP": "便士"}
 _CENTS_TAIL = re.compile(rf"[ \t]*(?:又|和|零)?[ \t]*(?P<cents>{_CENTS_NUMBER})[ \t]*(?P<word>美分|欧分|便士)")

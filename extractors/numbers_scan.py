@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from extractors.cn_numerals import BIG_UNITS, NotANumber, Parsed, parse_numeral
+from extractors.cn_numerals import BIG_UNITS, DIGITS, NotANumber, Parsed, parse_numeral
 from extractors.numbers_context import unit_after
 
 KINDS = ("number", "percent", "permille", "points", "fraction", "multiplier")
@@ -181,10 +181,15 @@ def _percent(m: re.Match[str]) -> NumberToken:
 
 def _cheng(m: re.Match[str]) -> NumberToken:
     raw = m.group("cv")
-    p = parse_numeral(raw)
+    digits = raw.replace(" ", "").replace("\t", "")
+    if m.group("cu") == "折" and len(digits) == 2 and all(ch in DIGITS for ch in digits):
+        p = Parsed(float(DIGITS[digits[0]] * 10 + DIGITS[digits[1]]))  # 三八折, 九九折: read digit by digit
+    else:
+        p = parse_numeral(raw)
     if m.group("cu") == "成":
         value = p.value / 10 + (0.05 if m.group("half") else 0.0)
-        return NumberToken(m.start(), m.end(), value, "percent", p.vague, written="成")
+        upper = p.upper / 10 if p.upper is not None else None  # 七八成 = 70% to 80%
+        return NumberToken(m.start(), m.end(), value, "percent", p.vague, upper, written="成")
     end = m.end() - (1 if m.group("half") else 0)
     value = p.value / 10 if p.value < 10 else p.value / 100  # 九折 = 90%, 75折 = 75%
     if value >= 1 or p.value == 10:

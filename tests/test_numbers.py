@@ -546,3 +546,42 @@ def test_numbers_liang_never_ends_a_longer_numeral(text: str) -> None:
     """两 is a digit before a unit (两百, 两万两千) but not in the units place: 三十两 is not 32."""
     with pytest.raises(NotANumber):
         parse_number(text)
+
+
+@pytest.mark.parametrize(("text", "surface", "low", "high", "unit"), [
+    ("会场里来了四五十人，座位明显不够。", "四五十人", 40, 50, "人"),
+    ("这项改革至少需要三五年时间才能见效。", "三五年", 3, 5, "year"),
+    ("调查显示七八成受访企业支持延长补贴。", "七八成", 0.7, 0.8, "%"),
+    ("该市新建了四五个算力中心。", "四五个", 4, 5, "个"),
+])
+def test_numbers_neighbouring_digits_are_a_vague_range(text: str, surface: str, low: float, high: float,
+                                                       unit: str) -> None:
+    n = _one(text)
+    assert (n.surface, n.value, n.value_max, n.unit, n.qualifier) == (surface, low, high, unit, "approx")
+    assert text[n.start:n.end] == surface
+
+
+@pytest.mark.parametrize("text", ["五一假期期间，景区客流明显回升。", "价格是二五元"])
+def test_numbers_two_bare_digits_are_no_numeral(text: str) -> None:
+    assert all(n.value not in (51.0, 25.0) for n in extract(text))
+
+
+@pytest.mark.parametrize(("text", "surface", "value", "per"), [
+    ("菜市场里猪肉三块五一斤，比去年贵。", "三块五", 3.5, "斤"),
+    ("超市鸡蛋12元一盒，每人限购两盒。", "12元", 12.0, "盒"),
+    ("一块五一瓶的矿泉水很快卖光了。", "一块五", 1.5, "瓶"),
+])
+def test_numbers_price_per_piece_after_the_amount(text: str, surface: str, value: float, per: str) -> None:
+    first = extract(text)[0]
+    assert (first.surface, first.value, first.unit, first.per) == (surface, value, "CNY", per)
+    assert not any(n.surface.startswith("一") and n.value == 1.0 for n in extract(text))
+
+
+def test_numbers_one_month_is_not_a_price_per_piece() -> None:
+    [fee] = extract("会员费30元一个月，可随时取消。")
+    assert fee.per is None and fee.surface == "30元"
+
+
+@pytest.mark.parametrize(("text", "value"), [("全场商品三八折。", 0.38), ("会员九九折优惠。", 0.99), ("部分商品五五折。", 0.55)])
+def test_numbers_two_digit_discounts_read_digit_by_digit(text: str, value: float) -> None:
+    assert _one(text).value == pytest.approx(value)

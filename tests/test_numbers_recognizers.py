@@ -33,7 +33,10 @@ KEEP_FULL_WIDTH = set("，：；！？（）")
 # rate (NumberRange 61/65, Currency 30/35, Dimension 35/36, Temperature 8/10).
 FLOORS: dict[str, float] = {
     "Number/Chinese/NumberModel.json": 0.958,
-    "Number/Chinese/PercentModel.json": 0.953,
+    # Lowered on purpose from 0.953: 二三十个百分点 (and its traditional form) is now read as 20 to 30
+    # points, a vague range as Chinese means it, where the spec expects no result (see _VAGUE_PAIR);
+    # one error below the new measurement, 143/152 = 94.1%.
+    "Number/Chinese/PercentModel.json": 0.934,
     "Number/Chinese/NumberRangeModel.json": 0.923,
     "Number/Chinese/OrdinalModel.json": 0.0,  # out of scope: see FILE_GAPS
     "NumberWithUnit/Chinese/CurrencyModel.json": 0.828,
@@ -59,7 +62,7 @@ _PERCENT_IN_NUMBER = "百分之X / X个百分点 is one percentage token (the pe
 _DOTTED = "dotted digit groups (2222.2222.22222) are versions or section numbers: we do not split them like the spec"
 _LEADING_DOTS = "...9 is read as .9 (a decimal), the spec strips the dots"
 _BRAND = "numerals inside a brand name (陽光九九); every reference port fails this too"
-_VAGUE_PAIR = "adjacent digits as a vague range (二三十 = 20 to 30) are not modelled"
+_VAGUE_PAIR = "the spec expects nothing for adjacent digits; we read them as a vague range (二三十 = 20 to 30)"
 _SPEC_VALUE = "the spec's value disagrees with its text (20万 resolved as 20000)"
 _SPACED_DIGITS = "digits separated by spaces (7 2 折, 七成 六) are two numerals to us"
 _AGE_RANGE = "we read 70 - 90天 as a range; the spec wants only 90"
@@ -83,6 +86,8 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("Number/Chinese/PercentModel.json", "半成"): _HALF,
     ("Number/Chinese/PercentModel.json", "半折"): _HALF,
     ("Number/Chinese/PercentModel.json", "百分之二三十"): _VAGUE_PAIR,
+    ("Number/Chinese/PercentModel.json", "二三十个百分点"): _VAGUE_PAIR,
+    ("Number/Chinese/PercentModel.json", "二三十個百分點"): _VAGUE_PAIR,
     ("Number/Chinese/NumberRangeModel.json", "还有20万次以上来观影的呀？"): _SPEC_VALUE,
     ("Number/Chinese/NumberRangeModel.json", "请给我一以上个苹果"): _LONE_YI,
     ("Number/Chinese/NumberRangeModel.json", "订购一批数目在 五百以上的产品"):
