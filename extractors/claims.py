@@ -169,6 +169,69 @@ _DATE_TO_MONTH = re.compile(
     r"(?:1[89]|20)\d{2}\s*年\s*\d{1,2}\s*月"
     r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:\d{1,2},\s+)?\d{4}"
 )
+# --- kind-only patterns (they name the kind, they add nothing to the score)
+# A figure as the patterns below see it: digits (with a currency sign or unit), or a Chinese numeral.
+_FIG = r"(?:[¥$€£]\s?)?\d[\d,.]*(?:\s?(?:%|％|percent|per cent|万|亿|元|美元|bn|mn|million|billion))?"
+_FIG_CN = r"(?:[\d.]+|[零一二三四五六七八九十两百千]+)"
+_MULTIPLE_EN = r"(?:(?<![\d.])\d[\d,.]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|hundred))"
+_ADJ_EN = (r"(?:more|less|fewer|greater|higher|lower|cheaper|costlier|dearer|larger|smaller|bigger|faster|slower|"
+           r"better|worse|longer|shorter|stronger|weaker|denser|more expensive|less expensive)")
+# A comparand that is a point in time ("than in 2018", "the 2018 count", "比上年", "2023年的"): the
+# figure measures a change of one quantity over time, which is a statistic, not a comparison.
+_TIME_COMPARAND = re.compile(
+    r"(?:1[89]|20)\d{2}|\b(?:last|previous|prior|earlier|ago|before|same period|same quarter|a year)\b|"
+    r"上年|去年|前年|同期|上月|上季度|上一年|年初|此前|以往|过去|之前|以前",
+    re.IGNORECASE,
+)
+# Two quantities set side by side: the comparand group ``x`` is checked against _TIME_COMPARAND.
+_TWO_PARTY = [
+    # "¥16 vs ¥438", "¥16 per million tokens, against ¥438 for o1", "$6m, compared with $100m": a figure each side.
+    re.compile(rf"{_FIG}[^.;:。；]{{0,40}}?\s(?:vs\.?|versus|against|compared (?:with|to)|as against)\s+"
+               rf"(?P<x>(?:only |just |about |roughly |some )?{_FIG}[^,;。；，]{{0,40}})", re.IGNORECASE),
+    # "27.4 times cheaper", "three times larger than Y": a multiple with a comparative adjective.
+    re.compile(rf"{_MULTIPLE_EN}[\s-]*(?:times|fold|x|×)\s+{_ADJ_EN}\b(?:\s+than\s+(?P<x>[^,;.]{{1,40}}))?",
+               re.IGNORECASE),
+    # "93.3% smaller than standard attention", "40 per cent cheaper than GPT-4o".
+    re.compile(rf"\d[\d,.]*\s*(?:%|percent|per cent|percentage points?)\s+{_ADJ_EN}\s+than\s+(?P<x>[^,;.]{{1,40}})",
+               re.IGNORECASE),
+    # "three times the US level", "twice that of Japan", "five times as large as": a multiple of another quantity.
+    re.compile(rf"(?:\b(?:twice|double)|{_MULTIPLE_EN}[\s-]*times)\s+(?:as\s+\w+\s+as\s+|the\s+|that\s+of\s+|those\s+of\s+)"
+               rf"(?P<x>[^,;.]{{1,40}})", re.IGNORECASE),
+    # "比o1低96%", "比美国多出三倍", "比闭源模型便宜得多": 比 as a preposition before an adjective or change verb
+    # (not 同比/环比, year-on-year, nor 比例/比重/相比/对比…).
+    re.compile(r"(?<![占对相好无类排评攀可堪正反同环])比(?![重例率如较肩拟值分赛特亚利尔喻方照对划武试价])"
+               r"(?P<x>[^，,。；;：:]{1,20}?)(?:高出|低出|多出|高|低|多|少|快|慢|大|小|强|弱|贵|便宜|长|短|领先|落后|"
+               r"增加|减少|提高|降低|下降|增长|提升|上升)"),
+    # "是美国的1.5倍", "为后者的三倍", "三倍于美国": a multiple of another quantity (a share "是全球的15%" is a statistic).
+    re.compile(rf"(?:是|为|达|达到|约为|接近|超过|不到|不足)(?P<x>[^，,。；;的]{{1,20}})的\s*(?:约|近|将近|逾|超过)?\s*"
+               rf"{_FIG_CN}\s*(?:多)?倍"),
+    re.compile(rf"{_FIG_CN}\s*倍于(?P<x>[^，,。；;]{{1,20}})"),
+    # "相当于o1的二十七分之一", "相当于美国的60%": an explicit equivalence between two quantities.
+    re.compile(rf"相当于(?P<x>[^，,。；;的]{{1,20}})的\s*(?:约|近|将近)?\s*(?:{_FIG_CN}\s*(?:倍|%|％|/\s*\d+)|"
+               r"[一二三四五六七八九十百千]+分之[零一二三四五六七八九十百千]+|百分之[零一二三四五六七八九十点]+|[一二三四五六七八九]成)"),
+    # "远超美国的1.2亿次": a bound whose other side is another party's figure
+    # (an absolute figure: "低于设计值的一半" is a threshold on one quantity, not a second quantity).
+    re.compile(rf"(?:远超|远高于|远低于|高于|低于|超过|超出|多于|少于|不及)(?P<x>[^\d，,。；;的]{{1,15}})的\s*"
+               rf"(?:约|近)?\s*{_FIG_CN}\s*(?:万|亿)?\s*(?:美元|元|次|个|家|台|人|项|篇|吨|EFLOPS|TOPS|tokens?)"),
+]
+# "与o1的438元相比": the comparand carries a figure; a comparison when the sentence states another outside it.
+_FIGURED_COMPARAND = re.compile(r"(?:与|同|和|跟)(?P<x>[^，,。；;]{0,20}?\d[^，,。；;]{0,20}?)(?:相比|相较|比较)")
+# A share or ratio spelled out ("about one tenth of", "a third of"): a figure the number extractor may not read.
+_FRACTION_WORDS = re.compile(
+    r"\b(?:one|a|two|three|four|five|nine)[\s-](?:half|third|quarter|fifth|sixth|eighth|tenth|twentieth|hundredth)s?\s+of\b"
+    r"|[一二三四五六七八九十百千]+分之[零一二三四五六七八九十百千]+",
+    re.IGNORECASE,
+)
+# "X is reported to have needed N", "reportedly": a figure presented as reported data inside a sentence
+# about something else; the figure, not the surrounding action, is what a checker verifies.
+_REPORTED_FIGURE = re.compile(r"\b(?:is|are|was|were)\s+(?:reported|estimated|said|believed)\s+to\b|\breportedly\b",
+                              re.IGNORECASE)
+# Who leads where ("全球主要的晶圆代工基地", "拥有…方面的优势"): a ranking, when no action is stated.
+_RANKING = re.compile(
+    r"(?:全球|世界|国际)(?:主要|重要|领先)|优势|劣势"
+    r"|\b(?:advantage over|edge over|lead over|one of the (?:world's|largest|leading|biggest))\b",
+    re.IGNORECASE,
+)
 _MARKER = re.compile(r"[①-⑳¹²³⁴⁵⁶⁷⁸⁹⁰]|\[\d{1,3}\]")
 # A pointer to a figure or table ("见图1", "如图5所示"): the sentence reports shown data.
 _FIGURE_REF = re.compile(r"见(?:图|表)\s*\d+|(?:图|表)\s*\d+\s*所示|\(see (?:Figure|Fig\.|Table) \d+\)", re.IGNORECASE)
@@ -213,7 +276,7 @@ _REFERENCE = re.compile(
 _AUTHOR_LINE = re.compile(r"^[{cjk}]{{2,4}}(?:[，,、\s][{cjk}]{{2,4}}){{0,5}}(?:$|\s*[（(][^）)]*(?:大学|学院|研究院|研究所|University))|^\s*(?:By|Written by|Author[s]?:)\s+[A-Z][\w.\-]+(?:\s+[A-Z][\w.\-]+){{0,3}}(?:,|\s+and\b|$)|^[（(][^）)]*(?:大学|学院|研究院|研究所|研究中心|University|Institute)[^）)]*[）)]$".format(cjk=_CJK))
 _RECOMMEND = re.compile(
     r"^\s*(?:(?:一方面|另一方面|同时|因此|为此|对此|首先|其次|再次|最后|此外|总之|[一二三四五六七八九十]是|第[一二三四五六七八九十]|具体而言|具体来说)\s*[，,、]?\s*)?"
-    r"[{cjk}A-Za-z]{{0,8}}?(?:(?<![主重只想摘纲概必需将简首还])要(?![素求点素闻害])|应当|应该|应(?![用对急有])|需要|需(?![求])|必须|务必|亟需|亟须|建议|宜)"
+    r"[{cjk}A-Za-z]{{0,8}}?(?:(?<![主重只想摘纲概必需将简首还])要(?![素求点素闻害])|应当|应该|(?<![供响适反相效对回感答呼顺])应(?![用对急有])|需要|需(?![求])|必须|务必|亟需|亟须|建议|宜)"
     r"|^\s*(?:一方面|另一方面)\s*[，,]?\s*(?:探索|组建|建立|设立|推动|推行|制定|设计|对内|对外|加快|支持|完善|强化|构建|鼓励|引导|"
     r"实施|深化|打造|加强|促进|提升|积极|大力|重点|主导|将)"
     r"|^\s*(?:这就?启示我们|这就要求我们|为此)|^\s*建议|\b(?:should|must|ought to|needs? to|we recommend|it is recommended)\b".format(cjk=_CJK),
@@ -442,10 +505,19 @@ def _kind(text: str, cues: Sequence[str], numbers: Sequence[NumericAssertion] | 
     """The claim kind, by the strongest evidence present.
 
     In order: a speech verb introducing a quotation is a quote; a stated
-    figure with a future marker is a prediction; a stated figure (outside
-    quotation marks) or reported data is statistical, unless the figures only
-    count the objects of a dated action ("2025年1月，美国将25家企业列入…");
-    then a comparison, a cause-effect, an action, a change over time.
+    figure with a future marker is a prediction; two quantities set side by
+    side ("¥16 vs ¥438", "27.4 times cheaper", "比o1低96%", "是美国的1.5倍")
+    are comparative; a stated figure (outside quotation marks) or reported data
+    is statistical, unless the figures only count the objects of a dated action
+    ("2025年1月，美国将25家企业列入…"); then a comparison, a cause-effect, an
+    action, a change over time or a ranking.
+
+    The comparative test is deliberately narrow: one figure with an unquantified
+    comparison ("增长43%，远超通用算力"), a change against a past value
+    ("较2018年增长20倍", "20 times the 2018 count") or a change verb against a
+    baseline ("同标准注意力相比减少93.3%", "cut by 93.3% relative to …") state
+    one measured figure, so they stay statistical; so does a share ("one tenth
+    of comparable systems", "是全球的15%").
     """
     has = set(cues)
     if _QUOTE_INTRO.search(text):
@@ -453,15 +525,18 @@ def _kind(text: str, cues: Sequence[str], numbers: Sequence[NumericAssertion] | 
     asserted = _asserted_figures(text, numbers)
     if asserted and _FUTURE.search(text):
         return "prediction"
+    two_party = _two_party_comparison(text)
+    if asserted and two_party:
+        return "comparative"
     if "cue.reported_data" in has or (asserted and not _dated_action(text, asserted)):
         return "statistical"
-    if has & {"cue.superlative", "cue.comparison"}:
+    if has & {"cue.superlative", "cue.comparison"} or two_party:
         return "comparative"
     if has & {"cue.effect", "cue.causal"} or _EFFECT_OF_THIS.search(text):
         return "causal"
     if "cue.event" in has:
         return "event"
-    if "cue.change" in has:
+    if "cue.change" in has or _RANKING.search(text):
         return "comparative"
     if asserted:
         return "event"
@@ -470,28 +545,58 @@ def _kind(text: str, cues: Sequence[str], numbers: Sequence[NumericAssertion] | 
     return "event"
 
 
+def _two_party_comparison(text: str) -> bool:
+    """Does the sentence set two quantities (or parties) side by side, rather than one quantity against its past?"""
+    for pattern in _TWO_PARTY:
+        if any(not _TIME_COMPARAND.search(m.group("x") or "") for m in pattern.finditer(text)):
+            return True
+    return any(not _TIME_COMPARAND.search(m.group("x")) and _figure_outside(text, m.span("x"))
+               for m in _FIGURED_COMPARAND.finditer(text))
+
+
+def _figure_outside(text: str, span: tuple[int, int]) -> bool:
+    """A digit figure (not a year or date) outside ``span``: the other side of "与X的438元相比"."""
+    rest = text[: span[0]] + " " + text[span[1]:]
+    return bool(re.search(r"\d", _strip_non_quantities(rest)))
+
+
 def _asserted_figures(text: str, numbers: Sequence[NumericAssertion] | None) -> list[NumericAssertion | str]:
-    """Stated figures outside quotation marks (numbers, or regex surfaces when numbers are unknown)."""
+    """Stated figures outside quotation marks (numbers, or regex surfaces when numbers are unknown).
+
+    Shares spelled out in words ("about one tenth of") are added as surfaces: the
+    number extractor does not read them, yet they are the figure a checker verifies.
+    """
+    unquoted = _QUOTED.sub(lambda m: " " * len(m.group()), text)  # same length: spans stay valid
     if numbers is None:
-        outside = _strip_non_quantities(_QUOTED.sub(" ", text))
-        return [m.group() for m in _NUMBER.finditer(outside) if not _VAGUE_SURFACE.match(m.group())]
-    quoted = [m.span() for m in _QUOTED.finditer(text)]
-    return [n for n in numbers if not _is_date_like(n) and not _is_vague(n)
-            and not any(s <= n.start and n.end <= e for s, e in quoted)]
+        outside = _strip_non_quantities(unquoted)
+        found: list[NumericAssertion | str] = [m.group() for m in _NUMBER.finditer(outside)
+                                               if not _VAGUE_SURFACE.match(m.group())]
+    else:
+        quoted = [m.span() for m in _QUOTED.finditer(text)]
+        found = [n for n in numbers if not _is_date_like(n) and not _is_vague(n)
+                 and not any(s <= n.start and n.end <= e for s, e in quoted)]
+    read = [(n.start, n.end) for n in numbers or ()]
+    return found + [m.group() for m in _FRACTION_WORDS.finditer(unquoted)
+                    if not any(s < m.end() and m.start() < e for s, e in read)]
 
 
 def _dated_action(text: str, figures: Sequence[NumericAssertion | str]) -> bool:
-    """An action dated to the month whose figures are plain counts or specs, not rates, changes or bounds."""
-    if not (_EVENT.search(text) and _DATE_TO_MONTH.search(text)):
+    """An action dated to the month whose figures are plain counts or specs, not rates, changes or bounds.
+
+    A figure the sentence presents as reported ("whose training is reported to
+    have needed …") is a statistic about something else, not a count of the action's objects.
+    """
+    if not (_EVENT.search(text) and _DATE_TO_MONTH.search(text)) or _REPORTED_FIGURE.search(text):
         return False
     return all(_plain_count(n) for n in figures)
 
 
 def _plain_count(figure: NumericAssertion | str) -> bool:
-    """A count or spec ("25家", "28纳米"), not a share, a change, a multiple or a bound."""
+    """A count or spec ("25家", "28纳米"), not a share ("十分之一"), a change, a multiple or a bound."""
     if isinstance(figure, str):
-        return not re.search(r"[%％‰倍]|percent|times", figure, re.IGNORECASE)
-    return figure.qualifier == "exact" and not figure.change and figure.unit not in {"%", "x"}
+        return not (re.search(r"[%％‰倍]|percent|times", figure, re.IGNORECASE) or _FRACTION_WORDS.search(figure))
+    return (figure.qualifier == "exact" and not figure.change and figure.unit not in {"%", "x"}
+            and figure.rule_id != "numbers.fraction")
 
 
 def _clauses(text: str) -> tuple[tuple[int, int], ...]:
