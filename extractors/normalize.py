@@ -11,6 +11,11 @@ Three steps, each a pure function over :class:`MappedText`:
    joined with no space between CJK characters, one space between Latin words,
    English words are de-hyphenated, and real paragraph ends become exactly
    ``"\\n\\n"``.  Headings, captions and list items stay their own block.
+   A table caption (``表1　…``, ``Table 1: …``) followed by short cell lines
+   opens a *table region* (:func:`table_cells`): a text layer has lost the
+   table's geometry, so its cells would otherwise run together into one false
+   sentence.  The region becomes one paragraph whose cells are joined with
+   :data:`TABLE_CELL_SEPARATOR` (`` | ``, as the PDF loader joins cells).
 3. **Width folding** (:func:`fold_width`): full-width ASCII becomes ASCII, but
    Chinese punctuation (``，：；！？（）``) stays full-width unless it sits inside
    an ASCII run (a URL, ``1672-7835(2025)``).  Never blanket NFKC: ①②⑩ and ¹²³
@@ -19,14 +24,16 @@ Three steps, each a pure function over :class:`MappedText`:
 :func:`normalize` runs them in the order PUA -> re-join -> fold (folding after
 joining lets a URL broken over two lines be recognised as one URL; every
 re-joining decision is taken on a folded view, so the order does not change
-them).  Every step changes characters 1:1 or deletes/inserts white space and
-hyphens, so ``len(text) == len(origin)`` and origins stay non-decreasing.
+them).  Every step changes characters 1:1 or deletes/inserts white space,
+hyphens and table cell separators, so ``len(text) == len(origin)`` and
+origins stay non-decreasing.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.textmap import MappedText
@@ -63,6 +70,21 @@ _HEADING_RE = re.compile(
     re.IGNORECASE,
 )
 _RULE_RE = re.compile(r"^(?:[-*_]\s*){3,}$")
+_TABLE_CAPTION_RE = re.compile(r"^(?:表\s*\d+|Table\s*\d+)(?:[\s.:：]|$)", re.IGNORECASE)
+# A caption longer than a heading: a Chinese number followed by a space, an English one by ":" or "."
+# ("Table 2 shows that…" is running text).
+_LONG_TABLE_CAPTION_RE = re.compile(r"^(?:表\s*\d+[\s.:：]|Table\s*\d+\s*[.:]\s)", re.IGNORECASE)
+_SOURCE_LINE_RE = re.compile(r"^(?:数据来源|资料来源|注|Sources?|Notes?)\s*[:：]")
+# Sentence punctuation anywhere in a line; a full stop only before white space or a CJK
+# character (not 3.5, and not at the line end: a test that joining the next line
+# could undo would make re-normalizing unstable).
+_SENTENCE_PUNCT_RE = re.compile(r"[。！？!?]|\.(?=\s|[^\x00-\x7f])")
+_CLAUSE_PUNCT_RE = re.compile("[，,；;]")
+_LATIN_PROSE_RE = re.compile(r"[A-Za-z]+(?: [A-Za-z]+){3,}")  # four Latin words in a row
+# A column gap inside a cell line: a tab, two or more spaces, or a space between two CJK
+# characters (Chinese running text has no spaces between characters; seed 004's tool wrote
+# one between the cells of a table row: ``１月３０日 亚马逊…``).
+_GAP_RE = re.compile(r"\t\s*|\s{2,}|(?<=\S) (?=\S)")
 _BULLET_RE = re.compile(r"^(?:[-*+•·●▪–]\s|\d{1,3}[.)]\s|[（(]\d{1,3}[）)]\s)")
 _HEADING_MAX = 40  # chars: longer blocks are running text, not headings
 _SHORT_BLOCK = 40  # chars: a shorter block followed by a blank line is its own block
@@ -70,6 +92,10 @@ _URL_TAIL_MAX = 300  # chars of a block searched for a URL running into the next
 # Decisions look at most at a block's last _URL_TAIL_MAX chars or compare its length with
 # 2 * _HEADING_MAX, so rejoin_lines keeps only this tail (linear time on huge paragraphs).
 _BLOCK_TAIL = 400
+#: Joins the cells of a table region; the claim judge gates lines with two of them as tables.
+TABLE_CELL_SEPARATOR = " | "
+_TABLE_MIN_CELLS = 3  # fewer cells than this after a caption: not a table (and " | " twice is the table gate)
+_RUNNING_MIN_WIDTH = 2 * _HEADING_MAX  # display cells: a line at least this wide may be running text
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +351,108 @@ def _char_join(block: str, last_line: str, nxt: str) -> Join:
     return Join(0, " ")
 
 
+def is_table_caption(line: str) -> bool:
+    """A table caption (``表1　…``, ``Table 1: …``): a heading whose table, if any, follows it.
+
+    English captions often run past ``_HEADING_MAX``; up to twice that they
+    count when the number is followed by ``:`` or ``.``.
+    """
+    line = line.strip()
+    if is_heading(line):
+        return bool(_TABLE_CAPTION_RE.match(line))
+    return len(line) <= 2 * _HEADING_MAX and not _ends_final(line) and bool(_LONG_TABLE_CAPTION_RE.match(line))
+
+
+def _cell_edge(ch: str, brackets: str) -> bool:
+    return is_cjk(ch) or ch in brackets
+
+
+def cell_gaps(line: str) -> list[tuple[int, int]]:
+    """Column gaps in a (folded, stripped) table line: a tab, 2+ spaces, or one space between CJK characters.
+
+    A closing bracket before the space or an opening one after it counts as
+    CJK (``（Ｈ１００） 提供ＡＰＩ``); a single space next to Latin text is a word
+    space (``的 ＡＩ产业``), not a gap.
+    """
+    gaps = []
+    for m in _GAP_RE.finditer(line):
+        s, e = m.span()
+        if e - s == 1 and line[s] == " " and not (_cell_edge(line[s - 1], ")]") and _cell_edge(line[e], "([")):
+            continue
+        gaps.append((s, e))
+    return gaps
+
+
+def _is_running_text(line: str) -> bool:
+    """A wide line with a wide cell and a clause comma or Latin prose: the text after a table.
+
+    Every test here only grows when lines are joined (width, commas, a
+    cell's width, a run of words), and the width bound is absolute rather
+    than relative to the typical line: a paragraph judged running text
+    stays running text when the output is normalized again.  The price: in
+    narrow columns the first line after a table is a cell until a sentence
+    ends.
+    """
+    if _display_width(line) < _RUNNING_MIN_WIDTH:
+        return False
+    edges = [0, *(x for gap in cell_gaps(line) for x in gap), len(line)]
+    widest = max(_display_width(line[a:b]) for a, b in zip(edges[::2], edges[1::2]))
+    if widest < _HEADING_MAX:
+        return False  # a header row: wide only because of its gaps
+    return bool(_CLAUSE_PUNCT_RE.search(line) or _LATIN_PROSE_RE.search(line))
+
+
+def is_cell_line(line: str) -> bool:
+    """A line of a table region: no sentence punctuation, not a heading, caption, list item, source note or prose.
+
+    Table cells in a text layer are short phrases (``ＧＰＵ``, ``（超级芯片）``) or
+    gap-separated rows (``２月３日 联通云上线…``); the running text that
+    resumes after the table ends a sentence or fills the line width.
+    """
+    line = line.strip()
+    return not (
+        not line
+        or TABLE_CELL_SEPARATOR in line
+        or is_heading(line)
+        or is_table_caption(line)
+        or _is_list_item(line)
+        or _SOURCE_LINE_RE.match(line)
+        or _SENTENCE_PUNCT_RE.search(line)
+        or _is_running_text(line)
+    )
+
+
+def table_cells(lines: Sequence[str], start: int = 0) -> int:
+    """How many of ``lines[start:]`` (folded, stripped; ``start`` follows a table caption) are its cells.
+
+    The region runs until the first line that is not a cell line (running
+    text, a heading, the next caption, a ``数据来源`` line); the end of the
+    text (a page, in the text-layer path) ends it too.  Returns 0 when the
+    region holds fewer than ``_TABLE_MIN_CELLS`` cells (a line's column gaps
+    count as cells): then there is no table.
+    """
+    end = start
+    while end < len(lines) and is_cell_line(lines[end]):
+        end += 1
+    cells = sum(1 + len(cell_gaps(line)) for line in lines[start:end])
+    return end - start if cells >= _TABLE_MIN_CELLS else 0
+
+
+def _split_cells(line: MappedText) -> MappedText:
+    """Replace the column gaps of one cell line by :data:`TABLE_CELL_SEPARATOR`, anchored at the gap."""
+    gaps = cell_gaps(fold_all(line.text))
+    if not gaps:
+        return line
+    parts: list[MappedText] = []
+    pos = 0
+    for s, e in gaps:
+        parts.append(line[pos:s])
+        parts.append(MappedText.inserted(TABLE_CELL_SEPARATOR, line.origin[s]))
+        pos = e
+    parts.append(line[pos:])
+    return MappedText.concat(parts)
+
+
 def decide_join(block: str, last_line: str, nxt: str, *, blank: bool, full_line: bool) -> Join:
     """Decide how the paragraph so far (``block``) continues with the next line.
 
@@ -337,7 +465,9 @@ def decide_join(block: str, last_line: str, nxt: str, *, blank: bool, full_line:
     """
     if not block or not nxt:
         return BREAK
-    if is_heading(block) or is_heading(nxt) or _is_list_item(nxt):
+    if is_heading(block) or is_heading(nxt) or _is_list_item(nxt) or _SOURCE_LINE_RE.match(nxt):
+        return BREAK  # a source line starts its own block even when it is too long for a heading
+    if is_table_caption(block) or is_table_caption(nxt):
         return BREAK
     if _ends_final(block):
         if blank or not full_line:
@@ -364,6 +494,8 @@ def join_separator(before: str, after: str) -> Join:
         return Join(0, "")
     last_line = b.rsplit("\n", 1)[-1].strip()
     block = b.rsplit("\n\n", 1)[-1].strip()
+    if TABLE_CELL_SEPARATOR in last_line:
+        return BREAK  # a page ends with a table row: the next page's text is not one of its cells
     return decide_join(block, last_line, a.split("\n", 1)[0].strip(), blank=False, full_line=False)
 
 
@@ -395,20 +527,43 @@ def _stripped_lines(mt: MappedText) -> list[tuple[MappedText, int, int]]:
 
 
 def rejoin_lines(mt: MappedText) -> MappedText:
-    """Re-join lines broken inside paragraphs; paragraphs end up separated by ``"\\n\\n"``."""
+    """Re-join lines broken inside paragraphs; paragraphs end up separated by ``"\\n\\n"``.
+
+    After a paragraph that is a table caption, the cell lines that follow
+    (:func:`table_cells`) become one paragraph joined by :data:`TABLE_CELL_SEPARATOR`;
+    a paragraph holding two separators (a table) ends at a blank line.  Both
+    are decided on the paragraph built so far, which is what a second pass
+    sees as one line, so normalizing again changes nothing.
+    """
     lines = _stripped_lines(mt)
     if not lines:
         return MappedText.empty()
-    typical = _typical_width([fold_all(line.text) for line, _, _ in lines])
+    all_folded = [fold_all(line.text) for line, _, _ in lines]
+    typical = _typical_width(all_folded)
     texts: list[str] = []
     origin: list[int] = []
     block = ""  # folded view of the current paragraph's last _BLOCK_TAIL characters
+    block_cells = 0  # table cell separators in the current paragraph
     last_line = ""
-    for line, blanks, newline_at in lines:
-        folded = fold_all(line.text)
+    table_from = table_to = 0  # lines [table_from, table_to) are cells of a table region
+    for k, (line, blanks, newline_at) in enumerate(lines):
+        folded = all_folded[k]
+        join: Join | None = None
+        joint = block[-2:]  # a separator may straddle the join: count it on the joined text
         if texts:
             full = _ends_final(block) and _display_width(last_line) >= typical * 0.9
-            join = decide_join(block, last_line, folded, blank=blanks > 0, full_line=full)
+            if table_from < k < table_to:
+                join = Join(0, TABLE_CELL_SEPARATOR)
+            elif k == table_to or (blanks and block_cells >= 2):
+                join = BREAK  # a table region is its own block
+            else:
+                join = decide_join(block, last_line, folded, blank=blanks > 0, full_line=full)
+            if join.separator == "\n\n" and k >= table_to and is_table_caption(block):
+                table_from, table_to = k, k + table_cells(all_folded, k)
+        if table_from <= k < table_to:
+            line = _split_cells(line)
+            folded = fold_all(line.text)
+        if join is not None:
             if join.drop_last:
                 del texts[-join.drop_last :]
                 del origin[-join.drop_last :]
@@ -418,10 +573,15 @@ def rejoin_lines(mt: MappedText) -> MappedText:
                 at = max(at, origin[-1])
             texts.extend(join.separator)
             origin.extend([at] * len(join.separator))
-            block = "" if join is BREAK or join.separator == "\n\n" else block + join.separator
+            if join.separator == "\n\n":
+                block, block_cells, joint = "", 0, ""
+            else:
+                block += join.separator
+                joint = joint[: len(joint) - join.drop_last] + join.separator
         texts.extend(line.text)
         origin.extend(line.origin)
         block = (block + folded)[-_BLOCK_TAIL:]
+        block_cells += (joint + folded).count(TABLE_CELL_SEPARATOR) - joint.count(TABLE_CELL_SEPARATOR)
         last_line = folded
     return MappedText("".join(texts), tuple(origin))
 

@@ -27,6 +27,11 @@ furniture is still recognisable from the text alone:
 Text without strong evidence (at least two page numbers in sequence, a form
 feed, or a running header) is returned as one page, unchanged.  Bodies are not
 normalized: every :class:`MappedText` indexes ``raw``.
+
+Tables are not laid out here: the cell lines after a table caption are
+recognised when each page body is normalized
+(:func:`extractors.normalize.table_cells`), so a page break ends a table
+region and its cells are joined with `` | `` like the PDF loader's.
 """
 
 from __future__ import annotations

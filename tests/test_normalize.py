@@ -10,13 +10,16 @@ from hypothesis import strategies as st
 
 from extractors.normalize import (
     PUA_MAP,
+    TABLE_CELL_SEPARATOR,
     Join,
+    fold_all,
     fold_char,
     fold_width,
     join_separator,
     normalize,
     normalize_text,
     rejoin_lines,
+    table_cells,
 )
 from extractors.textmap import MappedText
 
@@ -147,10 +150,155 @@ def test_normalize_rejoin_keeps_paragraph_end_after_short_final_line() -> None:
         ("the end of a page and", "the start of the next", Join(0, " ")),
         ("A sentence ends.", "Another starts.", Join(0, "\n\n")),
         ("", "anything", Join(0, "")),
+        # a page that ends with a table region: the next page's text is not one more cell
+        (
+            "表１　部分举措\n\n为全球超算中心提 | 供ＧＰＵ加速方案 | 数据中心内ＧＰＵ | 间通信效率优化",
+            "美国对中国ＡＩ产业链韧性打压战略已呈现系统性升级态势，",
+            Join(0, "\n\n"),
+        ),
     ],
 )
 def test_normalize_join_separator(before: str, after: str, expected: Join) -> None:
     assert join_separator(before, after) == expected
+
+
+# --------------------------------------------------------------------------- table regions (text layer, seed 004)
+
+_TABLE2 = (
+    "将渗透一切商业场景，并促进产业融合与协同发展，由此形成一个庞大的产业创新生态系统。\n\n"
+    "表２　全球头部ＡＩ云厂商纷纷快速接入或上架ＤｅｅｐＳｅｅｋ情况汇总\n\n"
+    "时间线 全球云厂商接入或上架ＤｅｅｐＳｅｅｋ的动作\n\n"
+    "２月２日 腾讯云上线ＤｅｅｐＳｅｅｋＲ１的部署工具，支持ＤｅｅｐＳｅｅｋ模型蒸馏版本\n\n"
+    "２月３日 联通云上线ＤｅｅｐＳｅｅｋ－Ｒ１系列多尺寸模型\n\n"
+    "四、从“长板围栏”到“韧性生态”：提升中国产业链韧性的启示\n\n"
+    "ＤｅｅｐＳｅｅｋ的崛起与ＡＩ产业链的突围，不仅是中国科技企业在全球技术封锁下的创新突破，更是中国\n"
+    "产业链从“长板围栏”围困模式向“韧性生态”协同体系转型的典型案例。"
+)
+_TABLE1 = (
+    "险。此外，美国通过“生态认证即标准准入”的策略实施系统性压制，将 ＣＵＤＡ认证体系深度嵌套至国\n"
+    "际标准体系，使得中国在算法开发与专利授权等方面面临较大的国际标准话语权压制，进一步压缩了中\n\n"
+    "国ＡＩ产业链国产化适配空间。\n"
+    "表１　英伟达构建ＡＩ产业链护城河的部分举措\n\n"
+    "硬件创新：持续突破算力天花板 软件创新：构建全栈式开发壁垒 生态扩展：绑定关键高算力场景\n\n"
+    "ＧＰＵ\n架构\n\n迭代\n\n"
+    "１０倍内存宽带\n（超级芯片）\n\n"
+    "与ＡＷＳ合作推出ＧＰＵ实例，\n主导云ＡＩ算力市场\n\n"
+    "３．蓄谋系统性生态绞杀\n"
+    "美国对中国ＡＩ产业链韧性打压战略已呈现系统性升级态势，正从硬件技术封锁向复合型产业生态\n\n"
+    "重构演进。一是推行“友岸外包”。"
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "table", "before", "after"),
+    [
+        (
+            _TABLE2,
+            "时间线 | 全球云厂商接入或上架ＤｅｅｐＳｅｅｋ的动作 | ２月２日 | 腾讯云上线ＤｅｅｐＳｅｅｋＲ１的部署工具，"
+            "支持ＤｅｅｐＳｅｅｋ模型蒸馏版本 | ２月３日 | 联通云上线ＤｅｅｐＳｅｅｋ－Ｒ１系列多尺寸模型",
+            "表２　全球头部ＡＩ云厂商纷纷快速接入或上架ＤｅｅｐＳｅｅｋ情况汇总",
+            "四、从“长板围栏”到“韧性生态”：提升中国产业链韧性的启示",
+        ),
+        (
+            _TABLE1,
+            "硬件创新：持续突破算力天花板 | 软件创新：构建全栈式开发壁垒 | 生态扩展：绑定关键高算力场景 | ＧＰＵ | 架构 | "
+            "迭代 | １０倍内存宽带 | （超级芯片） | 与ＡＷＳ合作推出ＧＰＵ实例， | 主导云ＡＩ算力市场",
+            "表１　英伟达构建ＡＩ产业链护城河的部分举措",
+            "３．蓄谋系统性生态绞杀",
+        ),
+        (
+            "Table 2: Cloud vendors that listed DeepSeek-R1\n\nVendor\tDate\nAmazon Bedrock\t30 January\n"
+            "Huawei Cloud\t2 February\nBy early February every large cloud vendor offered the model, "
+            "most of them within a week of its release.",
+            "Vendor | Date | Amazon Bedrock | 30 January | Huawei Cloud | 2 February",
+            "Table 2: Cloud vendors that listed DeepSeek-R1",
+            "By early February every large cloud vendor offered the model, most of them within a week of its release.",
+        ),
+    ],
+)
+def test_normalize_table_region_after_caption(raw: str, table: str, before: str, after: str) -> None:
+    """Cells after a table caption are one block, joined by " | ", between the caption and the text that resumes."""
+    blocks = _rejoin(raw).split("\n\n")
+    k = blocks.index(table)
+    assert blocks[k - 1] == before
+    assert blocks[k + 1] == after
+    assert all(TABLE_CELL_SEPARATOR not in b for i, b in enumerate(blocks) if i != k)
+
+
+def test_normalize_table_region_keeps_running_text_around_it() -> None:
+    """The wrapped paragraph before the caption (blank lines mid-sentence) and the one after still re-join."""
+    blocks = _rejoin(_TABLE1).split("\n\n")
+    assert blocks[0].endswith("进一步压缩了中国ＡＩ产业链国产化适配空间。")
+    assert blocks[-1] == (
+        "美国对中国ＡＩ产业链韧性打压战略已呈现系统性升级态势，正从硬件技术封锁向复合型产业生态重构演进。一是推行“友岸外包”。"
+    )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # a figure caption: the figure is above it, what follows is text
+        "图３　芯片四方联盟对中国大陆的合围\n\nＧＰＵ\n架构\n\n迭代\n\n１０倍内存宽带",
+        # running text that starts with "表１" is not a caption
+        "表１展示了英伟达凭借技术优势设置生态壁垒\n\nＧＰＵ\n架构\n\n迭代",
+        # a caption followed by running text (the table itself was an image)
+        "表１　英伟达构建ＡＩ产业链护城河的部分举措\n"
+        "垒，构建ＡＩ产业链护城河的具体做法。数据显示，全球９０％以上的 ＡＩ训练依赖 ＣＵＤＡ生态①，英伟达\n"
+        "ＡＩ产业链护城河的核心在于构建ＣＵＤＡ全栈式软件开发生态②。",
+        # a caption, then a wrapped paragraph whose first line fills the width and has a comma
+        "表２　全球头部ＡＩ云厂商纷纷快速接入或上架ＤｅｅｐＳｅｅｋ情况汇总\n"
+        "ＤｅｅｐＳｅｅｋ的崛起与ＡＩ产业链的突围，不仅是中国科技企业在全球技术封锁下的创新突破，更是中国\n"
+        "产业链从“长板围栏”围困模式向“韧性生态”协同体系转型的典型案例",
+        # fewer than three cells
+        "表２　全球头部ＡＩ云厂商情况汇总\n\n时间线\n\n全球云厂商接入或上架的动作",
+        # the source line ends the region before it starts
+        "表１　英伟达构建ＡＩ产业链护城河的部分举措\n数据来源：杨超、李伟、贺俊：《美对华半导体管制的趋势、实施要点与中国因应》\n\nＧＰＵ\n\n架构",
+    ],
+)
+def test_normalize_no_table_region(raw: str) -> None:
+    assert "|" not in _rejoin(raw)
+
+
+def test_normalize_table_region_ends_at_source_line() -> None:
+    raw = "表１　主要举措\n\nＧＰＵ\n\n架构\n\n迭代\n数据来源：英伟达年报\n美国对中国ＡＩ产业链韧性打压战略已呈现系统性升级态势。"
+    assert _rejoin(raw).split("\n\n") == [
+        "表１　主要举措",
+        "ＧＰＵ | 架构 | 迭代",
+        "数据来源：英伟达年报",
+        "美国对中国ＡＩ产业链韧性打压战略已呈现系统性升级态势。",
+    ]
+
+
+@pytest.mark.parametrize("raw", [_TABLE1, _TABLE2])
+def test_normalize_table_separators_are_mapped(raw: str) -> None:
+    """Cells map back to their raw text; each inserted " | " sits on the raw gap or line break it replaced."""
+    mt = normalize_text(raw).text
+    text = mt.text
+    table = next(b for b in text.split("\n\n") if TABLE_CELL_SEPARATOR in b)
+    start = text.index(table)
+    pos = start
+    for cell in table.split(TABLE_CELL_SEPARATOR):
+        a, b = mt.raw_span(pos, pos + len(cell))
+        assert fold_all(raw[a:b]) == fold_all(cell)
+        pos += len(cell)
+        if pos < start + len(table):
+            sep = mt.origin[pos : pos + len(TABLE_CELL_SEPARATOR)]
+            assert len(set(sep)) == 1 and raw[sep[0]] in " \u3000\n", (cell, raw[sep[0]])
+            pos += len(TABLE_CELL_SEPARATOR)
+    assert normalize_text(text).text.text == text
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["ＧＰＵ", "架构", "迭代", "３．蓄谋系统性生态绞杀", "美国对中国ＡＩ产业链韧性打压战略"], 3),
+        (["时间线 全球云厂商接入或上架ＤｅｅｐＳｅｅｋ的动作", "２月２日 华为云上线", "表２　情况汇总", "时间线"], 2),
+        (["ＧＰＵ", "架构", "表２　情况汇总", "时间线", "全球云厂商", "动作"], 0),  # two cells: no table
+        (["ＧＰＵ", "架构", "迭代。"], 0),
+    ],
+)
+def test_normalize_table_cells_counts_region_lines(lines: list[str], expected: int) -> None:
+    assert table_cells([fold_all(x) for x in lines]) == expected
 
 
 # --------------------------------------------------------------------------- seeds
@@ -205,7 +353,8 @@ def test_normalize_seed_paper_origins_point_at_source(seed_paper: str) -> None:
 _ALPHABET = list(
     "ａＡｚ１９，：；！？（）．－／％＋　。、“”《》中文半导体①②¹²"
     "abcXYZ019-./:,;!?() \n\n\n\t\r\ue011\ue10b\ue123"
-) + ["https://", "www.", "一、", "（一）", "１．", "## ", "- ", "。\n\n", "-\n"]
+) + ["https://", "www.", "一、", "（一）", "１．", "## ", "- ", "。\n\n", "-\n",
+     "表１　", "Table 2: ", "\n表２　部分举措\n", "２月２日 ", "ＧＰＵ\n", "（超级芯片）", "数据来源：", " | "]
 _texts = st.one_of(st.text(), st.lists(st.sampled_from(_ALPHABET), max_size=40).map("".join))
 _settings = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -222,8 +371,9 @@ def test_normalize_properties(s: str) -> None:
     assert len(mt.origin) == len(mt.text)
     assert all(0 <= o < len(s) for o in mt.origin)
     assert list(mt.origin) == sorted(mt.origin)
-    for ch, o in zip(mt.text, mt.origin):
-        if ch not in " \n":  # separators are the only inserted characters
+    inserted_bars = {m.start() + 1 for m in re.finditer(r"(?= \| )", mt.text)}
+    for k, (ch, o) in enumerate(zip(mt.text, mt.origin)):
+        if ch not in " \n" and k not in inserted_bars:  # separators are the only inserted characters
             assert _allowed(s[o], ch), (s[o], ch)
     again = normalize_text(mt.text).text.text
     assert again == mt.text

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.normalize import Join, fold_all, join_separator, normalize
+from extractors.claims import judge_sentence
+from extractors.normalize import TABLE_CELL_SEPARATOR, Join, fold_all, join_separator, normalize
+from extractors.sentences import split_sentences
 from extractors.text_layout import CIRCLED, TextLayout, layout_text
 
 
@@ -136,6 +138,42 @@ def test_text_layout_seed_paper_bodies_normalize_cleanly(paper_layout: TextLayou
     assert text.endswith("仅允许降级版芯片（如 A800）出口中国。这种技术标准并")
     page88 = next(p for p in paper_layout.pages if p.number == 88)
     assert "以算法创新直接冲破了美国" in normalize(page88.body).text.text
+
+
+def _truth_tables(truth: dict) -> list[tuple[int, str, list[str], str]]:
+    """``(journal page, caption, cells in reading order, next line)``; a row with columns gives its columns."""
+    out = []
+    for page in truth["pages"]:
+        lines = page["lines"]
+        for k, line in enumerate(lines):
+            if line["kind"] == "table":
+                cells = [c for cell in line["cells"] for c in cell.get("columns", [cell["text"]])]
+                out.append((page["journal_page"], lines[k - 1]["text"], cells, lines[k + 1]["text"]))
+    return out
+
+
+def test_text_layout_seed_paper_tables_keep_their_cells(paper_layout: TextLayout, truth: dict) -> None:
+    """Text-layer path: each table of the PDF rendition is one paragraph after its caption, its cells apart.
+
+    Seed 004's tool wrote table cells as bare lines (``ＧＰＵ``/``架构``/``迭代``)
+    and rows with a space between columns (``２月２日 腾讯云上线…``); before, they
+    were re-joined into run-on sentences that the judge took for claims.
+    """
+    tables = _truth_tables(truth)
+    assert len(tables) == 2
+    for number, caption, cells, after in tables:
+        page = next(p for p in paper_layout.pages if p.number == number)
+        paragraphs = normalize(page.body).text.text.split("\n\n")
+        found = [k for k, para in enumerate(paragraphs) if TABLE_CELL_SEPARATOR in para]
+        assert len(found) == 1, number
+        k = found[0]
+        assert fold_all(paragraphs[k - 1]) == fold_all(caption)
+        assert [fold_all(c) for c in paragraphs[k].split(TABLE_CELL_SEPARATOR)] == [fold_all(c) for c in cells]
+        spans = split_sentences(paragraphs[k], language="zh")
+        assert [paragraphs[k][a:b] for a, b in spans] == [paragraphs[k]]  # one sentence: no cell joins prose
+        judgement = judge_sentence(paragraphs[k], language="zh")
+        assert not judgement.is_claim and "gate.table" in judgement.cues
+        assert fold_all(paragraphs[k + 1]) == fold_all(after)  # the heading after the table stays apart
 
 
 # --------------------------------------------------------------------------- plain text stays one page
