@@ -9,7 +9,11 @@
    neither unit nor any wording that makes them a quantity;
 3. what remains is dressed with the words around it
    (:mod:`extractors.numbers_context`): unit, qualifier, change, subject,
-   time scope and the denominator of rates.
+   time scope and the denominator of rates.  An English count takes the plural
+   noun after it as its unit, across up to two modifiers
+   (``290,000 industrial robots`` -> robots, ``ten major cloud platforms`` ->
+   platforms); a bare year (``in 2024 regulators``) and a reference number
+   (``Section 3``, ``Article 5``, ``page 4``) count nothing.
 
 Conventions: percentages and 成 are ratios (``43%`` -> 0.43, ``八成`` -> 0.8,
 unit ``%``); percentage points keep their number (``六个百分点`` -> 6, unit
@@ -44,6 +48,7 @@ from extractors.numbers_context import (
     cue_after,
     cue_before,
     money_tail,
+    noun_after,
     subject,
     temperature_scale,
     time_scope,
@@ -69,6 +74,12 @@ _EXCLUDED = re.compile(
     r"|第[ \t]*[0-9零〇一二两三四五六七八九十百千]+"
     r"|(?<![0-9])[0-9]+[ \t]*(?:卷|期|页|版)(?![\u4e00-\u9fff]*[0-9])"
     r"|[pP]p?\.[ \t]*[0-9]+(?:[-–][0-9]+)?"
+)
+#: English references (Section 3, Article 5, page 4, note 1, Phase 2, No. 7): numbers that name, not count.
+#: Checked in a short window before each numeral, not over the whole text, to keep the scan cheap.
+_REFERENCE_BEFORE = re.compile(
+    r"\b(?:(?i:sections?|articles?|chapters?|pages?|paragraphs?|clauses?|annex|appendix|notes?)"
+    r"|Part|Phase|Tier|Stage|Step|Level|Item|Schedule|Title|Volume|Vol\.|No\.|Rule|Box|Round)[ \t]*$"
 )
 _LIST_PREFIX = re.compile(r"(?:^|\n)[ \t#>*\-\[\"“'(（]*$")
 _LIST_SUFFIX = re.compile(r"(?:\.(?![0-9])|、|[)）](?![0-9]))")
@@ -169,9 +180,11 @@ def _inside(spans: tuple[list[int], list[int]], start: int, end: int) -> bool:
 
 def _candidate(text: str, t: NumberToken, excluded: tuple[list[int], list[int]], *,
                in_range: bool = False) -> _Candidate | None:
-    if _inside(excluded, t.start, t.end) or _not_quantity(text, t):
+    if _inside(excluded, t.start, t.end) or _not_quantity(text, t) or _is_reference(text, t):
         return None
     unit = unit_after(text, t.end) or unit_before(text, t.start)
+    if unit is None and t.kind == "number" and text.startswith((" ", "\t"), t.end) and not _year_like_surface(text, t):
+        unit = noun_after(text, t.end)  # 290,000 industrial robots, ten major cloud platforms
     if unit is None and t.kind == "number" and _is_arabic(text, t) and _DA.match(text, t.end):
         unit = Unit("大", t.end, _DA.match(text, t.end).end())  # 8 大算力枢纽
     if unit is not None and t.kind == "number":
@@ -248,8 +261,27 @@ def _alone_on_line(text: str, t: NumberToken) -> bool:
     return text[line_start:t.start].strip() == "" and text[t.end:line_end].strip() == ""
 
 
+def _is_reference(text: str, t: NumberToken) -> bool:
+    """``Section 3``, ``Article 5``, ``page 4``: a digit numeral right after a reference word."""
+    if t.start < 2 or text[t.start - 1] not in " \t.":
+        return False  # cheap test first: almost every numeral in Chinese text fails it
+    return _REFERENCE_BEFORE.search(text, max(0, t.start - 12), t.start) is not None
+
+
+def _year_like_surface(text: str, t: NumberToken) -> bool:
+    """A bare four-digit 1800-2100 (``in 2024 regulators``) is a year, so no count of the noun after it.
+
+    "2,000 workers" with its thousands separator is still a count.
+    """
+    surface = text[t.start:t.end]
+    return surface.isdigit() and len(surface) == 4 and _year_like(t)
+
+
+_ARABIC_DIGIT = re.compile(r"[0-9]")
+
+
 def _is_arabic(text: str, t: NumberToken) -> bool:
-    return any("0" <= ch <= "9" for ch in text[t.start:t.end])
+    return _ARABIC_DIGIT.search(text, t.start, t.end) is not None
 
 
 def _is_quantity(text: str, t: NumberToken, unit: Unit | None, cue: Cue | None, change: Change | None) -> bool:
@@ -257,10 +289,13 @@ def _is_quantity(text: str, t: NumberToken, unit: Unit | None, cue: Cue | None, 
         return True
     surface = text[t.start:t.end].strip()
     single_cn = len(surface) == 1 and not surface.isdigit()
+    words = t.written == "words"  # an English number in words: ten, a dozen, three million
     if unit is not None:
-        return not (single_cn and t.value == 1 and unit.name in _IDIOMATIC_ONE)  # 一种, 一次, 一年
+        return not ((single_cn or words) and t.value == 1 and unit.name in _IDIOMATIC_ONE)  # 一种, one year
     if single_cn:
         return False
+    if words and not t.vague and not _SCALED.search(surface):
+        return cue is not None and t.value > 1  # "about forty" is a claim; a bare "ten" or "more than one" is not
     if t.vague or _SCALED.search(surface):
         return True
     if surface.isdigit() and len(surface) == 4 and 1900 <= t.value <= 2100:
@@ -347,7 +382,7 @@ def _year_like(t: NumberToken) -> bool:
 
 def _shared_percent(a: NumberToken, b: NumberToken) -> NumberToken:
     """``3到5%``, ``between 3 and 5 percent``, ``2到3个百分点``: the bare first end shares the second's sign."""
-    if a.kind != "number" or a.written:
+    if a.kind != "number" or a.written not in ("", "words"):
         return a
     if b.kind == "percent" and b.written == "%":
         return replace(a, kind="percent", value=a.value / 100, written="%")
@@ -371,7 +406,9 @@ def _shared_scale(text: str, a: NumberToken, b: NumberToken, shared: NumberToken
     try:
         base = parse_number(text[b.start:m.start()])
     except NotANumber:
-        return shared
+        if b.written != "words":
+            return shared
+        base = b.value / parse_number("1" + m.group())  # between two and five million: five = 5e6 / 1e6
     if base <= 0 or a.value > base:
         return shared
     return replace(a, value=a.value * (b.value / base))

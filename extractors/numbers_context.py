@@ -97,6 +97,78 @@ def unit_after(text: str, end: int) -> Unit | None:
     return Unit(name, m.start("u"), m.end("u"))
 
 
+#: Words that end an English noun phrase after a count: function words, verbs, qualifiers, units.
+_EN_STOP = frozenset(
+    "of in on at to for from by with and or but nor than the a an as that which who whose this these those "
+    "its their our his her my your it they we there here is are was were be been being has have had do does "
+    "did will would can could may might must shall should not no more less fewer most least per cent percent "
+    "times x each every all both such so then also only just about around nearly almost roughly over under "
+    "up down out into onto upon via vs versus between among within without after before since until while "
+    "during across through against toward towards including plus minus am pm".split()
+)
+#: Plural nouns without a final -s, and -s words that are not plurals (various, analysis, business).
+_EN_IRREGULAR = frozenset("people children men women staff personnel police cattle".split())
+_EN_NOT_PLURAL_END = ("ss", "us", "is", "ous", "'s", "’s")
+_EN_NOT_PLURAL = frozenset(
+    "indoors outdoors always perhaps sometimes afterwards towards besides nevertheless thus whereas "
+    "overseas news series species means ones others".split()
+)
+_EN_WORDS_AFTER = re.compile(r"(?:[ \t]+(?P<w>[A-Za-z][A-Za-z\-]*[A-Za-z]|[A-Za-z])(?![A-Za-z0-9\-/%]))")
+_EN_MODIFIER = re.compile(r"[A-Za-z][a-z\-]*[a-z]|[A-Z]{2,6}")  # one letter (1.5 C) is a unit, not a modifier
+_EN_PLURAL = re.compile(r"[a-z][a-z\-]*[a-z]s|[A-Z]{2,}s")
+_NUMBER_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve hundred thousand million billion "
+    "trillion dozen dozens hundreds thousands millions billions half".split()
+)
+
+
+def noun_after(text: str, end: int, max_modifiers: int = 2) -> Unit | None:
+    """The plural head noun of a count: ``290,000 industrial robots`` -> robots, ``12 provinces``.
+
+    Up to ``max_modifiers`` words may stand between the number and the noun
+    (``ten major cloud platforms``); a function word, verb, number word or
+    unit ends the search, so ``3 of the firms`` or ``5 times`` are not read as
+    a count of anything.  A head that is a known unit (``10 consecutive
+    years``) keeps its canonical name.
+    """
+    pos = end
+    first = None
+    for _ in range(max_modifiers + 1):
+        m = _EN_WORDS_AFTER.match(text, pos)
+        if m is None:
+            return None
+        word = m.group("w")
+        low = word.lower()
+        if low in _EN_STOP or low in _NUMBER_WORDS or low.endswith("ly"):
+            return None
+        first = m.start("w") if first is None else first
+        if _is_plural(word):  # a known unit keeps its canonical name: 10 consecutive years -> year
+            name = CANONICAL_AFTER.get(word) or CURRENCY_AFTER.get(word) or _EN_TIME_PLURALS.get(low) or word
+            return Unit(name, first, m.end("w"))
+        if word in _UNIT_WORDS or not _EN_MODIFIER.fullmatch(word) or low in _EN_VERBS:
+            return None  # 5 GB of, 3 nm chips: a unit is not a modifier of a count
+        pos = m.end()
+    return None
+
+
+_EN_TIME_PLURALS = {"hours": "hour", "weeks": "week", "minutes": "minute", "decades": "decade"}
+_UNIT_WORDS = frozenset(CANONICAL_AFTER) | frozenset(TECH_UNITS) - {"people"}
+_EN_VERBS = frozenset(
+    "is was has does goes seems remains means needs makes takes uses shows says includes requires represents "
+    "accounts comes gets gives keeps looks lets puts runs sets stands stays becomes rose fell grew were are "
+    "be been had have did do will would can could may might must should shall".split()
+)
+
+
+def _is_plural(word: str) -> bool:
+    low = word.lower()
+    if low in _EN_IRREGULAR:
+        return True
+    if low in _EN_VERBS or low in _EN_NOT_PLURAL or not _EN_PLURAL.fullmatch(word):
+        return False
+    return not low.endswith(_EN_NOT_PLURAL_END)
+
+
 #: 华氏温度98.6度, 摄氏 30 度: the scale named before the number turns 度 into a temperature.
 _SCALE_BEFORE = re.compile(r"(?P<scale>华氏|摄氏)(?:温度)?[ \t]*(?:为|是|达到?|[ \t])*$")
 

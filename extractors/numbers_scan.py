@@ -2,7 +2,10 @@
 
 One compiled regex finds candidate spans (Arabic, Chinese, mixed, percent,
 per-mille, percentage points, 成/折, fractions, English scale words); each
-candidate is validated by :mod:`extractors.cn_numerals`.  This layer answers
+candidate is validated by :mod:`extractors.cn_numerals`.  A second, word-level pass
+reads English numbers in words (ten, two hundred and fifty, a dozen, one tenth, a
+third of, twice, doubled), keeping out pronoun and ordinal readings (one of the, no
+one, the first half, a third party).  This layer answers
 "is this a number and what is its value"; whether it is a *quantity worth
 asserting* (not a date, a model name, a section number) is decided later.
 """
@@ -84,8 +87,8 @@ class NumberToken:
 
 
 def scan_numbers(text: str) -> list[NumberToken]:
-    """Every numeral in ``text`` with its value, left to right, non-overlapping."""
-    return list(_iter_tokens(text))
+    """Every numeral in ``text`` with its value, left to right, non-overlapping (digits, Chinese, English words)."""
+    return _merge(list(_iter_tokens(text)), english_tokens(text))
 
 
 def _iter_tokens(text: str) -> Iterator[NumberToken]:
@@ -265,3 +268,288 @@ def _unit_follows(text: str, end: int) -> bool:
 
 def _is_cjk(ch: str) -> bool:
     return bool(ch) and "\u4e00" <= ch <= "\u9fff"
+
+
+# --------------------------------------------------------------------------- English number words
+#
+# Spelled-out numbers are a second, word-level pass: their first characters are letters,
+# which the character-level _START search above must not stop at (it would try the master
+# regex at every letter of English prose).  Tokens that overlap a numeral found by the
+# first pass ("3 million") are dropped in favour of that numeral.
+
+_EN_SMALL: dict[str, int] = {
+    w: i for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen".split())
+}
+_EN_TENS: dict[str, int] = {w: 10 * (i + 2) for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_EN_SCALES: dict[str, float] = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+#: Denominators of spelled-out fractions.  "second" is left out on purpose: "one second" is a time.
+_EN_DENOMS: dict[str, int] = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
+    "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7, "eighth": 8, "eighths": 8,
+    "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10, "hundredth": 100, "hundredths": 100,
+    "thousandth": 1000, "thousandths": 1000,
+}
+#: "dozens of", "hundreds of": vague counts read like 数十/数百 (low end, high end).
+_EN_VAGUE: dict[str, tuple[float, float]] = {
+    "tens": (10.0, 100.0), "dozens": (24.0, 144.0), "hundreds": (100.0, 1e3), "thousands": (1e3, 1e4),
+    "millions": (1e6, 1e7), "billions": (1e9, 1e10),
+}
+_EN_MULTIPLIERS: dict[str, float] = {"double": 2.0, "triple": 3.0, "treble": 3.0, "quadruple": 4.0}
+
+_W_SMALL = "|".join(sorted(_EN_SMALL, key=len, reverse=True))
+_W_TENS = "|".join(_EN_TENS)
+_W_ATOM = rf"(?:(?:{_W_TENS})(?:-(?:{_W_SMALL}))?|{_W_SMALL}|hundred|thousand|million|billion|trillion)"
+_W_DENOM = "|".join(sorted(_EN_DENOMS, key=len, reverse=True))
+_W_BOUND = r"(?![A-Za-z0-9\-])"
+_EN_WORDS = re.compile(
+    rf"""\b(?:
+      (?P<vague>(?:(?P<vq>tens|dozens|hundreds)[ \t]+of[ \t]+)?
+                (?P<vs>dozens|hundreds|thousands|millions|billions)[ \t]+of){_W_BOUND}
+    | (?P<halfa>half[ \t]+an?[ \t]+(?P<hs>dozen|hundred|thousand|million|billion|trillion)){_W_BOUND}
+    | (?P<onein>(?P<on>one|a|{_W_SMALL})[ \t]+in[ \t]+(?:every[ \t]+)?
+                (?P<od>{_W_SMALL}|{_W_TENS}|[0-9]{{1,4}}|a[ \t]+hundred)){_W_BOUND}
+    | (?P<wfrac>(?P<fn>a|an|one|{_W_SMALL}|{_W_TENS})[ \t-]+(?P<fd>{_W_DENOM})){_W_BOUND}
+    | (?P<half>half){_W_BOUND}
+    | (?P<twice>twice){_W_BOUND}
+    | (?P<mult>(?P<mw>double|triple|treble|quadruple)(?P<mf>d|s|ing)?
+                |(?P<mw2>doubl|tripl|trebl|quadrupl)ing){_W_BOUND}
+    | (?P<dozen>(?P<dn>a|{_W_SMALL}|{_W_TENS})[ \t]+dozen){_W_BOUND}
+    | (?P<words>(?:an?[ \t]+(?=hundred|thousand|million|billion|trillion))?
+                {_W_ATOM}(?:(?:[ \t]+and[ \t]+|[ \t]+){_W_ATOM})*)
+      (?P<pctw>[ \t]?(?:%|per[ \t]?cent|percent))?{_W_BOUND}
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_SENTENCE_OPEN = re.compile(r"(?:^|[.!?:;\n(\"“‘'•·])[ \t]*$")
+_ONE_BEFORE = re.compile(r"\b(?:the|no|any|every|each|this|that|which|some|such|only|per|a)[ \t]+$", re.IGNORECASE)
+_ONE_AFTER = re.compile(
+    r"[ \t]+(?:another|day|days|hand|way|time|thing|side|more|must|can|could|should|would|may|might|will|is|was|"
+    r"has|had|who|which|that|thinks|knows|says)\b|[’']s\b|-",
+    re.IGNORECASE,
+)
+_SELECTION_BEFORE = re.compile(r"\b(?:first|last|next|past|previous|following|final)[ \t]+$", re.IGNORECASE)
+_OF_AFTER = re.compile(r"[ \t]+of\b", re.IGNORECASE)
+_FRACTION_USE = re.compile(r"[ \t]+(?:of|the|as)\b", re.IGNORECASE)
+_HALF_AFTER = re.compile(r"[ \t]+(?:of|the|as|that|its|their)\b", re.IGNORECASE)
+#: Words before "half" or "a third" that make it a share: by half, nearly a third, more than a quarter.
+_HALF_BEFORE = re.compile(
+    r"\b(?:by|in|to|than|nearly|almost|about|around|roughly|over|under|just|some)[ \t]+$", re.IGNORECASE)
+_NOT_HALF_BEFORE = re.compile(r"\b(?:first|second|latter|former|other|the|a|an|and)[ \t]+$", re.IGNORECASE)
+_MULTIPLE_AFTER = re.compile(
+    r"[ \t]+(?:as|the|that|this|its|their|what|those|these|his|her|our|my|than)\b", re.IGNORECASE)
+_MULTIPLE_BEFORE = re.compile(
+    r"\b(?:to|will|would|could|can|may|might|should|did|does|nearly|almost|more[ \t]+than|roughly|about|"
+    r"around|than)[ \t]+$", re.IGNORECASE)
+_NOT_MULTIPLE_AFTER = re.compile(r"[ \t]+(?:down|up|back|over|as[ \t]+an?)\b|-", re.IGNORECASE)
+
+
+def english_tokens(text: str) -> list[NumberToken]:
+    """Spelled-out English numbers, fractions and multiples in ``text``, left to right."""
+    out: list[NumberToken] = []
+    pos = 0
+    for word in _LATIN_WORD.finditer(text):
+        if word.start() < pos or not _starts_number(word.group()):
+            continue
+        m = _EN_WORDS.match(text, word.start())
+        if m is None:
+            continue
+        token = _english_token(text, m)
+        pos = token.end if token is not None and token.end > m.start() else m.end()  # "two and three": rescan
+        if token is not None and _english_plausible(text, token):
+            out.append(token)
+    return out
+
+
+#: Latin words are looked up in a set before the word regex runs: Chinese text has few of
+#: them and English prose few number words, so the regex is tried a handful of times.
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+_STARTERS = frozenset(_EN_SMALL) | frozenset(_EN_TENS) | frozenset(_EN_VAGUE) | frozenset(
+    "a an half twice hundred thousand million billion trillion".split())
+
+
+def _starts_number(word: str) -> bool:
+    low = word.lower()
+    return low in _STARTERS or low.startswith(("doubl", "tripl", "trebl", "quadrupl"))
+
+
+def _english_token(text: str, m: re.Match[str]) -> NumberToken | None:
+    start, end = m.start(), m.end()
+    if m.group("vague"):
+        low, high = _EN_VAGUE[m.group("vs").lower()]
+        if m.group("vq"):
+            q_low, q_high = _EN_VAGUE[m.group("vq").lower()]
+            low, high = q_low * low, q_high * low  # tens of thousands = 10,000 to 100,000
+        return NumberToken(start, end, low, "number", True, high, written="words")
+    if m.group("halfa"):
+        scale = 12.0 if m.group("hs").lower() == "dozen" else _EN_SCALES.get(m.group("hs").lower(), 100.0)
+        return NumberToken(start, end, scale / 2, "number", written="words")
+    if m.group("onein"):
+        return _one_in(m)
+    if m.group("wfrac"):
+        return _english_fraction(text, m)
+    if m.group("half"):
+        if _NOT_HALF_BEFORE.search(text, max(0, start - 10), start) or text.startswith("-", end):
+            return None  # the first half, the other half, half-life
+        if not (_HALF_AFTER.match(text, end) or _HALF_BEFORE.search(text, max(0, start - 10), start)):
+            return None
+        return NumberToken(start, end, 0.5, "fraction", written="words")
+    if m.group("twice"):
+        if not _MULTIPLE_AFTER.match(text, end):
+            return None  # "twice a year" is a frequency; "twice as many", "twice the cost" a multiple
+        return NumberToken(start, end, 2.0, "multiplier", written="words")
+    if m.group("mult"):
+        return _english_multiple(text, m)
+    if m.group("dozen"):
+        n = m.group("dn").lower()
+        value = 1 if n == "a" else _EN_SMALL.get(n) or _EN_TENS.get(n) or 0
+        return NumberToken(start, end, 12.0 * value, "number", written="words") if value else None
+    return _english_number(text, m)
+
+
+def _english_fraction(text: str, m: re.Match[str]) -> NumberToken | None:
+    """one tenth, two-thirds, a quarter of: a singular denominator needs "of"/"the"/"as" after it
+    (a third party, one quarter = a period, the tenth round are no fractions)."""
+    den_word = m.group("fd").lower()
+    numerator = m.group("fn").lower()
+    num = 1 if numerator in ("a", "an", "one") else _EN_SMALL.get(numerator) or _EN_TENS.get(numerator) or 0
+    if num == 0:
+        return None
+    singular = not den_word.endswith("s") or den_word in ("halves", "quarters")  # two quarters: a period
+    used_as_share = _FRACTION_USE.match(text, m.end()) or _HALF_BEFORE.search(text, max(0, m.start() - 10), m.start())
+    if singular and not used_as_share:
+        return None  # "a third of", "by a third"; not "a third party"
+    return NumberToken(m.start(), m.end(), num / _EN_DENOMS[den_word], "fraction", written="words")
+
+
+def _one_in(m: re.Match[str]) -> NumberToken | None:
+    """"one in three firms", "two in every ten": a share, written as a ratio like 三分之一."""
+    num_w, den_w = m.group("on").lower(), m.group("od").lower()
+    num = 1 if num_w in ("a", "one") else _EN_SMALL.get(num_w, 0)
+    if den_w.isdigit():
+        den = int(den_w)
+    else:
+        den = 100 if den_w.startswith("a") else _EN_SMALL.get(den_w) or _EN_TENS.get(den_w, 0)
+    if num == 0 or den == 0 or num >= den:
+        return None
+    return NumberToken(m.start(), m.end(), num / den, "fraction", written="words")
+
+
+def _english_multiple(text: str, m: re.Match[str]) -> NumberToken | None:
+    """doubled, tripling, to double, double the cost: a multiple; double-digit, double down are not."""
+    start, end = m.start(), m.end()
+    if _NOT_MULTIPLE_AFTER.match(text, end):
+        return None
+    word = (m.group("mw") or m.group("mw2") + "e").lower()
+    inflected = bool(m.group("mf")) or bool(m.group("mw2"))
+    if m.group("mf") == "s" and not _MULTIPLE_AFTER.match(text, end):
+        return None  # "doubles" as a noun (tennis) or "triples" without an object
+    stated = _MULTIPLE_AFTER.match(text, end) or _MULTIPLE_BEFORE.search(text, max(0, start - 16), start)
+    if not inflected and not stated:
+        return None  # "a double room": only a verb or "double the ..." states a multiple
+    return NumberToken(start, end, _EN_MULTIPLIERS[word], "multiplier", written="words")
+
+
+def _english_number(text: str, m: re.Match[str]) -> NumberToken | None:
+    """A cardinal in words: the longest prefix that reads as one number ("two hundred and fifty")."""
+    spans = [(w.start() + m.start(), w.end() + m.start()) for w in _WORD.finditer(m.group("words"))]
+    value, used = _read_words([text[s:e] for s, e in spans])
+    if used == 0:
+        return None
+    end = spans[used - 1][1]
+    if used == len(spans) and m.group("pctw"):
+        return NumberToken(m.start(), m.end(), value / 100, "percent", written="%")
+    if (half := _AND_A_HALF.match(text, end)) is not None:
+        return NumberToken(m.start(), half.end(), value + 0.5, "number", written="words")  # two and a half
+    return NumberToken(m.start(), end, value, "number", written="words")
+
+
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)?")
+_AND_A_HALF = re.compile(r"[ \t]+and[ \t]+a[ \t]+half(?![A-Za-z\-])", re.IGNORECASE)
+
+
+def _read_words(words: list[str]) -> tuple[float, int]:
+    """(value, how many words it used) for the longest valid prefix; ``and`` is skipped inside.
+
+    Grammar: [a | small | tens[-small]] [hundred [and] (small|tens[-small])] [scale ...].
+    """
+    total, section, used, best = 0.0, 0.0, 0, (0.0, 0)
+    state = "start"  # start | small | tens | hundred | scale
+    last_scale = math.inf
+    for i, raw in enumerate(words):
+        w = raw.lower()
+        if w == "and":
+            if state not in ("hundred", "scale"):
+                break
+            continue
+        if w in ("a", "an"):
+            if state != "start":
+                break
+            section, state = 1.0, "a"
+            continue
+        head, _, tail = w.partition("-")
+        if head in _EN_TENS and (not tail or tail in _EN_SMALL and _EN_SMALL[tail] < 10):
+            if state in ("small", "tens", "a"):
+                break
+            section += _EN_TENS[head] + (_EN_SMALL[tail] if tail else 0)
+            state = "tens"
+        elif w in _EN_SMALL:
+            if state in ("small", "a") or state == "tens" and not 0 < _EN_SMALL[w] < 10:
+                break
+            section += _EN_SMALL[w]  # after tens: "twenty five" without the hyphen
+            state = "small"
+        elif w == "hundred":
+            if state not in ("small", "a", "tens") or not 0 < section < 100:
+                break
+            section *= 100  # a hundred, two hundred, twenty-five hundred
+            state = "hundred"
+        elif w in _EN_SCALES:
+            scale = _EN_SCALES[w]
+            if state in ("start", "scale") or section == 0 or scale >= last_scale:
+                break
+            total += section * scale
+            section, state, last_scale = 0.0, "scale", scale
+        else:
+            break
+        used = i + 1
+        if state != "a":
+            best = (total + section, used)
+    return best
+
+
+def _english_plausible(text: str, t: NumberToken) -> bool:
+    """Pronoun and name readings are out: one of the, no one, the one, one-off, the Big Ten."""
+    surface = text[t.start:t.end]
+    if surface[0].isupper() and not _SENTENCE_OPEN.search(text, max(0, t.start - 4), t.start):
+        return False  # "Big Ten", "Group of Seven": a capitalised word inside a sentence is a name
+    if t.kind == "number" and t.written == "words" and not t.vague:
+        if _SELECTION_BEFORE.search(text, max(0, t.start - 12), t.start):
+            return False  # "the first two measures", "the next five years": a selection or a period
+        if _OF_AFTER.match(text, t.end) and t.value < 1000:
+            return False  # "one of the", "two of them": a part of a group, not a count
+        if surface.lower() in ("one", "zero"):
+            lo = max(0, t.start - 10)
+            if _ONE_BEFORE.search(text, lo, t.start) or _ONE_AFTER.match(text, t.end):
+                return False
+    return True
+
+
+def _merge(first: list[NumberToken], words: list[NumberToken]) -> list[NumberToken]:
+    """Both passes in order; a word token that overlaps a numeral of the first pass is dropped."""
+    if not words:
+        return first
+    out: list[NumberToken] = []
+    i = 0
+    for w in words:
+        while i < len(first) and first[i].end <= w.start:
+            out.append(first[i])
+            i += 1
+        if i < len(first) and first[i].start < w.end:
+            continue
+        if out and out[-1].end > w.start:
+            continue
+        out.append(w)
+    out.extend(first[i:])
+    return out
