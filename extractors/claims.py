@@ -144,7 +144,8 @@ _EVENT = re.compile(
     r"发布|宣布|推出|上线|上架|接入|列入|纳入|签署|颁布|出台|通过了|成立|组建|建立|开源了|全面开源|宣布开源|收购|投资|起诉|禁止|批准|启动|召开|"
     r"举行|更名|实施[^，,。；]{0,12}?(?:制度|措施|制裁|管制|禁令|规则|条例|法案)|要求|施压|否决|限制|取消|退出|加入|补贴|贡献|设厂|迫使|停止|暂停|"
     r"\b(?:released|announced|launched|signed|enacted|passed|acquired|banned|approved|published|introduced|added|"
-    r"developed|built|opened|closed|sold|bought|invested|raised|imposed|restricted|blocked|required|joined|founded)\b",
+    r"developed|built|opened|closed|sold|bought|invested|raised|imposed|restricted|blocked|required|joined|founded|"
+    r"began|started|offered|listed|adopted|deployed|withdrew|suspended)\b",
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
@@ -167,9 +168,10 @@ _FALLBACK_ACTOR = re.compile(
     r"|台积电|英伟达|华为|阿里巴巴|腾讯|百度|字节跳动|微软|亚马逊|谷歌|三星"
 )
 # A date to the month ("2025年1月", "January 2025"): what happened then is an event.
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _DATE_TO_MONTH = re.compile(
-    r"(?:1[89]|20)\d{2}\s*年\s*\d{1,2}\s*月"
-    r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:\d{1,2},\s+)?\d{4}"
+    r"(?:1[89]|20)\d{2}\s*年\s*\d{1,2}\s*月|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
+    rf"|\b{_MONTHS}\s+(?:\d{{1,2}},\s+)?\d{{4}}|\b\d{{1,2}}\s+{_MONTHS}\b|\b{_MONTHS}\s+\d{{1,2}}\b"
 )
 # --- kind-only patterns (they name the kind, they add nothing to the score)
 # A figure as the patterns below see it: digits (with a currency sign or unit), or a Chinese numeral.
