@@ -39,6 +39,7 @@ from extractors.numbers_context import (
     CLASSIFIERS,
     CURRENCY_AFTER,
     CURRENCY_BEFORE,
+    MEASURE_WORDS,
     Change,
     Cue,
     Unit,
@@ -92,7 +93,12 @@ _BETWEEN = re.compile(r"[ \t]*之?间")
 _SCALED = re.compile(r"[万萬亿億兆]|thousand|million|billion|trillion|bn|mn|[kKMB]$")
 _DA = re.compile(r"[ \t]?大(?![于於约約概幅量多部都])(?=[\u4e00-\u9fff])")
 _IDIOMS = ("三位一体", "五位一体", "四位一体", "一带一路", "三位一體", "五位一體", "二元", "一元论", "二次", "一次性", "两手")
-_PER_WORD = re.compile(r"每[ \t]*[个個]?(?P<w>[\u4e00-\u9fff]{1,2}|[A-Za-z]+)")
+# A known measure word wins over two characters of whatever follows (每吨钢材 is per 吨, not 吨钢).
+_PER_WORD = re.compile(
+    r"每[ \t]*[个個]?(?P<w>" + "|".join(re.escape(w) for w in sorted(
+        (*MEASURE_WORDS, "小时", "季度", "分钟", "年", "月", "周", "天", "日", "秒"), key=len, reverse=True))
+    + r"|[\u4e00-\u9fff]{1,2}|[A-Za-z]+)"
+)
 _PER_AFTER = re.compile(
     r"[ \t]*(?:/|每|per[ \t]+)[ \t]*(?P<w>百万tokens|千tokens|(?:million|thousand|billion)[ \t]+[A-Za-z]+|tokens?|"
     r"年|月|天|日|人|小时|季度|股|[A-Za-z]+)"
@@ -545,7 +551,12 @@ def _per_denominator(text: str, item: _Item, index: _Index) -> list[_Candidate]:
         return []
     flat, starts = index
     i = bisect.bisect_right(starts, mark)
-    return [flat[i]] if i < len(flat) and starts[i] < first.token.start else []
+    if i >= len(flat) or starts[i] >= first.token.start:
+        return []
+    after = flat[i]
+    if after.unit and first.unit and after.unit.name == first.unit.name:
+        return []  # 每千克16元涨到438元: 16元 is a price per kg itself, not 438元's denominator
+    return [after]
 
 
 def _per(text: str, first: _Candidate, index: _Index, unit: str | None,

@@ -386,7 +386,10 @@ def change_before(text: str, start: int, floor: int) -> Change | None:
     if direction == "level":
         return Change("level", False, lo + last.start())
     rest = window[last.start():]
-    to_level = bool(_TO_LEVEL.search(rest.rstrip("约近超过了将接* \t$¥€£"))) or last.group().endswith(("至", "到"))
+    after_verb = rest[len(last.group()):].lstrip()
+    # "涨到2022年底的438元": 到/至 right after the verb makes the number a level, however far it is.
+    to_level = (bool(_TO_LEVEL.search(rest.rstrip("约近超过了将接* \t$¥€£"))) or last.group().endswith(("至", "到"))
+                or after_verb.startswith(("至", "到")))
     return Change(direction, not to_level, lo + last.start())
 
 

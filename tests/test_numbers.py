@@ -585,3 +585,25 @@ def test_numbers_one_month_is_not_a_price_per_piece() -> None:
 @pytest.mark.parametrize(("text", "value"), [("全场商品三八折。", 0.38), ("会员九九折优惠。", 0.99), ("部分商品五五折。", 0.55)])
 def test_numbers_two_digit_discounts_read_digit_by_digit(text: str, value: float) -> None:
     assert _one(text).value == pytest.approx(value)
+
+
+def test_numbers_a_price_after_mei_is_not_the_denominator_of_a_later_price() -> None:
+    text = "以某型号储能电芯为例，其价格从2021年初的每千克16元涨到2022年底的438元，将近30倍。"
+    low, high, ratio = extract(text)
+    assert (low.surface, low.value, low.per) == ("16元", 16.0, "千克")
+    assert (high.surface, high.per, high.change) == ("438元", "千克", "increase")
+    assert ratio.unit == "x"
+
+
+@pytest.mark.parametrize(("text", "per"), [
+    ("每吨钢材的价格为3800元。", "吨"), ("每人每月补贴500元。", "月"), ("每年新增装机20GW。", "年"),
+])
+def test_numbers_per_word_prefers_a_measure_or_time_word(text: str, per: str) -> None:
+    assert _one(text).per == per
+
+
+def test_numbers_change_verb_with_dao_is_a_level_even_with_a_date_between() -> None:
+    [_, high, _] = extract("其价格从2021年初的每千克16元涨到2022年底的438元，将近30倍。")
+    assert (high.change, high.is_delta) == ("increase", False)
+    [delta] = extract("每千克价格一年内涨了5元。")
+    assert delta.is_delta
