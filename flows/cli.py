@@ -262,12 +262,24 @@ def report(
     fmt: Annotated[str, typer.Option("--format", help="md, html, json, jsonld or csv.")] = "md",
     out_path: Annotated[Optional[Path], typer.Option("--out", help="Write here instead of stdout.")] = None,
     no_audit: Annotated[bool, typer.Option("--no-audit", help="Render stored findings without re-running the checks.")] = False,
+    document: Annotated[Optional[list[str]], typer.Option(
+        "--document", "-d", help="Only this document: an id, or part of its source path or title (repeatable).")] = None,
+    check: Annotated[Optional[list[str]], typer.Option(
+        "--check", help="Only findings of this check, or of a prefix such as numbers. (repeatable).")] = None,
+    min_severity: Annotated[str, typer.Option(
+        "--min-severity", help="Only findings at least this severe: info, warning or error.")] = "info",
 ) -> None:
-    """Run the audit checks over the database and render the claim-audit report."""
+    """Run the audit checks over the database and render the claim-audit report.
+
+    The checks always run over the whole database (a conflict needs both
+    documents); --document, --check and --min-severity narrow what is shown.
+    """
     from flows.report import write_report
+    from reports.selection import Selection
 
     try:
-        text = write_report(db, fmt, audit=not no_audit)
+        selection = Selection(tuple(document or ()), tuple(check or ()), min_severity)
+        text = write_report(db, fmt, audit=not no_audit, selection=selection)
     except ValueError as exc:
         raise fail(str(exc))
     if out_path is None:

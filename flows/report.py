@@ -16,6 +16,7 @@ from db.session import get_engine, require_existing, session_scope
 from reports.checks import run_checks
 from reports.context import build_report
 from reports.render import FORMATS, UnknownFormat, render_report
+from reports.selection import Selection, apply_selection
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +31,13 @@ def run_audit(db_url: str | None) -> int:
     return written
 
 
-def write_report(db_url: str | None, fmt: str, *, audit: bool = True) -> str:
-    """The report in ``fmt`` (md, html, json, jsonld, csv); ValueError names the valid formats."""
+def write_report(db_url: str | None, fmt: str, *, audit: bool = True,
+                 selection: Selection | None = None) -> str:
+    """The report in ``fmt`` (md, html, json, jsonld, csv), narrowed by ``selection``.
+
+    ValueError (UnknownFormat, UnknownSelection) names what is valid.  The audit
+    always runs over the whole database; the selection narrows what is shown.
+    """
     if fmt not in FORMATS:
         raise UnknownFormat(f"unknown report format {fmt!r}; expected one of: {', '.join(FORMATS)}")
     require_existing(db_url)
@@ -41,4 +47,5 @@ def write_report(db_url: str | None, fmt: str, *, audit: bool = True) -> str:
     with session_scope(engine, write=False) as session:
         corpus = load_corpus(session)
         findings = load_findings(session)
+    corpus, findings = apply_selection(corpus, findings, selection or Selection())
     return render_report(build_report(corpus, findings), fmt)
