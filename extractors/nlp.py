@@ -9,6 +9,7 @@ our dataclasses before returning them out of :mod:`extractors`.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -74,6 +75,47 @@ def jieba_tokenizer(words: tuple[str, ...]) -> Any:
     for word in words:
         tok.add_word(word, freq=100_000)
     return tok
+
+
+@lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    """jieba's dictionary of part-of-speech flags per word (loaded once, read-only)."""
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(jieba_tokenizer(())).word_tag_tab
+
+
+#: jieba POS flags of a counted thing: nouns (n, nr, ns, nt, nz, ng), verbal nouns, and the
+#: distinguishing/adjectival modifiers in front of them (大型, 新型, 国产).
+_NOUNISH = ("n", "vn", "b", "a")
+_QUOTED = re.compile(r"[“「『\"](?P<q>[^”」』\"，。；\n]{2,12})[”」』\"]")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9.+-]*")
+# An unlisted word counts as a noun unless it holds a function character (以其为, 为之).
+_CJK_WORD = re.compile(r"[^\W\d_A-Za-z以其为之的了在是和与及被把将从对向于等而或也都已]{2,}")
+
+
+def leading_noun_phrase(text: str) -> str:
+    """The noun phrase ``text`` starts with ("数据中心集群和…" -> "数据中心集群"), or "" if none.
+
+    Words come from our jieba tokenizer and their flags from jieba's POS
+    dictionary; a word jieba found but does not list (智算, AI) counts as a
+    noun, as new words and Latin names mostly are; a quoted phrase right at
+    the start is the phrase.  Modifiers count only when a noun follows them; the
+    phrase stops at the first verb, particle, conjunction or punctuation.
+    Dictionary lookups, not the HMM tagger: this runs for every count.
+    """
+    if quoted := _QUOTED.match(text):
+        return quoted.group("q")  # 100多个“中间国家”
+    tags = _word_tags()
+    words: list[tuple[str, str]] = []
+    for word in jieba_tokenizer(()).lcut(text):
+        flag = tags.get(word) or ("n" if _CJK_WORD.fullmatch(word) or _LATIN_WORD.fullmatch(word) else "x")
+        if not flag.startswith(_NOUNISH):
+            break
+        words.append((word, flag))
+    while words and not words[-1][1].startswith(("n", "vn")):
+        words.pop()
+    return "".join(word for word, _ in words)
 
 
 @lru_cache(maxsize=4)

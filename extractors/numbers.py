@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass, replace
 
 from extractors.cn_numerals import NotANumber, parse_number
+from extractors.nlp import leading_noun_phrase
 from extractors.numbers_context import (
     CLASSIFIERS,
     CURRENCY_AFTER,
@@ -108,6 +109,9 @@ _PER_PIECE_AFTER = re.compile(
     r"[ \t]*[一每][ \t]*(?P<w>斤|公斤|千克|瓶|个|件|份|杯|盒|袋|包|升|吨|度|千瓦时|只|台|张|本|次)(?=的|[^\u4e00-\u9fff]|$)"
 )
 _CURRENCIES = frozenset(CURRENCY_AFTER.values()) | frozenset(CURRENCY_BEFORE.values())
+#: Units that are classifiers: the counted noun follows them (8 大算力枢纽, 27个省份, 3家企业).
+_COUNT_CLASSIFIERS = frozenset(CLASSIFIERS) - {"人", "人次", "名", "次", "块", "参数", "卡", "张卡", "个国家"} | {"大"}
+_COUNTED_WINDOW = 16
 _IDIOMATIC_ONE = frozenset(CLASSIFIERS) | {"year", "month", "day", "week", "hour"}
 _COMPARISON = re.compile(r"[ \t]*(?:较|比|同比|环比|相比|相较)")
 _BIG_WORDS = {"百万": "1000000", "千": "1000", "万": "10000", "million ": "1000000", "thousand ": "1000",
@@ -474,13 +478,28 @@ def _assertion(text: str, item: _Item, index: _Index, last_per: dict[str, tuple[
         unit=unit_name,
         qualifier=qualifier,
         value_max=value_max,
-        subject=_subject(text, start, cut, previous),
+        subject=_counted(text, end, unit_name) or _subject(text, start, cut, previous),
         time_scope=time_scope(text, start, end),
         change=change.direction if change else None,
         is_delta=bool(change and change.is_delta) or t.kind == "points",
         per=per,
         rule_id=_rule_id(t, unit_name, isinstance(item, tuple)),
     )
+
+
+def _counted(text: str, end: int, unit: str | None) -> str | None:
+    """What a Chinese count counts: the noun after its classifier (10个数据中心集群 -> 数据中心集群).
+
+    "N个X" names its subject after the number; the words before it are what
+    the clause says about the count (国家建立了8大算力枢纽).
+    """
+    if unit not in _COUNT_CLASSIFIERS:
+        return None
+    after = text[end:end + _COUNTED_WINDOW]
+    if unit == "位" and after.startswith("数"):
+        return None  # 8位数浮点数: 位数 is "digits", not a count of people
+    phrase = leading_noun_phrase(after)
+    return phrase if len(phrase) >= 2 else None
 
 
 def _subject(text: str, start: int, cut: int, previous: NumericAssertion | None) -> str | None:

@@ -607,3 +607,20 @@ def test_numbers_change_verb_with_dao_is_a_level_even_with_a_date_between() -> N
     assert (high.change, high.is_delta) == ("increase", False)
     [delta] = extract("每千克价格一年内涨了5元。")
     assert delta.is_delta
+
+
+@pytest.mark.parametrize(("text", "surface", "subject"), [
+    ("通过“东数西算”战略，国家建立了 8 大算力枢纽和 10 个数据中心集群。", "10 个", "数据中心集群"),
+    ("2023年全国共有27个省份发布了储能补贴文件。", "27个", "省份"),
+    ("美国又将智谱、算能等25家中国AI大模型企业列入实体清单。", "25家", "中国AI大模型企业"),
+    ("第二级为局部受限的 100多个“中间国家”。", "100多个", "中间国家"),
+    ("截至2024年底，全国已投运超过120个城市智算中心。", "超过120个", "城市智算中心"),
+])
+def test_numbers_a_count_names_what_it_counts(text: str, surface: str, subject: str) -> None:
+    [n] = [a for a in extract(text) if a.surface == surface]
+    assert n.subject == subject
+
+
+def test_numbers_count_without_a_following_noun_keeps_the_clause_subject() -> None:
+    [n] = extract("截至2024年12月，美国实体清单中的中国科技企业总数已超过1000家。")
+    assert n.subject == "美国实体清单中的中国科技企业总数"
