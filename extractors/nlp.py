@@ -79,10 +79,21 @@ def jieba_tokenizer(words: tuple[str, ...]) -> Any:
 
 @lru_cache(maxsize=1)
 def _word_tags() -> dict[str, str]:
-    """jieba's dictionary of part-of-speech flags per word (loaded once, read-only)."""
-    import jieba.posseg
+    """Part-of-speech flag per word, from jieba's own dictionary (word, frequency, flag per line).
 
-    return jieba.posseg.POSTokenizer(jieba_tokenizer(())).word_tag_tab
+    Read directly rather than through ``jieba.posseg``, whose import also
+    loads its HMM tables: half the start-up cost, and we only look words up.
+    """
+    from jieba import get_dict_file
+
+    with get_dict_file() as f:
+        lines = f.read().decode("utf-8").splitlines()
+    tags = {}
+    for line in lines:
+        parts = line.split(" ")
+        if len(parts) == 3:
+            tags[parts[0]] = parts[2]
+    return tags
 
 
 #: jieba POS flags of a counted thing: nouns (n, nr, ns, nt, nz, ng), verbal nouns, and the
