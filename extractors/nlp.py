@@ -60,7 +60,7 @@ def _zh_jieba_pipeline(words: tuple[str, ...]) -> Any:
     return nlp
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)  # the plain one (sentences, counts) and the gazetteer one (NER) live side by side
 def jieba_tokenizer(words: tuple[str, ...]) -> Any:
     """A private jieba tokenizer that keeps every word in ``words`` as one token.
 
