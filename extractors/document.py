@@ -87,8 +87,8 @@ def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str
     cites = _collect_citations(loaded, assembled, page_of)
     judged = _judge(sentences, numbers, entities, refs, language)
     sentences = [replace(s, checkworthiness=j.score, cues=tuple(j.cues)) for s, j in zip(sentences, judged)]
-    found = _claims(text, sentences, judged, numbers, entities, refs, cites)
     figures = _figures(body, cites.items, page_of)
+    found = _claims(text, sentences, judged, numbers, entities, refs, cites, figures)
 
     return ExtractedDocument(
         source=source, sha256=sha256, kind=loaded.kind, text=text, body_end=assembled.body_end,
@@ -106,7 +106,6 @@ def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str
 class _Citations:
     items: list[Citation]
     of_footnote: dict[int, int]  # footnote index -> citation index
-    figure_sources: dict[str, int]  # "图1" -> citation index of its 数据来源 line
 
 
 def _collect_citations(loaded: LoadedDocument, assembled: _Assembled, page_of) -> _Citations:  # type: ignore[no-untyped-def]
@@ -118,11 +117,9 @@ def _collect_citations(loaded: LoadedDocument, assembled: _Assembled, page_of) -
                             rule_id="citations.reference_list") for src in assembled.sources]
     citations += _attach_note_links(_link_citations(loaded, assembled.text, page_of), assembled, citations)
     citations += _named_source_citations(body, page_of)
-    source_lines, figure_labels = _source_line_citations(body, page_of)
-    figure_sources = {label: len(citations) + k for label, k in figure_labels.items()}
-    citations += source_lines
+    citations += _source_line_citations(body, page_of)
     citations = [replace(c, key=c.key or cit.citation_key(c)) for c in citations]
-    return _Citations(citations, of_footnote, figure_sources)
+    return _Citations(citations, of_footnote)
 
 
 @dataclass(slots=True)
@@ -134,13 +131,14 @@ class _Found:
 
 
 def _claims(text: str, sentences: Sequence[Sentence], judged, numbers: Sequence[NumericAssertion],  # type: ignore[no-untyped-def]
-            entities: Sequence[Entity], refs: Sequence[FootnoteRef], cites: _Citations) -> _Found:
+            entities: Sequence[Entity], refs: Sequence[FootnoteRef], cites: _Citations,
+            figures: Sequence[Figure]) -> _Found:
     """Claims from the judged sentences, linked to the numbers, entities and sources inside them."""
     found = _Found()
     for si, (sentence, judgement) in enumerate(zip(sentences, judged)):
         if not judgement.is_claim:
             continue
-        sources = _citations_for(sentence, refs, cites.items, cites.of_footnote, cites.figure_sources)
+        sources = _citations_for(sentence, refs, cites.items, cites.of_footnote, figures)
         for start, end in _claim_spans(sentence, judgement.clauses):
             ci = len(found.claims)
             found.claims.append(Claim(si, start, end, text[start:end], judgement.kind, judgement.score,
@@ -372,24 +370,21 @@ def _named_source_citations(body: str, page_of) -> list[Citation]:  # type: igno
     ]
 
 
-def _source_line_citations(body: str, page_of) -> tuple[list[Citation], dict[str, int]]:  # type: ignore[no-untyped-def]
-    """``数据来源：…`` lines as citations, with the figure/table label each belongs to."""
+def _source_line_citations(body: str, page_of) -> list[Citation]:  # type: ignore[no-untyped-def]
+    """``数据来源：…`` lines as citations (:func:`_figures` ties each to its caption)."""
     out: list[Citation] = []
-    labels: dict[str, int] = {}
     for line in cit.find_source_lines(body):
         raw = body[line.start:line.end]
-        if line.label:
-            labels[line.label] = len(out)
         c = _citation(cit.parse_citation(line.source or raw), raw, line.start, line.end,
                       page=page_of(line.start), rule_id="citations.source_line")
         if c.kind == "note":  # a 数据来源 line names a source even when it reads like prose
             c = replace(c, kind="other", title=c.title or line.source)
         out.append(c)
-    return out, labels
+    return out
 
 
 def _citations_for(sentence: Sentence, refs: Sequence[FootnoteRef], citations: Sequence[Citation],
-                   of_footnote: dict[int, int], figure_sources: dict[str, int]) -> list[int]:
+                   of_footnote: dict[int, int], figures: Sequence[Figure]) -> list[int]:
     """Citations backing a sentence: its footnotes, its links, its named sources, its figure sources."""
     found: list[int] = []
     for ref in refs:
@@ -401,13 +396,14 @@ def _citations_for(sentence: Sentence, refs: Sequence[FootnoteRef], citations: S
         if c.footnote is None and c.rule_id in ("citations.link", "citations.named_source") \
                 and sentence.start <= c.start < sentence.end:
             found.append(k)
-    found += _figure_sources(sentence, figure_sources)
+    found += _figure_sources(sentence, figures)
     return sorted(set(found))
 
 
-def _figure_sources(sentence: Sentence, figure_sources: dict[str, int]) -> list[int]:
+def _figure_sources(sentence: Sentence, figures: Sequence[Figure]) -> list[int]:
     """A sentence that points at a figure/table ("如图5所示") is backed by that figure's source line."""
-    return [figure_sources[r.label] for r in cit.find_figure_refs(sentence.text) if r.label in figure_sources]
+    return [f.citation for f in figures if f.citation is not None
+            and any(sentence.start <= s < sentence.end for s, _ in f.mentions)]
 
 
 def _figures(body: str, citations: Sequence[Citation], page_of) -> tuple[Figure, ...]:  # type: ignore[no-untyped-def]

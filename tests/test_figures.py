@@ -167,3 +167,14 @@ def test_figures_bundled_example_has_a_sourced_table_and_an_unsourced_chart(labe
     doc = extract_document(path.read_bytes(), source=str(path))
     figure = {f.label: f for f in doc.figures}[label]
     assert (figure.source is not None) == (label == "表1")
+
+
+def test_figures_a_claim_that_points_at_a_figure_cites_its_source(seed_paper_path: Path) -> None:
+    doc = _paper_doc(seed_paper_path)
+    cited = {doc.claims[c].text[:6]: doc.citations[k].raw for c, k in doc.claim_citations
+             if doc.citations[k].rule_id == "citations.source_line"}
+    assert cited == {
+        "这种立体化管": "数据来源：《美国对华出口报告（2024）》",
+        "以图3所示的": "数据来源：杨超、李伟、贺俊：《美对华半导体管制的趋势、实施要点与中国因应》",
+        "如图5所示，": "数据来源：DeepSeek官网",
+    }
