@@ -41,6 +41,7 @@ from extractors.numbers_context import (
     CURRENCY_AFTER,
     CURRENCY_BEFORE,
     MEASURE_WORDS,
+    PRICE_PIECE_RE,
     Change,
     Cue,
     Unit,
@@ -105,9 +106,7 @@ _PER_AFTER = re.compile(
     r"年|月|天|日|人|小时|季度|股|[A-Za-z]+)"
 )
 #: A price per piece written after the amount: 三块五一斤, 12元一瓶, 2美元一杯.
-_PER_PIECE_AFTER = re.compile(
-    r"[ \t]*[一每][ \t]*(?P<w>斤|公斤|千克|瓶|个|件|份|杯|盒|袋|包|升|吨|度|千瓦时|只|台|张|本|次)(?=的|[^\u4e00-\u9fff]|$)"
-)
+_PER_PIECE_AFTER = re.compile(rf"[ \t]*[一每][ \t]*(?P<w>{PRICE_PIECE_RE})(?=的|[^\u4e00-\u9fff]|$)")
 _CURRENCIES = frozenset(CURRENCY_AFTER.values()) | frozenset(CURRENCY_BEFORE.values())
 #: Units that are classifiers: the counted noun follows them (8 大算力枢纽, 27个省份, 3家企业).
 _COUNT_CLASSIFIERS = frozenset(CLASSIFIERS) - {"人", "人次", "名", "次", "块", "参数", "卡", "张卡", "个国家"} | {"大"}

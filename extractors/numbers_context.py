@@ -323,8 +323,12 @@ _YUAN_TAIL = re.compile(
 )
 #: 一块五 (1.5 yuan): a bare digit after 块 that ends the phrase (一块五花肉 is a piece of pork belly).
 #: A price per piece may follow: 三块五一斤, 两块五一瓶.
+#: What a price is quoted per when it follows the amount (三块五一斤, 12元一盒).
+PRICE_PIECES = ("千瓦时", "公斤", "千克", "斤", "克", "两", "瓶", "个", "件", "份", "张", "杯", "盒", "袋", "包",
+                "升", "度", "次", "只", "本", "台", "吨")
+PRICE_PIECE_RE = "|".join(sorted(PRICE_PIECES, key=len, reverse=True))
 _KUAI_TAIL = re.compile(
-    rf"(?P<jiao>{_SMALL_DIGIT})(?:[ \t]*钱)?(?=[^\u4e00-\u9fff0-9]|的|$|[一每][ \t]*(?:斤|公斤|千克|克|两|瓶|个|件|份|张|杯|盒|袋|包|升|度|千瓦时|次|只|本|台|吨))"
+    rf"(?P<jiao>{_SMALL_DIGIT})(?:[ \t]*钱)?(?=[^\u4e00-\u9fff0-9]|的|$|[一每][ \t]*(?:{PRICE_PIECE_RE}))"
 )
 #: Minor units whose name says their currency: 2美元50美分, 两美元又三美分.
 _CENTS = {"USD": "美分", "EUR": "欧分", "GBP": "便士"}

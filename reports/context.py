@@ -13,7 +13,7 @@ import unicodedata
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -260,9 +260,14 @@ def build_report(corpus: Corpus, findings: Sequence[FindingRow]) -> ReportView:
     )
 
 
+def row_fields(corpus: Corpus) -> tuple[str, ...]:
+    """The corpus fields holding per-document rows: every field but ``documents``."""
+    return tuple(f.name for f in fields(corpus) if f.name != "documents")
+
+
 def split_by_document(corpus: Corpus) -> dict[int, Corpus]:
     """One sub-corpus per document, in one pass (so building a report stays linear in rows)."""
-    names = ("claims", "assertions", "footnotes", "footnote_refs", "citations", "figures")
+    names = row_fields(corpus)
     groups: dict[int, dict[str, list[Any]]] = {d.id: {n: [] for n in names} for d in corpus.documents}
     for name in names:
         for row in getattr(corpus, name):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from reports.context import row_fields
 from reports.findings import SEVERITY_ORDER
 
 if TYPE_CHECKING:
@@ -79,6 +80,6 @@ def apply_selection(corpus: Corpus, findings: tuple[FindingRow, ...],
         corpus,
         documents=documents,
         **{name: tuple(row for row in getattr(corpus, name) if row.document_id in ids)
-           for name in ("claims", "assertions", "footnotes", "footnote_refs", "citations", "figures")},
+           for name in row_fields(corpus)},
     )
     return narrowed, tuple(kept)
