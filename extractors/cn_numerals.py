@@ -37,6 +37,13 @@ VAGUE = frozenset("多余餘几幾")  # "more than"/"a few" markers inside a num
 VAGUE_DIGITS = frozenset("数數几幾")  # "several" in place of a leading digit
 POINTS = frozenset("点點")
 NEGATIVE = frozenset("负負-−")
+ENGLISH_SMALL: dict[str, int] = {
+    w: i for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen".split())
+}
+ENGLISH_TENS: dict[str, int] = {w: 10 * (i + 2) for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split())}
 ENGLISH_SCALES: dict[str, float] = {
     "k": 1e3, "K": 1e3, "thousand": 1e3,
     "m": 1e6, "M": 1e6, "mn": 1e6, "million": 1e6,

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from extractors.cn_numerals import ENGLISH_SCALES, ENGLISH_SMALL, ENGLISH_TENS
+
 # --------------------------------------------------------------------------- units
 
 CURRENCY_AFTER: dict[str, str] = {
@@ -116,10 +118,9 @@ _EN_NOT_PLURAL = frozenset(
 _EN_WORDS_AFTER = re.compile(r"(?:[ \t]+(?P<w>[A-Za-z][A-Za-z\-]*[A-Za-z]|[A-Za-z])(?![A-Za-z0-9\-/%]))")
 _EN_MODIFIER = re.compile(r"[A-Za-z][a-z\-]*[a-z]|[A-Z]{2,6}")  # one letter (1.5 C) is a unit, not a modifier
 _EN_PLURAL = re.compile(r"[a-z][a-z\-]*[a-z]s|[A-Z]{2,}s")
-_NUMBER_WORDS = frozenset(
-    "zero one two three four five six seven eight nine ten eleven twelve hundred thousand million billion "
-    "trillion dozen dozens hundreds thousands millions billions half".split()
-)
+_NUMBER_WORDS = frozenset(ENGLISH_SMALL) | frozenset(ENGLISH_TENS) | frozenset(
+    w for w in ENGLISH_SCALES if len(w) > 2) | frozenset(
+    "hundred dozen dozens hundreds thousands millions billions half".split())
 
 
 def noun_after(text: str, end: int, max_modifiers: int = 2) -> Unit | None:

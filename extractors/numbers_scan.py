@@ -17,7 +17,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from extractors.cn_numerals import BIG_UNITS, DIGITS, NotANumber, Parsed, parse_numeral
+from extractors.cn_numerals import (
+    BIG_UNITS,
+    DIGITS,
+    ENGLISH_SCALES,
+    ENGLISH_SMALL,
+    ENGLISH_TENS,
+    NotANumber,
+    Parsed,
+    parse_numeral,
+)
 from extractors.numbers_context import unit_after
 
 KINDS = ("number", "percent", "permille", "points", "fraction", "multiplier")
@@ -277,14 +286,7 @@ def _is_cjk(ch: str) -> bool:
 # regex at every letter of English prose).  Tokens that overlap a numeral found by the
 # first pass ("3 million") are dropped in favour of that numeral.
 
-_EN_SMALL: dict[str, int] = {
-    w: i for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-        "sixteen seventeen eighteen nineteen".split())
-}
-_EN_TENS: dict[str, int] = {w: 10 * (i + 2) for i, w in enumerate(
-    "twenty thirty forty fifty sixty seventy eighty ninety".split())}
-_EN_SCALES: dict[str, float] = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_EN_SCALES = {w: v for w, v in ENGLISH_SCALES.items() if len(w) > 2}  # the words, not k/mn/bn
 #: Denominators of spelled-out fractions.  "second" is left out on purpose: "one second" is a time.
 _EN_DENOMS: dict[str, int] = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
@@ -299,8 +301,8 @@ _EN_VAGUE: dict[str, tuple[float, float]] = {
 }
 _EN_MULTIPLIERS: dict[str, float] = {"double": 2.0, "triple": 3.0, "treble": 3.0, "quadruple": 4.0}
 
-_W_SMALL = "|".join(sorted(_EN_SMALL, key=len, reverse=True))
-_W_TENS = "|".join(_EN_TENS)
+_W_SMALL = "|".join(sorted(ENGLISH_SMALL, key=len, reverse=True))
+_W_TENS = "|".join(ENGLISH_TENS)
 _W_ATOM = rf"(?:(?:{_W_TENS})(?:-(?:{_W_SMALL}))?|{_W_SMALL}|hundred|thousand|million|billion|trillion)"
 _W_DENOM = "|".join(sorted(_EN_DENOMS, key=len, reverse=True))
 _W_BOUND = r"(?![A-Za-z0-9\-])"
@@ -366,7 +368,7 @@ def english_tokens(text: str) -> list[NumberToken]:
 #: Latin words are looked up in a set before the word regex runs: Chinese text has few of
 #: them and English prose few number words, so the regex is tried a handful of times.
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
-_STARTERS = frozenset(_EN_SMALL) | frozenset(_EN_TENS) | frozenset(_EN_VAGUE) | frozenset(
+_STARTERS = frozenset(ENGLISH_SMALL) | frozenset(ENGLISH_TENS) | frozenset(_EN_VAGUE) | frozenset(
     "a an half twice hundred thousand million billion trillion".split())
 
 
@@ -404,7 +406,7 @@ def _english_token(text: str, m: re.Match[str]) -> NumberToken | None:
         return _english_multiple(text, m)
     if m.group("dozen"):
         n = m.group("dn").lower()
-        value = 1 if n == "a" else _EN_SMALL.get(n) or _EN_TENS.get(n) or 0
+        value = 1 if n == "a" else ENGLISH_SMALL.get(n) or ENGLISH_TENS.get(n) or 0
         return NumberToken(start, end, 12.0 * value, "number", written="words") if value else None
     return _english_number(text, m)
 
@@ -414,7 +416,7 @@ def _english_fraction(text: str, m: re.Match[str]) -> NumberToken | None:
     (a third party, one quarter = a period, the tenth round are no fractions)."""
     den_word = m.group("fd").lower()
     numerator = m.group("fn").lower()
-    num = 1 if numerator in ("a", "an", "one") else _EN_SMALL.get(numerator) or _EN_TENS.get(numerator) or 0
+    num = 1 if numerator in ("a", "an", "one") else ENGLISH_SMALL.get(numerator) or ENGLISH_TENS.get(numerator) or 0
     if num == 0:
         return None
     singular = not den_word.endswith("s") or den_word in ("halves", "quarters")  # two quarters: a period
@@ -427,11 +429,11 @@ def _english_fraction(text: str, m: re.Match[str]) -> NumberToken | None:
 def _one_in(m: re.Match[str]) -> NumberToken | None:
     """"one in three firms", "two in every ten": a share, written as a ratio like 三分之一."""
     num_w, den_w = m.group("on").lower(), m.group("od").lower()
-    num = 1 if num_w in ("a", "one") else _EN_SMALL.get(num_w, 0)
+    num = 1 if num_w in ("a", "one") else ENGLISH_SMALL.get(num_w, 0)
     if den_w.isdigit():
         den = int(den_w)
     else:
-        den = 100 if den_w.startswith("a") else _EN_SMALL.get(den_w) or _EN_TENS.get(den_w, 0)
+        den = 100 if den_w.startswith("a") else ENGLISH_SMALL.get(den_w) or ENGLISH_TENS.get(den_w, 0)
     if num == 0 or den == 0 or num >= den:
         return None
     return NumberToken(m.start(), m.end(), num / den, "fraction", written="words")
@@ -490,15 +492,15 @@ def _read_words(words: list[str]) -> tuple[float, int]:
             section, state = 1.0, "a"
             continue
         head, _, tail = w.partition("-")
-        if head in _EN_TENS and (not tail or tail in _EN_SMALL and _EN_SMALL[tail] < 10):
+        if head in ENGLISH_TENS and (not tail or tail in ENGLISH_SMALL and ENGLISH_SMALL[tail] < 10):
             if state in ("small", "tens", "a"):
                 break
-            section += _EN_TENS[head] + (_EN_SMALL[tail] if tail else 0)
+            section += ENGLISH_TENS[head] + (ENGLISH_SMALL[tail] if tail else 0)
             state = "tens"
-        elif w in _EN_SMALL:
-            if state in ("small", "a") or state == "tens" and not 0 < _EN_SMALL[w] < 10:
+        elif w in ENGLISH_SMALL:
+            if state in ("small", "a") or state == "tens" and not 0 < ENGLISH_SMALL[w] < 10:
                 break
-            section += _EN_SMALL[w]  # after tens: "twenty five" without the hyphen
+            section += ENGLISH_SMALL[w]  # after tens: "twenty five" without the hyphen
             state = "small"
         elif w == "hundred":
             if state not in ("small", "a", "tens") or not 0 < section < 100:
