@@ -567,21 +567,17 @@ def _figure_outside(text: str, span: tuple[int, int]) -> bool:
 def _asserted_figures(text: str, numbers: Sequence[NumericAssertion] | None) -> list[NumericAssertion | str]:
     """Stated figures outside quotation marks (numbers, or regex surfaces when numbers are unknown).
 
-    Shares spelled out in words ("about one tenth of") are added as surfaces: the
-    number extractor does not read them, yet they are the figure a checker verifies.
+    Without extracted numbers, shares spelled out in words ("about one tenth of",
+    "十分之一") are added as surfaces too; the number extractor reads them itself.
     """
     unquoted = _QUOTED.sub(lambda m: " " * len(m.group()), text)  # same length: spans stay valid
     if numbers is None:
         outside = _strip_non_quantities(unquoted)
-        found: list[NumericAssertion | str] = [m.group() for m in _NUMBER.finditer(outside)
-                                               if not _VAGUE_SURFACE.match(m.group())]
-    else:
-        quoted = [m.span() for m in _QUOTED.finditer(text)]
-        found = [n for n in numbers if not _is_date_like(n) and not _is_vague(n)
-                 and not any(s <= n.start and n.end <= e for s, e in quoted)]
-    read = [(n.start, n.end) for n in numbers or ()]
-    return found + [m.group() for m in _FRACTION_WORDS.finditer(unquoted)
-                    if not any(s < m.end() and m.start() < e for s, e in read)]
+        return [m.group() for m in _NUMBER.finditer(outside) if not _VAGUE_SURFACE.match(m.group())] \
+            + [m.group() for m in _FRACTION_WORDS.finditer(unquoted)]
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    return [n for n in numbers if not _is_date_like(n) and not _is_vague(n)
+            and not any(s <= n.start and n.end <= e for s, e in quoted)]
 
 
 def _dated_action(text: str, figures: Sequence[NumericAssertion | str]) -> bool:
