@@ -1,12 +1,12 @@
 """Throughput of the numeric-assertion extractor vs spaCy's jieba tokenizer on the same text.
 
 Measured side by side in one run, on seed 004 (the journal article's text
-layer) after normalization (``extractors.normalize.normalize_text``, or the
+layer) after normalization (``extractors.text.normalize.normalize_text``, or the
 cheap full-width fold of the golden tests when the normalizer is missing):
 
 (a) baseline: ``spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})``
     tokenizing the text (``nlp.make_doc``), jieba's dictionary loaded before timing;
-(b) ours: ``extractors.numbers.extract(text)``.
+(b) ours: ``extractors.numbers.assertions.extract(text)``.
 
 Both run in this one process on one core, REPEATS times, interleaved so both
 see the same machine load; medians are reported in KB/s (UTF-8 bytes).
@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractors.numbers import extract  # noqa: E402
+from extractors.numbers.assertions import extract  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "fixtures" / "seeds"
 REPEATS = int(os.environ.get("BENCH_REPEATS", 10))
@@ -43,9 +43,9 @@ logger = logging.getLogger("bench_numbers")
 def normalized_seed() -> str:
     raw = next(iter(sorted(SEEDS.glob("004_*.txt")))).read_text(encoding="utf-8")
     try:
-        from extractors.normalize import normalize_text
+        from extractors.text.normalize import normalize_text
     except ImportError:
-        logger.warning("extractors.normalize unavailable; using the cheap fold")
+        logger.warning("extractors.text.normalize unavailable; using the cheap fold")
         return "".join(
             chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E and c not in KEEP_FULL_WIDTH else c for c in raw
         )
@@ -84,7 +84,7 @@ def main() -> int:
     print(f"seed 004: {len(text)} chars, {kb / INNER:.1f} KB UTF-8, {len(found)} assertions; "
           f"repeats {REPEATS} x {INNER} texts, one core")
     print(f"(a) spaCy zh + jieba make_doc: {base:8.1f} KB/s  (median {statistics.median(base_times):.4f} s)")
-    print(f"(b) extractors.numbers.extract: {mine:8.1f} KB/s  (median {statistics.median(our_times):.4f} s)")
+    print(f"(b) extractors.numbers.assertions.extract: {mine:8.1f} KB/s  (median {statistics.median(our_times):.4f} s)")
     ratio = mine / base
     print(f"ratio (b)/(a) throughput: {ratio:.2f}  target >= {TARGET}  {'OK' if ratio >= TARGET else 'UNDER'}")
     return 0 if ratio >= TARGET else 2

@@ -29,7 +29,7 @@ import pdfplumber
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractors.pdf_layout import load_pdf  # noqa: E402
+from extractors.load.pdf_layout import load_pdf  # noqa: E402
 
 USE_PIPELINE = os.environ.get("BENCH_PIPELINE", "1") == "1"  # "1" (default) times the whole extract_document pipeline; "0" only load_pdf
 PDF_DIR = ROOT.parent / "shared" / "fixtures" / "pdf"

@@ -21,15 +21,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from extractors import citations as cit
-from extractors import footnotes as fn
-from extractors import numbers as num
-from extractors.claims import judge_sentence
-from extractors.entities import load_backend
-from extractors.figures import find_figures
-from extractors.normalize import join_separator, normalize
-from extractors.sentences import detect_language, split_sentences
-from extractors.sources import load_source
+from extractors.notes import citations as cit
+from extractors.notes import footnotes as fn
+from extractors.numbers import assertions as num
+from extractors.claims.rules import judge_sentence
+from extractors.claims.entities import load_backend
+from extractors.notes.figures import find_figures
+from extractors.text.normalize import join_separator, normalize
+from extractors.text.sentences import detect_language, split_sentences
+from extractors.load.sources import load_source
 from extractors.textmap import MappedText, TextBuilder
 from extractors.types import (
     Citation,

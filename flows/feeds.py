@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from extractors.feeds import FeedItem, parse_feed
+from extractors.load.feeds import FeedItem, parse_feed
 from flows.config import FetchSettings
 from flows.fetch import Fetched, FetchError, PermanentFetchError, fetch_url, is_url, read_path
 

@@ -223,7 +223,7 @@ def test_checks_arithmetic_does_not_borrow_operands_from_the_next_sentence() -> 
 
 def test_checks_arithmetic_on_extracted_numbers() -> None:
     """The numbers extractor's real output for seed 004's price sentence (normalized)."""
-    numbers = pytest.importorskip("extractors.numbers")
+    numbers = pytest.importorskip("extractors.numbers.assertions")
     text = "OpenAI的o1每输出100万tokens收费438元，而DeepSeek-R1只需16元。这将近30倍的价差使得硬件成本不再是模型门槛。"
     d = doc(text)
     rows = tuple(AssertionRow(i, 1, None, 1, n.start, n.end, n.surface, n.value, n.value_max, n.unit, n.qualifier,

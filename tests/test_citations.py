@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.citations import (
+from extractors.notes.citations import (
     citation_key,
     find_figure_refs,
     find_named_sources,
@@ -15,8 +15,8 @@ from extractors.citations import (
     parse_citation,
     source_line_label,
 )
-from extractors.citations_text import find_url, fold_width
-from extractors.footnotes import find_reference_section
+from extractors.notes.citations_text import find_url, fold_width
+from extractors.notes.footnotes import find_reference_section
 
 GOLD = Path(__file__).parent / "gold"
 _FIELDS = ("kind", "authors", "title", "container", "year", "volume", "issue", "pages", "date", "flags", "url",

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.citations import parse_citation
-from extractors.citations_text import fold_width
+from extractors.notes.citations import parse_citation
+from extractors.notes.citations_text import fold_width
 
 KIND = {
     "article": "journal", "periodical": "journal", "book": "book", "incollection": "book", "proceedings": "book",

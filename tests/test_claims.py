@@ -18,17 +18,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.claims import GATE_CAP, THRESHOLD, WEIGHTS, Judgement, judge_sentence
-from extractors.entities import load_backend
-from extractors.normalize import normalize_text
-from extractors.numbers import extract as extract_numbers
-from extractors.sentences import split_sentences
+from extractors.claims.rules import GATE_CAP, THRESHOLD, WEIGHTS, Judgement, judge_sentence
+from extractors.claims.entities import load_backend
+from extractors.text.normalize import normalize_text
+from extractors.numbers.assertions import extract as extract_numbers
+from extractors.text.sentences import split_sentences
 from extractors.types import CLAIM_KINDS, Entity, NumericAssertion
 
 GOLD = Path(__file__).parent / "gold"
 
-# Floors pinned from a measured run with the pipeline's inputs (extractors.normalize,
-# extractors.sentences, numbers and rule-NER entities over the whole text, shifted to
+# Floors pinned from a measured run with the pipeline's inputs (extractors.text.normalize,
+# extractors.text.sentences, numbers and rule-NER entities over the whole text, shifted to
 # sentence offsets, as extractors.document does):
 #   seed 000: P 1.000 R 0.778 kind 1.000 (tp 7, fp 0, fn 2; kinds 7 of 7)
 #   seed 004: P 0.977 R 0.935 kind 1.000 (tp 43, fp 1, fn 3; kinds 43 of 43)
@@ -54,7 +54,7 @@ class PipelineSentence:
 
 
 def seed_text(raw: str) -> str:
-    """The seed as the pipeline sees it: front matter dropped, extractors.normalize applied."""
+    """The seed as the pipeline sees it: front matter dropped, extractors.text.normalize applied."""
     return normalize_text(_strip_front_matter(raw)).text.text
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.decode import decode_text, sniff_kind
+from extractors.load.decode import decode_text, sniff_kind
 from extractors.errors import BinarySource, EmptySource, UndecodableText
 
 HERE = Path(__file__).parent

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from extractors.document import extract_document
-from extractors.normalize import fold_all
+from extractors.text.normalize import fold_all
 from extractors.textmap import MappedText
 from extractors.types import ExtractedDocument
 from conftest import PDFS, ROOT, SEEDS

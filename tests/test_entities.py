@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from extractors.entities import NerBackend, RuleNer, UnknownBackend, entities_in, gazetteer, load_backend
+from extractors.claims.entities import NerBackend, RuleNer, UnknownBackend, entities_in, gazetteer, load_backend
 from extractors.types import Entity
 
 
@@ -93,14 +93,14 @@ def test_entities_unknown_backend_spec_raises_coded_error(spec: str) -> None:
 
 
 def test_entities_missing_model_path_raises_coded_error(tmp_path) -> None:
-    from extractors.nlp import ModelLoadError
+    from extractors.text.nlp import ModelLoadError
 
     with pytest.raises(ModelLoadError, match=re.escape("[N001]")):
         load_backend(f"spacy:{tmp_path / 'missing'}")
 
 
 def test_entities_seed_paper_finds_key_actors(seed_paper: str) -> None:
-    normalize = pytest.importorskip("extractors.normalize")
+    normalize = pytest.importorskip("extractors.text.normalize")
     text = normalize.normalize_text(seed_paper).text.text
     entities = load_backend("rules")(text)
     assert all(text[e.start:e.end] == e.text for e in entities)

@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from extractors.feeds import FeedError, FeedItem, parse_feed
+from extractors.load.feeds import FeedError, FeedItem, parse_feed
 from flows.config import FetchSettings
 from flows.feeds import FeedCache, fetch_with_backoff, read_feed, source_fetcher
 from flows.fetch import FetchError, PermanentFetchError

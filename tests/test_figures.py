@@ -11,7 +11,7 @@ from sqlalchemy import text as sql
 from db.session import get_engine, session_scope
 from db.store import save_document
 from extractors.document import extract_document
-from extractors.figures import find_figures
+from extractors.notes.figures import find_figures
 from extractors.records import Corpus, DocumentRow, FigureRow
 from reports.checks import is_conceptual, run_checks
 

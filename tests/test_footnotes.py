@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.footnotes import (
+from extractors.notes.footnotes import (
     find_markers,
     find_reference_section,
     link_markers,

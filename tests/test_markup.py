@@ -10,7 +10,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from extractors.errors import BadFrontMatter
-from extractors.markup import guess_language, is_safe_url, load_html, load_markdown, load_plain
+from extractors.load.html_text import load_html
+from extractors.load.markdown_text import load_markdown
+from extractors.load.markup import guess_language, is_safe_url, load_plain
 from extractors.types import LoadedDocument
 
 HERE = Path(__file__).parent

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.entities import load_backend
+from extractors.claims.entities import load_backend
 from extractors.types import Entity
 
 logger = logging.getLogger(__name__)

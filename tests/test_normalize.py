@@ -1,4 +1,4 @@
-"""Tests for extractors.normalize: width folding, PUA glyphs, line re-joining, properties."""
+"""Tests for extractors.text.normalize: width folding, PUA glyphs, line re-joining, properties."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractors.normalize import (
+from extractors.text.normalize import (
     PUA_MAP,
     TABLE_CELL_SEPARATOR,
     Join,

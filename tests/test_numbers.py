@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.errors import ExtractionError
-from extractors.numbers import NotANumber, extract, parse_number
+from extractors.numbers.assertions import NotANumber, extract, parse_number
 
 
 # --------------------------------------------------------------------------- parse_number

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractors.numbers import extract
-from extractors.numbers_scan import scan_numbers
+from extractors.numbers.assertions import extract
+from extractors.numbers.scan import scan_numbers
 
 
 def _rows(text: str) -> list[tuple[str, float, str | None, str]]:

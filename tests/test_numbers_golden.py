@@ -3,7 +3,7 @@
 The golden files (``tests/gold/numbers_<seed>.json``) list every quantity we
 extract with value, unit and qualifier.  They are produced from a local,
 cheap normalization (full-width fold, CJK line re-joining) so that they do not
-move when :mod:`extractors.normalize` changes; a second set of tests runs the
+move when :mod:`extractors.text.normalize` changes; a second set of tests runs the
 real normalizer and checks the hand-picked assertions only.
 
 Regenerate after an intended change with ``UPDATE_GOLDEN=1 pytest tests/test_numbers_golden.py``
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.numbers import extract
+from extractors.numbers.assertions import extract
 from extractors.types import NumericAssertion
 
 GOLD = Path(__file__).parent / "gold"
@@ -38,7 +38,7 @@ def cheap_normalize(raw: str) -> str:
 
 
 def _real_normalize(raw: str) -> str:
-    normalize = pytest.importorskip("extractors.normalize")
+    normalize = pytest.importorskip("extractors.text.normalize")
     return normalize.normalize_text(raw).text.text
 
 

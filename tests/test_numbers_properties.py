@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from extractors.numbers import NotANumber, extract, parse_number
-from extractors.numbers_scan import scan_numbers
+from extractors.numbers.assertions import NotANumber, extract, parse_number
+from extractors.numbers.scan import scan_numbers
 
 _DIGITS = "零一二三四五六七八九"
 _SETTINGS = settings(max_examples=int(__import__("os").environ.get("NUMBERS_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])

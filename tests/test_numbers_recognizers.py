@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.numbers import extract
-from extractors.numbers_scan import scan_numbers
+from extractors.numbers.assertions import extract
+from extractors.numbers.scan import scan_numbers
 
 from conftest import SUITES
 

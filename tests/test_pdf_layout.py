@@ -16,8 +16,8 @@ try:  # tests/ may or may not be a package
 except ImportError:
     import pdf_factory as factory  # type: ignore[no-redef]
 from extractors.errors import CorruptPdf, EmptySource, EncryptedPdf, NoTextLayer, SourceError
-from extractors.pdf_glyphs import Glyph, group_lines, join_lines, render
-from extractors.pdf_layout import load_pdf
+from extractors.load.pdf_glyphs import Glyph, group_lines, join_lines, render
+from extractors.load.pdf_layout import load_pdf
 from extractors.textmap import MappedText
 from extractors.types import LoadedDocument
 
@@ -411,7 +411,7 @@ def test_pdf_layout_damaged_pdfs_raise_only_named_errors():
     [("85", 85), ("８５", 85), ("- 3 -", 3), ("Page 2 of 9", 2), ("第２８卷 刘友金", None), ("2024 Annual Report", None)],
 )
 def test_pdf_layout_page_number_lines(text, number):
-    from extractors.pdf_furniture import page_number_of
+    from extractors.load.pdf_furniture import page_number_of
 
     assert page_number_of(text) == number
 
@@ -454,6 +454,6 @@ def test_pdf_layout_two_column_notes_read_per_column():
     ("garbage", ""),
 ])
 def test_pdf_layout_creation_date_placeholders_are_not_publication_dates(raw: str, expected: str) -> None:
-    from extractors.pdf_open import pdf_date
+    from extractors.load.pdf_open import pdf_date
 
     assert pdf_date(raw) == expected

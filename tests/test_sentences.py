@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.sentences import PARAGRAPH_BREAK, detect_language, split_sentences
+from extractors.text.sentences import PARAGRAPH_BREAK, detect_language, split_sentences
 
 
 def _texts(text: str, language: str = "zh") -> list[str]:
@@ -109,7 +109,7 @@ def test_sentences_cover_every_character_in_order(text: str, language: str) -> N
 
 
 def test_sentences_seed_paper_keeps_marked_sentences_whole(seed_paper: str) -> None:
-    normalize = pytest.importorskip("extractors.normalize")
+    normalize = pytest.importorskip("extractors.text.normalize")
     text = normalize.normalize_text(seed_paper).text.text
     sentences = _texts(text)
     assert "数据显示，中国在 AI芯片领域仍高度依赖海外供应，超八成来自美国①。" in sentences

@@ -1,4 +1,4 @@
-"""Tests for extractors.text_layout against seed 004 and its PDF rendition's ground truth."""
+"""Tests for extractors.load.text_layout against seed 004 and its PDF rendition's ground truth."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.claims import judge_sentence
-from extractors.normalize import TABLE_CELL_SEPARATOR, Join, fold_all, join_separator, normalize
-from extractors.sentences import split_sentences
-from extractors.text_layout import CIRCLED, TextLayout, layout_text
+from extractors.claims.rules import judge_sentence
+from extractors.text.normalize import TABLE_CELL_SEPARATOR, Join, fold_all, join_separator, normalize
+from extractors.text.sentences import split_sentences
+from extractors.load.text_layout import CIRCLED, TextLayout, layout_text
 
 
 

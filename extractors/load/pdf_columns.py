@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from extractors.pdf_glyphs import Glyph, Line, group_lines
+from extractors.load.pdf_glyphs import Glyph, Line, group_lines
 
 _BIN = 2.0  # points per histogram bin
 _MIN_SIDE_LINES = 4

@@ -1,8 +1,8 @@
-"""Find numerals in normalized text: the recognizer layer under :mod:`extractors.numbers`.
+"""Find numerals in normalized text: the recognizer layer under :mod:`extractors.numbers.assertions`.
 
 One compiled regex finds candidate spans (Arabic, Chinese, mixed, percent,
 per-mille, percentage points, 成/折, fractions, English scale words); each
-candidate is validated by :mod:`extractors.cn_numerals`.  A second, word-level pass
+candidate is validated by :mod:`extractors.numbers.numerals`.  A second, word-level pass
 reads English numbers in words (ten, two hundred and fifty, a dozen, one tenth, a
 third of, twice, doubled), keeping out pronoun and ordinal readings (one of the, no
 one, the first half, a third party).  This layer answers
@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from extractors.cn_numerals import (
+from extractors.numbers.numerals import (
     BIG_UNITS,
     DIGITS,
     ENGLISH_SCALES,
@@ -27,7 +27,7 @@ from extractors.cn_numerals import (
     Parsed,
     parse_numeral,
 )
-from extractors.numbers_context import unit_after
+from extractors.numbers.context import unit_after
 
 KINDS = ("number", "percent", "permille", "points", "fraction", "multiplier")
 

@@ -1,14 +1,14 @@
 """Shared pieces of citation parsing: the parsed record, folding, URLs, DOIs, dates.
 
-Kept apart from :mod:`extractors.citations` so the style parsers
-(:mod:`extractors.citations_gbt`) can use them without an import cycle.
+Kept apart from :mod:`extractors.notes.citations` so the style parsers
+(:mod:`extractors.notes.citations_gbt`) can use them without an import cycle.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from extractors.normalize import fold_width as _fold_mapped
+from extractors.text.normalize import fold_width as _fold_mapped
 from extractors.textmap import MappedText
 
 
@@ -20,7 +20,7 @@ class ParsedCitation:
     ``style`` says which parser produced it (``gbt7714``, ``zh_note``,
     ``apa``, ``chicago``, ``link``, ``plain``); ``publisher``, ``place``,
     ``doi`` and ``accessed`` (the ``[引用日期]``) have no column in
-    ``Citation`` but feed :func:`extractors.citations.citation_key`.
+    ``Citation`` but feed :func:`extractors.notes.citations.citation_key`.
     """
 
     kind: str

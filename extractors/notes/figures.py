@@ -4,7 +4,7 @@ Journal papers put ``数据来源：…`` under a chart and write ``（见图1�
 text; reports print ``Source: …`` under a table.  An auditor wants the list of
 figures with where each one's numbers come from, and which have no source at
 all.  The caption, source-line and reference finders live in
-:mod:`extractors.citations_sources` (the citation pipeline uses them too);
+:mod:`extractors.notes.citations_sources` (the citation pipeline uses them too);
 this module joins them into one :class:`~extractors.types.Figure` per caption.
 Offsets are 0-based, end-exclusive, into the string passed in.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from extractors.citations_sources import find_captions, find_figure_refs, find_source_lines
+from extractors.notes.citations_sources import find_captions, find_figure_refs, find_source_lines
 from extractors.types import Figure
 
 __all__ = ["find_figures"]

@@ -2,7 +2,7 @@
 
 The kind is decided by content, not by file extension (a Markdown post with
 front matter often arrives as ``.txt``), and a plain text that turns out to
-be the text layer of a PDF is paged by :mod:`extractors.text_layout`.
+be the text layer of a PDF is paged by :mod:`extractors.load.text_layout`.
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from extractors.decode import decode_text, sniff_kind
+from extractors.load.decode import decode_text, sniff_kind
 from extractors.errors import EmptySource
-from extractors.markup import load_html, load_markdown, load_plain
-from extractors.pdf_layout import load_pdf
-from extractors.text_layout import layout_text
+from extractors.load.html_text import load_html
+from extractors.load.markdown_text import load_markdown
+from extractors.load.markup import load_plain
+from extractors.load.pdf_layout import load_pdf
+from extractors.load.text_layout import layout_text
 from extractors.types import LoadedDocument
 
 logger = logging.getLogger(__name__)

@@ -30,7 +30,7 @@ normalized: every :class:`MappedText` indexes ``raw``.
 
 Tables are not laid out here: the cell lines after a table caption are
 recognised when each page body is normalized
-(:func:`extractors.normalize.table_cells`), so a page break ends a table
+(:func:`extractors.text.normalize.table_cells`), so a page break ends a table
 region and its cells are joined with `` | `` like the PDF loader's.
 """
 
@@ -40,7 +40,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from extractors.normalize import fold_all
+from extractors.text.normalize import fold_all
 from extractors.textmap import MappedText
 from extractors.types import NoteBlock, PageLayout
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 
-from extractors import nlp
+from extractors.text import nlp
 
 logger = logging.getLogger(__name__)
 

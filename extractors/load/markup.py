@@ -1,7 +1,7 @@
 """Blog posts and text files as documents: shared pieces of the Markdown and HTML loaders.
 
-:func:`load_markdown` (in :mod:`extractors.markdown_text`) and
-:func:`load_html` (in :mod:`extractors.html_text`) both turn markup into
+:func:`load_markdown` (in :mod:`extractors.load.markdown_text`) and
+:func:`load_html` (in :mod:`extractors.load.html_text`) both turn markup into
 blocks of plain text separated by blank lines, with every character mapped
 back to the raw source and every hyperlink's anchor text located in the body.
 The :class:`BlockAssembler` here does that bookkeeping once for both.
@@ -26,20 +26,6 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _NO_SPACE_AROUND = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 _URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
-
-
-def load_markdown(raw: str) -> LoadedDocument:
-    """Markdown (with optional YAML front matter) as one page; see :mod:`extractors.markdown_text`."""
-    from extractors.markdown_text import load_markdown as load  # lazy: that module imports this one
-
-    return load(raw)
-
-
-def load_html(raw: str) -> LoadedDocument:
-    """An HTML page's main text as one page; see :mod:`extractors.html_text`."""
-    from extractors.html_text import load_html as load  # lazy: that module imports this one
-
-    return load(raw)
 
 
 def load_plain(raw: str) -> LoadedDocument:

@@ -1,7 +1,7 @@
 """Open PDF bytes with pdfplumber and read each page's glyphs and rules once.
 
 Every pdfminer/pdfplumber failure is turned into one of our named errors
-here, so no library exception escapes :func:`extractors.pdf_layout.load_pdf`.
+here, so no library exception escapes :func:`extractors.load.pdf_layout.load_pdf`.
 Each page is parsed once: ``page.chars`` plus the line/rect objects from the
 same layout pass; tables are only looked for when the page has edges.
 """
@@ -17,7 +17,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 
 from extractors.errors import CorruptPdf, EmptySource, EncryptedPdf
-from extractors.pdf_glyphs import Glyph, glyphs_from_chars
+from extractors.load.pdf_glyphs import Glyph, glyphs_from_chars
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from extractors.pdf_glyphs import Line, digit_value, join_lines, render
-from extractors.pdf_open import RawPage
+from extractors.load.pdf_glyphs import Line, digit_value, join_lines, render
+from extractors.load.pdf_open import RawPage
 from extractors.textmap import MappedText
 
 _CIRCLED = "\u2460-\u2473\u24ea\u2776-\u2793\u3251-\u325f\u32b1-\u32bf"

@@ -2,13 +2,13 @@
 
 ``extract(text)`` runs in three steps:
 
-1. :func:`extractors.numbers_scan.scan_numbers` finds every numeral and its value;
+1. :func:`extractors.numbers.scan.scan_numbers` finds every numeral and its value;
 2. non-quantities are dropped: dates (time scopes, not claims), model and
    product names (H100, FP8, GLM-4.5), codes, URLs, titles in 《》, figure and
    table numbers, ordinals (第N, list items), page numbers, bare numbers with
    neither unit nor any wording that makes them a quantity;
 3. what remains is dressed with the words around it
-   (:mod:`extractors.numbers_context`): unit, qualifier, change, subject,
+   (:mod:`extractors.numbers.context`): unit, qualifier, change, subject,
    time scope and the denominator of rates.  An English count takes the plural
    noun after it as its unit, across up to two modifiers
    (``290,000 industrial robots`` -> robots, ``ten major cloud platforms`` ->
@@ -34,9 +34,9 @@ import logging
 import re
 from dataclasses import dataclass, replace
 
-from extractors.cn_numerals import NotANumber, parse_number
-from extractors.nlp import leading_noun_phrase
-from extractors.numbers_context import (
+from extractors.numbers.numerals import NotANumber, parse_number
+from extractors.text.nlp import leading_noun_phrase
+from extractors.numbers.context import (
     CLASSIFIERS,
     CURRENCY_AFTER,
     CURRENCY_BEFORE,
@@ -58,7 +58,7 @@ from extractors.numbers_context import (
     unit_after,
     unit_before,
 )
-from extractors.numbers_scan import NumberToken, scan_numbers
+from extractors.numbers.scan import NumberToken, scan_numbers
 from extractors.types import NumericAssertion
 
 __all__ = ["NotANumber", "extract", "extract_numbers", "parse_number"]

@@ -3,7 +3,7 @@
 The document pipeline hands us plain, already normalized strings (full-width
 ASCII folded, Chinese punctuation and circled/superscript markers kept).  This
 module finds *where* notes are referenced and *which* note each reference
-points to; parsing what a note says is :mod:`extractors.citations`' job.
+points to; parsing what a note says is :mod:`extractors.notes.citations`' job.
 
 Decisions worth knowing:
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.citations_text import (
+from extractors.notes.citations_text import (
     ParsedCitation,
     clean,
     find_date,

@@ -21,9 +21,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Protocol
 
-from extractors import nlp
+from extractors.text import nlp
 from extractors.errors import ExtractionError
-from extractors.sentences import detect_language, paragraph_spans, split_sentences
+from extractors.text.sentences import detect_language, paragraph_spans, split_sentences
 from extractors.types import Entity
 
 logger = logging.getLogger(__name__)
@@ -237,5 +237,5 @@ def load_backend(spec: str = "rules") -> NerBackend:
 
 
 def entities_in(entities: Sequence[Entity], start: int, end: int) -> list[Entity]:
-    """The entities inside ``[start, end)``, re-based to ``start`` (for :func:`extractors.claims.judge_sentence`)."""
+    """The entities inside ``[start, end)``, re-based to ``start`` (for :func:`extractors.claims.rules.judge_sentence`)."""
     return [_shift(e, -start) for e in entities if e.start >= start and e.end <= end]

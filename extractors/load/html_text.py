@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 
-from extractors.markup import BlockAssembler, guess_language
+from extractors.load.markup import BlockAssembler, guess_language
 from extractors.textmap import MappedText
 from extractors.types import LoadedDocument, Link, PageLayout
 

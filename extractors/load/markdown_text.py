@@ -25,7 +25,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from extractors.errors import BadFrontMatter
-from extractors.markup import BlockAssembler, guess_language
+from extractors.load.markup import BlockAssembler, guess_language
 from extractors.textmap import MappedText
 from extractors.types import LoadedDocument, NoteBlock, PageLayout
 

@@ -14,7 +14,7 @@ import re
 import statistics
 from collections.abc import Sequence
 
-from extractors.pdf_glyphs import Glyph, Line, is_cjk, join_lines, render
+from extractors.load.pdf_glyphs import Glyph, Line, is_cjk, join_lines, render
 from extractors.textmap import MappedText
 
 _CAPTION = re.compile(r"^\s*(?:[图表]\s*[0-9０-９]+|(?:Figure|Fig\.|Table|Chart|Exhibit)\s*[0-9０-９]+)", re.I)

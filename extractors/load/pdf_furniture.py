@@ -12,8 +12,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from extractors.pdf_glyphs import Line, digit_value, render
-from extractors.pdf_open import RawPage
+from extractors.load.pdf_glyphs import Line, digit_value, render
+from extractors.load.pdf_open import RawPage
 
 TOP_BAND = 0.1
 BOTTOM_BAND = 0.9

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from extractors.cn_numerals import ENGLISH_SCALES, ENGLISH_SMALL, ENGLISH_TENS
+from extractors.numbers.numerals import ENGLISH_SCALES, ENGLISH_SMALL, ENGLISH_TENS
 
 # --------------------------------------------------------------------------- units
 

@@ -10,7 +10,7 @@ rather than cites (kind ``note``).
 
 :func:`citation_key` gives the same key to the same work cited by different
 documents.  Named sources in running text, figure source lines and figure
-references live in :mod:`extractors.citations_sources` and are re-exported here.
+references live in :mod:`extractors.notes.citations_sources` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import logging
 import re
 from typing import Protocol
 
-from extractors.citations_gbt import parse_gbt7714, split_authors, strip_entry_prefix
-from extractors.citations_sources import (
+from extractors.notes.citations_gbt import parse_gbt7714, split_authors, strip_entry_prefix
+from extractors.notes.citations_sources import (
     FigureRef,
     NamedSource,
     SourceLine,
@@ -29,7 +29,7 @@ from extractors.citations_sources import (
     find_source_lines,
     source_line_label,
 )
-from extractors.citations_text import (
+from extractors.notes.citations_text import (
     ParsedCitation,
     clean,
     find_date,

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from extractors.normalize import PUA_HYPHENS
+from extractors.text.normalize import PUA_HYPHENS
 from extractors.textmap import MappedText
 
 _STRONG_FONT = re.compile(r"bold|black|heavy|semibold|demi|hei|gothic", re.IGNORECASE)

@@ -25,12 +25,12 @@ from collections import Counter
 from collections.abc import Sequence
 
 from extractors.errors import NoTextLayer
-from extractors.pdf_blocks import build_blocks, table_from_cells, table_from_lines
-from extractors.pdf_columns import order_body, order_notes
-from extractors.pdf_furniture import mark_furniture
-from extractors.pdf_glyphs import Glyph, Line, group_lines, is_cjk, join_lines, render
-from extractors.pdf_notes import NoteDraft, mark_note_zone, split_notes
-from extractors.pdf_open import RawPage, pdf_date, read_pdf
+from extractors.load.pdf_blocks import build_blocks, table_from_cells, table_from_lines
+from extractors.load.pdf_columns import order_body, order_notes
+from extractors.load.pdf_furniture import mark_furniture
+from extractors.load.pdf_glyphs import Glyph, Line, group_lines, is_cjk, join_lines, render
+from extractors.load.pdf_notes import NoteDraft, mark_note_zone, split_notes
+from extractors.load.pdf_open import RawPage, pdf_date, read_pdf
 from extractors.textmap import MappedText
 from extractors.types import LoadedDocument, NoteBlock, PageLayout
 

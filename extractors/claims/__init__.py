@@ -1,0 +1,1 @@
+"""Claims and entities: the check-worthiness gate, claim kinds and named entities."""

@@ -1,0 +1,1 @@
+"""Numbers: numerals, quantities and their context as typed numeric assertions."""
