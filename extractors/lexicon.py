@@ -1,0 +1,259 @@
+"""The layout lexicon: what a caption, a source line, a numbered heading, a
+footnote marker and a CJK character are, defined once for every extractor.
+
+Each notion is a named, documented vocabulary or pattern.  Extractors import
+them instead of writing their own copy; ``tests/test_lexicon.py`` pins every
+one of them with a table of real-looking strings and fails if a second copy
+appears in ``extractors/``, ``reports/`` or ``db/``.
+
+Character classes are derived from Unicode properties of the ``regex``
+package (``\\p{Han}``, scripts and blocks) rather than hand-written code-point
+ranges.  They are exposed two ways:
+
+* as *class bodies* (:data:`HAN`, :data:`CJK`, :data:`FOOTNOTE_MARKER_CLASS`,
+  :data:`DIGIT`): the inside of a ``[...]``, written as ``\\uXXXX`` ranges, so
+  a caller can build a larger pattern with either ``re`` or ``regex``
+  (``rf"[{HAN}]{{2,4}}"``, ``rf"[^{HAN}]"``);
+* as predicates (:func:`is_han`, :func:`is_cjk`) and compiled patterns.
+
+Pattern *fragments* (:data:`CAPTION_LABEL`, :data:`SOURCE_CUE`,
+:data:`NUMBERED_HEADING_FRAGMENT`…) carry no named groups, so they can be
+embedded more than once in a pattern.
+
+This module sits below every extractor stage: it imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+
+import regex
+
+# --------------------------------------------------------------------------- character classes
+
+
+@cache
+def _all_code_points() -> str:
+    """Every code point once, in order: index == code point."""
+    return "".join(map(chr, range(0x110000)))
+
+
+def _code_point_runs(prop: str) -> Iterator[tuple[int, int]]:
+    """Inclusive code-point runs matched by the ``regex`` class ``prop`` (one scan of all of Unicode)."""
+    for m in regex.finditer(prop + "+", _all_code_points()):
+        yield m.start(), m.end() - 1
+
+
+def _escape(code: int) -> str:
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _class_body(prop: str) -> str:
+    """The inside of a ``[...]`` listing what ``prop`` matches, as ``\\u`` ranges ``re`` understands too."""
+    return "".join(_escape(a) if a == b else f"{_escape(a)}-{_escape(b)}" for a, b in _code_point_runs(prop))
+
+
+#: Chinese characters (hanzi, kanji): ``\p{Han}`` -- the unified ideographs with
+#: all their extensions, compatibility ideographs, radicals, and the ideographic
+#: iteration mark/number zero (``々``, ``〇``).  This is the notion behind
+#: "is this text Chinese" (language detection) and "a run of Chinese name
+#: characters" (``[{HAN}]{2,4}``).
+HAN = _class_body(r"\p{Han}")
+
+# Characters of scripts written without spaces between words, and the
+# punctuation/forms that are set with them: a line break between two of them
+# is deleted, never turned into a space.  Hangul is *not* in it: Korean puts
+# spaces between words.  Full-width letters and digits (``ＡＰＩ``, ``２０２３``)
+# are not either: they are Latin words and numbers in wide forms.
+_CJK_PROP = (
+    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Bopomofo}"
+    r"\p{Block=CJK_Symbols_and_Punctuation}\p{Block=Ideographic_Description_Characters}"
+    r"\p{Block=CJK_Strokes}\p{Block=Kanbun}\p{Block=Enclosed_CJK_Letters_and_Months}"
+    r"\p{Block=CJK_Compatibility}\p{Block=CJK_Compatibility_Forms}\p{Block=Vertical_Forms}"
+    r"\p{Block=Enclosed_Alphanumerics}"
+    r"\p{Block=Halfwidth_and_Fullwidth_Forms}"
+    r"“”‘’—…·"
+    r"--[\p{Latin}\p{Nd}\p{Hangul}]]"
+)
+#: Class body of :func:`is_cjk` characters: Han, kana, bopomofo, CJK and
+#: full-width punctuation and symbols, enclosed numbers (``①``), and the curly
+#: quotes, dash, ellipsis and middle dot that Chinese typesetting sets wide.
+CJK = _class_body("(?V1)" + _CJK_PROP)
+_all_code_points.cache_clear()  # 4 MB string needed only to derive the classes
+
+_HAN_RE = regex.compile(rf"[{HAN}]")
+_CJK_RE = regex.compile(rf"[{CJK}]")
+# Display width: East Asian Wide/Fullwidth characters plus the CJK set above
+# (curly quotes and circled numbers are "ambiguous" width, wide in Chinese fonts).
+_WIDE_RE = regex.compile(rf"[\p{{East_Asian_Width=Wide}}\p{{East_Asian_Width=Fullwidth}}{CJK}]")
+
+
+def is_han(ch: str) -> bool:
+    """``ch`` is a Chinese character (:data:`HAN`)."""
+    return bool(_HAN_RE.match(ch))
+
+
+def is_cjk(ch: str) -> bool:
+    """``ch`` belongs to text written without spaces (:data:`CJK`): joins across line breaks drop the break."""
+    return bool(_CJK_RE.match(ch))
+
+
+def display_width(text: str) -> int:
+    """Width of ``text`` in half-width cells: wide (CJK, full-width) characters count twice."""
+    return len(text) + len(_WIDE_RE.findall(text))
+
+
+#: Class body of an Arabic digit, ASCII or full-width (``3``, ``３``): PDF text
+#: layers print both, and loaders see them before width folding.
+DIGIT = "0-9\uff10-\uff19"
+
+#: Chinese numerals used to number headings, sections and captions (一、 第三章 图二).
+CN_ORDINAL_DIGITS = "一二三四五六七八九十百"
+
+_CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def cn_ordinal_value(text: str) -> int | None:
+    """The value of a small Chinese ordinal (``三`` -> 3, ``十二`` -> 12, ``二十`` -> 20, ``一百`` -> 100).
+
+    Headings and captions number up to a few dozen; anything that is not such
+    a numeral gives ``None``.
+    """
+    if not text or any(c not in _CN_VALUE and c not in "十百" for c in text):
+        return None
+    total, digit = 0, None
+    for c in text:
+        if c in "十百":
+            total += (1 if digit is None else digit) * (10 if c == "十" else 100)
+            digit = None
+        elif digit is not None:
+            return None  # two digits in a row (一二) is not a numeral
+        else:
+            digit = _CN_VALUE[c]
+    return total + (digit or 0)
+
+
+# --------------------------------------------------------------------------- footnote markers
+
+#: Circled note markers, as printed in Chinese papers and reports, with runs of
+#: consecutive code points: ⓪, ①..⑳, ㉑..㉟, ㊱..㊿, negative ❶..❿ and ⓫..⓴,
+#: and the sans-serif dingbats ➀..➉ and ➊..➓.  Parenthesised ⑴ and full-stop
+#: ⒈ forms are enumerators, not note markers, and are left out.
+CIRCLED_MARKERS = "".join(
+    chr(c)
+    for a, b in (
+        (0x24EA, 0x24EA), (0x2460, 0x2473), (0x3251, 0x325F), (0x32B1, 0x32BF),
+        (0x2776, 0x277F), (0x24EB, 0x24F4), (0x2780, 0x2789), (0x278A, 0x2793),
+    )
+    for c in range(a, b + 1)
+)
+
+#: Superscript digits ⁰..⁹, index = value: note calls in English briefs (``2023.¹``).
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+#: Class body of a one-character footnote marker: circled or superscript.
+FOOTNOTE_MARKER_CLASS = CIRCLED_MARKERS + SUPERSCRIPT_DIGITS
+#: Class body of the circled markers alone.
+CIRCLED_MARKER_CLASS = CIRCLED_MARKERS
+
+#: A run of one-character footnote markers (``①``, ``¹²``, ``㉑``).
+FOOTNOTE_MARKERS = regex.compile(rf"[{FOOTNOTE_MARKER_CLASS}]+")
+
+
+def marker_number(ch: str) -> int | None:
+    """The note number a one-character marker prints (``①`` -> 1, ``㊿`` -> 50, ``❶`` -> 1, ``⁷`` -> 7, ``⓪`` -> 0).
+
+    ``None`` for anything that is not a :data:`FOOTNOTE_MARKER_CLASS` character.
+    The value comes from the Unicode character database.
+    """
+    if len(ch) != 1 or ch not in FOOTNOTE_MARKER_CLASS:
+        return None
+    return int(unicodedata.numeric(ch))
+
+
+def is_footnote_marker(ch: str) -> bool:
+    """``ch`` is a one-character footnote marker (circled or superscript digit)."""
+    return len(ch) == 1 and ch in FOOTNOTE_MARKER_CLASS
+
+
+# --------------------------------------------------------------------------- headings
+
+#: A Markdown ATX heading mark (``## ``).
+MARKDOWN_HEADING_FRAGMENT = r"#{1,6}\s"
+
+_CN_NUM = f"[{CN_ORDINAL_DIGITS}]+"
+#: The number that opens a numbered heading, as a fragment (no anchor, no groups):
+#: ``一、`` ``二．`` ``（三）`` ``(4)`` ``1.`` ``2.3.`` ``４、`` ``5)`` ``第二章`` ``第3节``
+#: ``第一部分`` ``第二篇`` ``IV. ``.  An Arabic number must be followed by its
+#: punctuation and then not by a digit, so ``3.5亿`` and ``2023年`` are not headings.
+NUMBERED_HEADING_FRAGMENT = (
+    rf"(?:{_CN_NUM}[、．.]"
+    rf"|[（(](?:{_CN_NUM}|[{DIGIT}]{{1,2}})[）)]"
+    rf"|[{DIGIT}]{{1,2}}(?:[.．][{DIGIT}]{{1,2}})*[.．、)）](?![ \t]*[{DIGIT}])"
+    rf"|第(?:{_CN_NUM}|[{DIGIT}]+)(?:章|节|部分|篇)"
+    r"|[IVX]+\.\s)"
+)
+#: A line that opens with a heading number (leading white space allowed).
+NUMBERED_HEADING = regex.compile(rf"^[ \t\u3000]*{NUMBERED_HEADING_FRAGMENT}")
+
+
+# --------------------------------------------------------------------------- captions
+
+#: The words that label a figure or table, as a fragment.  Chart and Exhibit
+#: are figures (consultancy briefs number their charts "Exhibit 3").
+CAPTION_KIND = r"(?:图|表|Figure|Fig\.|Table|Chart|Exhibit)"
+#: A caption number: ``1``, ``１``, ``2-1``, ``3.2``, or a Chinese ordinal ``一``..``十二``.
+CAPTION_NUMBER = rf"(?:[{DIGIT}]+(?:[-.．][{DIGIT}]+)?|[{CN_ORDINAL_DIGITS}]+)"
+#: ``图1`` / ``表 2`` / ``Figure 3`` / ``Exhibit ４``, as a fragment (case-insensitive use intended).
+CAPTION_LABEL = rf"{CAPTION_KIND}[ \t]*{CAPTION_NUMBER}"
+# What may follow the number of a caption label: white space, a colon or full stop, or the line end.
+_CAPTION_END = r"(?=[\s:：.．、]|$)"
+#: A caption line's label at a line start: groups ``kind`` and ``num``
+#: (``图1　2017—2023年…``, ``Table 2: …``, ``图三 …``).  A label glued to
+#: running text (``图1显示…``) is not a caption; ``Figure 1 shows…`` still
+#: matches and is the caller's to reject from what follows.
+CAPTION = regex.compile(
+    rf"^[ \t\u3000]*(?P<kind>{CAPTION_KIND})[ \t]*(?P<num>{CAPTION_NUMBER}){_CAPTION_END}",
+    regex.MULTILINE | regex.IGNORECASE,
+)
+
+_TABLE_WORDS = frozenset({"表", "table"})
+
+
+def caption_kind(word: str) -> str:
+    """``"table"`` for 表/Table, ``"figure"`` for every other :data:`CAPTION_KIND` word."""
+    return "table" if word.lower() in _TABLE_WORDS else "figure"
+
+
+_FOLD_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+def caption_label(word: str, num: str) -> str:
+    """Canonical label of a caption or reference: ``图``/``表`` plus an ASCII number.
+
+    ``Figure 3`` -> ``图3``, ``Table ２`` -> ``表2``, ``图三`` -> ``图3``: the
+    text and the caption may spell one label in different scripts.
+    """
+    value = cn_ordinal_value(num)
+    number = str(value) if value is not None else num.translate(_FOLD_DIGITS)
+    return ("表" if caption_kind(word) == "table" else "图") + number
+
+
+# --------------------------------------------------------------------------- source and note lines
+
+#: The cue that opens a source line under a figure or table, as a fragment,
+#: longest first: ``数据来源`` ``资料来源`` ``信息来源`` ``图片来源`` ``来源``
+#: ``出处`` ``Data source(s)`` ``Source(s)``.
+SOURCE_CUE = r"(?:数据来源|资料来源|信息来源|图片来源|来源|出处|Data\s+sources?|Sources?)"
+#: The cue of an explanatory note line under a figure or table (``注：``, ``Note:``).
+NOTE_CUE = r"(?:注|Notes?)"
+#: A source line: groups ``cue`` and ``source`` (the text after the colon).
+SOURCE_LINE = regex.compile(
+    rf"^[ \t\u3000]*(?P<cue>{SOURCE_CUE})[ \t]*[:：][ \t\u3000]*(?P<source>[^\n]*\S)",
+    regex.MULTILINE | regex.IGNORECASE,
+)
+#: A line that opens with a source or note cue and its colon: the small print
+#: under a figure or table that layout keeps as its own block.
+SOURCE_OR_NOTE_LINE = regex.compile(rf"^[ \t\u3000]*(?:{SOURCE_CUE}|{NOTE_CUE})[ \t]*[:：]", regex.IGNORECASE)

@@ -1,0 +1,257 @@
+"""The layout lexicon: every named pattern and vocabulary pinned by a table of cases.
+
+The strings are written for these tests in the style of Chinese policy papers
+and English briefs.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from extractors import lexicon as lx
+
+# --------------------------------------------------------------------------- characters
+
+HAN_CASES = [
+    ("中", True), ("国", True), ("〇", True), ("々", True), ("㐀", True),  # ext A
+    ("\U00020000", True),  # ext B
+    ("\u2f08", True),  # Kangxi radical
+    ("あ", False), ("ア", False), ("한", False), ("，", False), ("①", False),
+    ("A", False), ("Ａ", False), ("1", False), ("。", False),
+]
+
+
+@pytest.mark.parametrize(("ch", "expected"), HAN_CASES)
+def test_is_han(ch: str, expected: bool) -> None:
+    assert lx.is_han(ch) is expected
+
+
+@pytest.mark.parametrize(("ch", "expected"), HAN_CASES)
+def test_han_class_body_agrees_with_is_han_in_re_and_regex(ch: str, expected: bool) -> None:
+    """The class body works inside a plain ``re`` pattern as well as in ``regex``."""
+    assert bool(re.fullmatch(rf"[{lx.HAN}]", ch)) is expected
+    assert bool(lx.regex.fullmatch(rf"[{lx.HAN}]", ch)) is expected
+
+
+CJK_CASES = [
+    ("中", True), ("〇", True), ("あ", True), ("ア", True), ("ｱ", True), ("ㄅ", True),
+    ("，", True), ("。", True), ("、", True), ("（", True), ("）", True), ("《", True), ("　", True),
+    ("“", True), ("”", True), ("—", True), ("…", True), ("·", True), ("①", True), ("㉑", True),
+    # Korean separates words with spaces; full-width letters/digits are Latin words and numbers.
+    ("한", False), ("ㄱ", False), ("Ａ", False), ("ｚ", False), ("１", False),
+    ("a", False), ("1", False), (",", False), (".", False), (" ", False), ("é", False),
+]
+
+
+@pytest.mark.parametrize(("ch", "expected"), CJK_CASES)
+def test_is_cjk(ch: str, expected: bool) -> None:
+    assert lx.is_cjk(ch) is expected
+    assert bool(re.fullmatch(rf"[{lx.CJK}]", ch)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "width"),
+    [("GDP", 3), ("国内生产总值", 12), ("增长5%", 6), ("“新质生产力”", 14), ("①", 2), ("（Ｈ１００）", 12), ("", 0)],
+)
+def test_display_width(text: str, width: int) -> None:
+    assert lx.display_width(text) == width
+
+
+def test_class_bodies_are_derived_not_hand_listed() -> None:
+    """HAN equals ``\\p{Han}`` over all of Unicode (a spot check across planes)."""
+    for code in (0x3006, 0x3007, 0x4DBF, 0x4DC0, 0x9FFF, 0xA000, 0x2A6DF, 0x30000):
+        ch = chr(code)
+        assert lx.is_han(ch) is bool(lx.regex.match(r"\p{Han}", ch)), hex(code)
+
+
+# --------------------------------------------------------------------------- numerals
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("一", 1), ("三", 3), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23), ("一百", 100),
+     ("一二", None), ("两", None), ("", None), ("3", None), ("第一", None)],
+)
+def test_cn_ordinal_value(text: str, value: int | None) -> None:
+    assert lx.cn_ordinal_value(text) == value
+
+
+# --------------------------------------------------------------------------- footnote markers
+
+MARKER_CASES = [
+    ("⓪", 0), ("①", 1), ("⑩", 10), ("⑳", 20), ("㉑", 21), ("㉟", 35), ("㊱", 36), ("㊿", 50),
+    ("❶", 1), ("❿", 10), ("⓫", 11), ("⓴", 20), ("➀", 1), ("➉", 10), ("➊", 1), ("➓", 10),
+    ("¹", 1), ("²", 2), ("³", 3), ("⁰", 0), ("⁹", 9),
+    # Enumerators and ordinary characters are not note markers.
+    ("⑴", None), ("⒈", None), ("1", None), ("１", None), ("*", None), ("Ⓐ", None), ("中", None), ("①②", None),
+]
+
+
+@pytest.mark.parametrize(("ch", "number"), MARKER_CASES)
+def test_marker_number(ch: str, number: int | None) -> None:
+    assert lx.marker_number(ch) == number
+    assert lx.is_footnote_marker(ch) is (number is not None)
+
+
+def test_circled_markers_run_without_gaps() -> None:
+    """Every number 1..50 has a circled marker; 0 has ⓪."""
+    assert sorted({lx.marker_number(c) for c in lx.CIRCLED_MARKERS}) == list(range(51))
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        ("数字经济规模已达50.2万亿元①，占GDP比重超过四成②。", ["①", "②"]),
+        ("第三十一条注释㉛所引的数据", ["㉛"]),
+        ("Compute capacity doubled in 2023.¹² Since then", ["¹²"]),
+        ("负圈标号❸也用作注号", ["❸"]),
+        ("⑴加快建设；⑵深化改革", []),
+        ("面积为10m2，不含上标", []),
+    ],
+)
+def test_footnote_markers_pattern(text: str, runs: list[str]) -> None:
+    assert [m.group() for m in lx.FOOTNOTE_MARKERS.finditer(text)] == runs
+
+
+# --------------------------------------------------------------------------- headings
+
+HEADING_CASES = [
+    ("一、总体要求", True),
+    ("十二、保障措施", True),
+    ("二．主要任务", True),
+    ("（一）加快发展新质生产力", True),
+    ("(三) 强化科技支撑", True),
+    ("（4）完善标准体系", True),
+    ("1. 引言", True),
+    ("1.研究背景", True),
+    ("2.3. 数据与方法", True),
+    ("３、算力基础设施", True),
+    ("５．政策建议", True),
+    ("4) Export controls", True),
+    ("第二章 数字经济发展现状", True),
+    ("第3节 研究设计", True),
+    ("第一部分 形势分析", True),
+    ("第二篇 区域布局", True),
+    ("  一、前言", True),
+    ("IV. Policy options", True),
+    # Numbers that open running text are not heading numbers.
+    ("3.5亿元用于补贴", False),
+    ("2023年全国研发经费增长8.1%", False),
+    ("1. 2 亿", False),
+    ("一是加大投入", False),
+    ("第一，要加大投入", False),
+    ("十分重要的是", False),
+    ("The 2024 budget", False),
+    ("In 2023, exports rose", False),
+    ("图1 2017—2023年", False),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), HEADING_CASES)
+def test_numbered_heading(line: str, expected: bool) -> None:
+    assert bool(lx.NUMBERED_HEADING.match(line)) is expected
+
+
+def test_numbered_heading_fragment_embeds_in_re() -> None:
+    """The fragment has no groups and works inside a plain ``re`` pattern."""
+    rx = re.compile(rf"^\s*(?:{lx.MARKDOWN_HEADING_FRAGMENT}|{lx.NUMBERED_HEADING_FRAGMENT})")
+    assert rx.match("## 一、总体要求") and rx.match("（二）重点任务") and not rx.match("3.5亿元")
+    assert rx.groups == 0
+
+
+# --------------------------------------------------------------------------- captions
+
+CAPTION_CASES = [
+    ("图1　2017—2023年全国算力规模", ("图", "1"), "图1", "figure"),
+    ("图 2：各省数据中心机架数", ("图", "2"), "图2", "figure"),
+    ("表1 主要指标", ("表", "1"), "表1", "table"),
+    ("表１　重点任务分工", ("表", "１"), "表1", "table"),
+    ("表2-1 分地区投资", ("表", "2-1"), "表2-1", "table"),
+    ("图三 产业链示意", ("图", "三"), "图3", "figure"),
+    ("表十二 附录", ("表", "十二"), "表12", "table"),
+    ("Figure 3. Global AI investment, 2015-2024", ("Figure", "3"), "图3", "figure"),
+    ("FIGURE 4: Compute by country", ("FIGURE", "4"), "图4", "figure"),
+    ("Fig. 5 Chip exports", ("Fig.", "5"), "图5", "figure"),
+    ("Table 2: Semiconductor tariffs", ("Table", "2"), "表2", "table"),
+    ("Chart 6 - Share of global output", ("Chart", "6"), "图6", "figure"),
+    ("Exhibit 7 Data centre capacity", ("Exhibit", "7"), "图7", "figure"),
+    ("Exhibit 8", ("Exhibit", "8"), "图8", "figure"),
+    ("　图4　能源消费结构", ("图", "4"), "图4", "figure"),
+    # Not captions: a label glued to running text, words that merely start with 图/表.
+    ("图1显示，算力规模持续扩大", None, None, None),
+    ("表明我国数字经济发展迅速", None, None, None),
+    ("图书馆数字化转型", None, None, None),
+    ("Tables and figures follow", None, None, None),
+    ("Figured out in 2023", None, None, None),
+    ("如图1所示", None, None, None),
+]
+
+
+@pytest.mark.parametrize(("line", "groups", "label", "kind"), CAPTION_CASES)
+def test_caption(line: str, groups: tuple[str, str] | None, label: str | None, kind: str | None) -> None:
+    m = lx.CAPTION.match(line)
+    if groups is None:
+        assert m is None
+        return
+    assert m is not None and (m["kind"], m["num"]) == groups
+    assert lx.caption_label(m["kind"], m["num"]) == label
+    assert lx.caption_kind(m["kind"]) == kind
+
+
+def test_caption_finds_labels_at_every_line_start() -> None:
+    text = "正文一段。\n图1　机架规模\n数据来源：工信部\n表2 投资\n"
+    assert [m["num"] for m in lx.CAPTION.finditer(text)] == ["1", "2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("见图1", "图1"), ("（参见表２）", "表２"), ("see Figure 3 below", "Figure 3"), ("as Exhibit 4 shows", "Exhibit 4"),
+     ("图书馆", None), ("表明", None)],
+)
+def test_caption_label_fragment(text: str, found: str | None) -> None:
+    m = re.search(lx.CAPTION_LABEL, text, re.IGNORECASE)
+    assert (m.group() if m else None) == found
+
+
+# --------------------------------------------------------------------------- source lines
+
+SOURCE_CASES = [
+    ("数据来源：国家统计局，2024年", "数据来源", "国家统计局，2024年"),
+    ("资料来源: 中国信通院《中国算力发展指数白皮书》", "资料来源", "中国信通院《中国算力发展指数白皮书》"),
+    ("信息来源：工业和信息化部网站", "信息来源", "工业和信息化部网站"),
+    ("图片来源：作者自绘", "图片来源", "作者自绘"),
+    ("来源：新华社", "来源", "新华社"),
+    ("出处：《求是》2024年第3期", "出处", "《求是》2024年第3期"),
+    ("Source: IMF World Economic Outlook, April 2024", "Source", "IMF World Economic Outlook, April 2024"),
+    ("Sources: OECD; authors' calculations", "Sources", "OECD; authors' calculations"),
+    ("Data source: Bloomberg", "Data source", "Bloomberg"),
+    ("SOURCE: World Bank", "SOURCE", "World Bank"),
+    ("　数据来源：海关总署", "数据来源", "海关总署"),
+    # Not source lines.
+    ("注：2024年为预估值", None, None),
+    ("Note: figures are rounded", None, None),
+    ("来源于实践的经验表明", None, None),
+    ("Sources of growth shifted", None, None),
+    ("数据来源：", None, None),
+    ("据国家统计局数据来源于抽样调查", None, None),
+]
+
+
+@pytest.mark.parametrize(("line", "cue", "source"), SOURCE_CASES)
+def test_source_line(line: str, cue: str | None, source: str | None) -> None:
+    m = lx.SOURCE_LINE.match(line)
+    if cue is None:
+        assert m is None
+        return
+    assert m is not None and (m["cue"], m["source"]) == (cue, source)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("数据来源：国家统计局", True), ("注：2024年为预估值", True), ("Note: rounded", True), ("Notes: see annex", True),
+     ("Source: IMF", True), ("注意到投资回升", False), ("Notes on methodology", False), ("来源于实践", False)],
+)
+def test_source_or_note_line(line: str, expected: bool) -> None:
+    assert bool(lx.SOURCE_OR_NOTE_LINE.match(line)) is expected
