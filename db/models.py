@@ -161,6 +161,11 @@ class NumericAssertion(Base):
     is_delta: Mapped[bool] = mapped_column(Boolean, default=False)
     per: Mapped[str | None] = mapped_column(Text)
     rule_id: Mapped[str | None] = mapped_column(String(64))
+    # What the number measures (extractors.types.UnitKind): percent | permille | fraction (ratios,
+    # ``value`` a fraction of one: 43% is 0.43) | points | multiple | currency | count | duration |
+    # measure | bare.  Migration 0004 classified rows stored before it from ``unit``/``rule_id``;
+    # NULL only if another writer inserted a row without it.
+    unit_kind: Mapped[str | None] = mapped_column(String(16))
 
 
 class Footnote(Base):

@@ -97,7 +97,7 @@ def _assertions(session: Session) -> tuple[AssertionRow, ...]:
     return tuple(
         AssertionRow(a.id, a.document_id, a.claim_id, a.page, a.start, a.end, a.surface, a.value,
                      a.value_max, a.unit, a.qualifier, a.subject, a.time_scope, a.change,
-                     bool(a.is_delta), a.per, a.rule_id)
+                     bool(a.is_delta), a.per, a.rule_id, a.unit_kind)
         for a in rows
     )
 

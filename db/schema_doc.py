@@ -81,10 +81,13 @@ COLUMNS: dict[str, str] = {
     # numeric_assertions
     "numeric_assertions.claim_id": "The claim the number lies in, if any.",
     "numeric_assertions.surface": "The number as written (９３．３％, 约3亿).",
-    "numeric_assertions.value": "Numeric value in base units (percent as 93.3).",
+    "numeric_assertions.value": "Numeric value in base units; ratios as fractions (93.3% as 0.933, 5‰ as 0.005).",
     "numeric_assertions.value_max": "Upper bound for ranges.",
-    "numeric_assertions.unit": "Unit (%, 美元, tokens, ...).",
-    "numeric_assertions.qualifier": "exact, approx, more_than, at_least, less_than, at_most or range.",
+    "numeric_assertions.unit": "Canonical unit (%, ‰, pp, x, CNY, USD, year, EFLOPS, 家, ...).",
+    "numeric_assertions.qualifier": ("exact, approx (约, about), nearly (将近, nearly: a little below), more_than, "
+                                     "at_least, less_than, at_most or range."),
+    "numeric_assertions.unit_kind": ("percent, permille or fraction (ratios: value is a fraction of one), points, "
+                                     "multiple, currency, count, duration, measure or bare (no unit)."),
     "numeric_assertions.subject": "What is being counted or measured.",
     "numeric_assertions.time_scope": "The time the number refers to (2024年, Q3, ...).",
     "numeric_assertions.change": "increase, decrease or level, when the number describes a change.",
@@ -170,7 +173,7 @@ COLUMNS: dict[str, str] = {
     "numbers_by_subject.unit": "Unit.",
     "numbers_by_subject.value": "Numeric value.",
     "numbers_by_subject.value_max": "Upper bound for ranges.",
-    "numbers_by_subject.qualifier": "exact, approx, more_than, ... (see numeric_assertions).",
+    "numbers_by_subject.qualifier": "exact, approx, nearly, more_than, ... (see numeric_assertions).",
     "numbers_by_subject.surface": "The number as written.",
     "numbers_by_subject.time_scope": "The time the number refers to.",
     "numbers_by_subject.claim_id": "The claim the number lies in, if any.",

@@ -9,6 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from extractors.types import (
+    QUALIFIERS,
+    RATIO_KINDS,
+    UNIT_KINDS,
+    ChangeDirection,
+    Qualifier,
+    UnitKind,
+    check_vocabulary,
+)
+
 
 @dataclass(frozen=True, slots=True)
 class PageRow:
@@ -34,6 +44,13 @@ class DocumentRow:
 
 @dataclass(frozen=True, slots=True)
 class AssertionRow:
+    """A stored :class:`extractors.types.NumericAssertion`; the checks read its typed fields only.
+
+    ``unit_kind`` is None only for a row some other writer stored without one
+    (migration 0004 classified every row stored before it).  Ratios
+    (``unit_kind`` in :data:`extractors.types.RATIO_KINDS`) hold fractions of one.
+    """
+
     id: int
     document_id: int
     claim_id: int | None
@@ -44,13 +61,29 @@ class AssertionRow:
     value: float | None
     value_max: float | None
     unit: str | None
-    qualifier: str
+    qualifier: Qualifier
     subject: str | None
     time_scope: str | None
-    change: str | None
+    change: ChangeDirection | None
     is_delta: bool
     per: str | None
     rule_id: str | None = None
+    unit_kind: UnitKind | None = None
+
+    def __post_init__(self) -> None:
+        check_vocabulary("AssertionRow", "qualifier", self.qualifier, QUALIFIERS)
+        if self.unit_kind is not None:
+            check_vocabulary("AssertionRow", "unit_kind", self.unit_kind, UNIT_KINDS)
+
+    @property
+    def is_ratio(self) -> bool:
+        """A percent, per-mille or fraction: ``value`` is a fraction of one (43% is 0.43)."""
+        return self.unit_kind in RATIO_KINDS
+
+    @property
+    def is_multiple(self) -> bool:
+        """A multiplier (倍, times, ×, 翻番)."""
+        return self.unit_kind == "multiple"
 
 
 @dataclass(frozen=True, slots=True)

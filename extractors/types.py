@@ -10,12 +10,39 @@ document pipeline (:mod:`extractors.document`) shifts them into
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 from extractors.textmap import MappedText
 
-QUALIFIERS = ("exact", "approx", "more_than", "at_least", "less_than", "at_most", "range")
 CLAIM_KINDS = ("statistical", "comparative", "causal", "quote", "event", "prediction")
-CITATION_KINDS = ("journal", "book", "web", "news", "report", "note", "named_source", "link", "other")
+
+#: How a number is hedged or bounded.  ``nearly`` (将近, 近, 接近, 几乎, nearly, almost) says
+#: "a little below": a stated 将近30倍 that works out at 31 is wrong, one that works out at 27 is
+#: fine.  ``approx`` (约, 大约, 左右, about, around) allows either side.  以上/以下 include the
+#: number (``at_least``/``at_most``); ``range`` has ``value``..``value_max``.
+Qualifier = Literal["exact", "approx", "nearly", "more_than", "at_least", "less_than", "at_most", "range"]
+QUALIFIERS: tuple[Qualifier, ...] = get_args(Qualifier)
+
+#: What a number measures, so no reader has to re-parse ``unit`` spellings or the surface.
+#: ``percent``/``permille``/``fraction`` are ratios stored as fractions of one (see
+#: :class:`NumericAssertion`); ``points`` are percentage points as written (6 for 六个百分点);
+#: ``multiple`` is a multiplier (倍, times, ×; unit ``x``); ``currency`` has an ISO code as unit;
+#: ``count`` counts things (家, 个, people); ``duration`` is a span of time (year, day, hour);
+#: ``measure`` is any other physical or technical unit (吨, km, EFLOPS, kWh); ``bare`` has no unit.
+UnitKind = Literal["percent", "permille", "fraction", "points", "multiple", "currency", "count", "duration",
+                   "measure", "bare"]
+UNIT_KINDS: tuple[UnitKind, ...] = get_args(UnitKind)
+#: Unit kinds whose value is a ratio stored as a fraction of one (43% -> 0.43, 5‰ -> 0.005).
+RATIO_KINDS: frozenset[UnitKind] = frozenset({"percent", "permille", "fraction"})
+
+ChangeDirection = Literal["increase", "decrease", "level"]
+CHANGE_DIRECTIONS: tuple[ChangeDirection, ...] = get_args(ChangeDirection)
+
+
+def check_vocabulary(owner: str, name: str, value: object, allowed: tuple[object, ...]) -> None:
+    """Raise a ValueError naming the field and the allowed values (a typo must not reach the database)."""
+    if value not in allowed:
+        raise ValueError(f"{owner}.{name} must be one of {', '.join(map(str, allowed))}; got {value!r}")
 
 
 # --------------------------------------------------------------------------- layout
@@ -162,20 +189,41 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class NumericAssertion:
+    """A quantity a fact-checker could verify, typed so that readers use fields, never the surface.
+
+    Invariants (checked on construction where they can be): ``qualifier`` is a
+    :data:`Qualifier`, ``unit_kind`` a :data:`UnitKind` and ``change`` a
+    :data:`ChangeDirection` or None.  A value of a ratio kind
+    (:data:`RATIO_KINDS`) is a fraction of one: 43% is stored as 0.43, 八成 as
+    0.8, 5‰ as 0.005, 三分之一 as 0.333…; never as 43.  Percentage points
+    (``points``) keep the number as written.  ``unit`` is canonical (``%``,
+    ``‰``, ``pp``, ``x``, ISO currency codes, canonical time and tech units)
+    and says the same as ``unit_kind`` in more detail.
+    """
+
     start: int
     end: int
     surface: str
     value: float | None
     unit: str | None = None
-    qualifier: str = "exact"
+    qualifier: Qualifier = "exact"
     value_max: float | None = None  # upper bound for ranges
     subject: str | None = None
     time_scope: str | None = None
-    change: str | None = None  # increase | decrease | level | None
+    change: ChangeDirection | None = None
     is_delta: bool = False
     per: str | None = None  # denominator of a rate, e.g. "1000000 tokens"
     page: int | None = None
     rule_id: str = ""
+    unit_kind: UnitKind = "bare"
+
+    def __post_init__(self) -> None:
+        check_vocabulary("NumericAssertion", "qualifier", self.qualifier, QUALIFIERS)
+        check_vocabulary("NumericAssertion", "unit_kind", self.unit_kind, UNIT_KINDS)
+        if self.change is not None:
+            check_vocabulary("NumericAssertion", "change", self.change, CHANGE_DIRECTIONS)
+        if self.unit_kind == "bare" and self.unit is not None:
+            raise ValueError(f"NumericAssertion {self.surface!r}: unit {self.unit!r} with unit_kind 'bare'")
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,6 +90,7 @@ class NumberView:
     qualifier: str
     subject: str | None
     time_scope: str | None
+    unit_kind: str | None = None  # extractors.types.UnitKind; ratios hold fractions of one (0.8 for 八成)
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,7 +368,8 @@ def _citation_view(c: CitationRow) -> CitationView:
 
 
 def _number_view(a: AssertionRow) -> NumberView:
-    return NumberView(a.id, a.surface, a.value, a.value_max, a.unit, a.qualifier, a.subject, a.time_scope)
+    return NumberView(a.id, a.surface, a.value, a.value_max, a.unit, a.qualifier, a.subject, a.time_scope,
+                      a.unit_kind)
 
 
 def _footnote_view(n: FootnoteRow, refs: list[RefView]) -> FootnoteView:

@@ -1,10 +1,14 @@
 """Number checks: internal arithmetic, impossible shares, conflicts, stale figures.
 
-They read ``numeric_assertions`` rows (value, value_max, unit, qualifier,
-subject, time_scope, change, is_delta, per) plus the document text around
-each span, because hedges such as 将近/约/超 decide how close a stated
-multiple must be to the one its operands give.  Percent-like values are
-compared on a 0-100 scale whatever scale the extractor stored them in.
+They read ``numeric_assertions`` rows through their typed fields only
+(:class:`extractors.records.AssertionRow`): ``unit_kind`` says whether a
+number is a ratio or a multiple, ``qualifier`` how it is hedged (``nearly``
+for 将近/nearly, ``approx`` for 约/about), and ratios are fractions of one by
+the contract of :class:`extractors.types.NumericAssertion` (43% is 0.43), so
+nothing here re-parses a surface, guesses a scale or searches the text for a
+hedge.  The text is read only for what no field states yet: sentence
+boundaries between a multiple and its operands, and whether a percentage is
+a share of a whole (占, 份额, share of).
 """
 
 from __future__ import annotations
@@ -20,68 +24,37 @@ from reports.findings import Finding, Span, date_key, span_of
 if TYPE_CHECKING:
     from extractors.records import AssertionRow, Corpus, DocumentRow
 
-MULTIPLIER_UNITS = frozenset({"倍", "×", "x", "times", "fold", "multiple", "multiplier"})
-RATIO_UNITS = frozenset({"%", "％", "percent", "pct", "‰", "成", "折", "fraction", "ratio", "share", "分之"})
 OPERAND_WINDOW = 200  # characters between a stated multiple and its operands
-_NEARLY = re.compile(r"将近|近|接近|几乎|不到|nearly|almost|close to|just under", re.I)
-_APPROX = re.compile(r"约|大约|大概|左右|上下|about|around|approximately|roughly|some|~", re.I)
-_OVER = re.compile(r"超过|超|逾|多于|高达|more than|over|above|upwards of", re.I)
-_GROWTH = re.compile(r"增长|增加|提高|提升|上升|上涨|扩大|增幅|涨|increase|grow|grew|rise|rose|up by", re.I)
 _SHARE = re.compile(r"占|份额|比重|比例|占比|占有率|share|proportion|of (?:the |all |total )", re.I)
 _PAIR_GAP = re.compile(r"^[\s（(，,、:：]*(?:即|或|也就是|约|i\.e\.|or)?[\s（(，,、:：]*$", re.I)
 _YEAR = re.compile(r"(?<![0-9])(1[89][0-9]{2}|2[01][0-9]{2})(?![0-9])")
 # Bands (low, high) for observed/stated, by hedge.
 BANDS = {"nearly": (0.85, 1.02), "approx": (0.85, 1.15), "over": (0.98, 1.5), "exact": (0.93, 1.07)}
-
-
-def _surface(a: AssertionRow) -> str:
-    return unicodedata.normalize("NFKC", a.surface)
+#: The band a qualifier puts a stated multiple in: an upper bound (不到, at most) reads as "nearly",
+#: a lower bound as "over", a range as "approx".
+HEDGE_OF_QUALIFIER = {"nearly": "nearly", "less_than": "nearly", "at_most": "nearly", "approx": "approx",
+                      "range": "approx", "more_than": "over", "at_least": "over", "exact": "exact"}
 
 
 def is_multiplier(a: AssertionRow) -> bool:
-    unit = (a.unit or "").strip().lower()
-    return unit in MULTIPLIER_UNITS or bool(re.search(r"倍|times\b|-fold|×", _surface(a)))
+    """倍, times, ×, 翻番: the extractor's ``multiple`` kind."""
+    return a.is_multiple
 
 
 def is_ratio(a: AssertionRow) -> bool:
-    unit = (a.unit or "").strip().lower()
-    return unit in RATIO_UNITS or bool(re.search(r"%|‰|成|分之|percent|per cent", _surface(a), re.I))
-
-
-def percent_scale(a: AssertionRow) -> float:
-    """The factor that puts this row's value on the 0-100 scale (stored as 43, 0.43 or 4.3‰)."""
-    s = _surface(a)
-    digits = re.search(r"[0-9]+(?:\.[0-9]+)?", s.replace(",", ""))
-    written = float(digits.group(0)) if digits else None
-    as_written = written is not None and a.value is not None and abs(written - a.value) < 1e-9
-    if "‰" in s:
-        return 0.1 if as_written else 100.0
-    if written is not None and re.search(r"%|percent|per cent", s, re.I):
-        return 1.0 if as_written else 100.0
-    return 100.0 if a.value is not None and abs(a.value) <= 1.0 else 1.0
+    """Percent, per-mille or a fraction (三分之一): the value is a fraction of one."""
+    return a.is_ratio
 
 
 def as_percent(a: AssertionRow, value: float | None = None) -> float | None:
-    """A percent-like value (``value`` or the row's own) on the 0-100 scale."""
+    """A ratio (``value`` or the row's own) on the 0-100 scale: ratios are stored as fractions of one."""
     v = a.value if value is None else value
-    return None if v is None else v * percent_scale(a)
+    return None if v is None else v * 100.0
 
 
-def _context(doc: DocumentRow, a: AssertionRow, before: int = 6, after: int = 3) -> str:
-    return unicodedata.normalize("NFKC", doc.text[max(0, a.start - before):a.end + after])
-
-
-def hedge(doc: DocumentRow, a: AssertionRow) -> str:
-    """How precisely a number is stated: nearly | approx | over | exact (text first, then qualifier)."""
-    ctx = _context(doc, a, before=4, after=2)
-    if _NEARLY.search(ctx):
-        return "nearly"
-    if _APPROX.search(ctx):
-        return "approx"
-    if _OVER.search(ctx):
-        return "over"
-    return {"approx": "approx", "less_than": "nearly", "at_most": "nearly",
-            "more_than": "over", "at_least": "over", "range": "approx"}.get(a.qualifier, "exact")
+def hedge(a: AssertionRow) -> str:
+    """How precisely a number is stated: nearly | approx | over | exact, from its qualifier."""
+    return HEDGE_OF_QUALIFIER.get(a.qualifier, "exact")
 
 
 def _docs(corpus: Corpus) -> dict[int, DocumentRow]:
@@ -156,18 +129,16 @@ def find_operands(m: AssertionRow, rows: list[AssertionRow], text: str) -> _Oper
     return None
 
 
-def _stated_multiple(m: AssertionRow, growth: bool) -> list[float]:
-    """The ratios a stated multiple may mean: 增长了三倍 is read as 3x or 4x (usage differs)."""
-    if is_ratio(m):
-        pct = as_percent(m)
-        return [1 + pct / 100] if pct is not None else []
+def _stated_multiple(m: AssertionRow) -> list[float]:
+    """The ratios a stated multiple may mean: 增长了三倍 is read as 3x or 4x (usage differs).
+
+    A growth percentage (+150%) is 1 + the fraction; a multiple the extractor
+    saw after a rise verb (``change == "increase"``) may count the base or not.
+    """
     assert m.value is not None
-    return [m.value, m.value + 1] if growth else [m.value]
-
-
-def _growth_phrase(doc: DocumentRow, ops: _Operands, m: AssertionRow) -> bool:
-    lead = doc.text[max(ops.second.end, m.start - 8):m.start]
-    return bool(_GROWTH.search(unicodedata.normalize("NFKC", lead))) or m.change == "increase"
+    if is_ratio(m):
+        return [1 + m.value]
+    return [m.value, m.value + 1] if m.change == "increase" else [m.value]
 
 
 def _fmt(x: float) -> str:
@@ -192,9 +163,8 @@ def check_arithmetic(corpus: Corpus) -> list[Finding]:
 
 
 def _arithmetic_finding(doc: DocumentRow, m: AssertionRow, ops: _Operands) -> Finding:
-    growth = _growth_phrase(doc, ops, m)
-    stated = _stated_multiple(m, growth)
-    how = hedge(doc, m)
+    stated = _stated_multiple(m)
+    how = hedge(m)
     low, high = BANDS[how]
     ratio = ops.ratio
     ok = any(low * s <= ratio <= high * s for s in stated)
@@ -223,11 +193,13 @@ def check_impossible_percentages(corpus: Corpus) -> list[Finding]:
         if not is_ratio(a) or a.is_delta or a.change is not None:
             continue
         top = max((v for v in (a.value, a.value_max) if v is not None), default=None)
-        pct = None if top is None else top * percent_scale(a)
+        pct = as_percent(a, top)
+        if pct is None or pct <= 100:
+            continue
         doc = docs[a.document_id]
+        # No field says "share of a whole" yet: the words before the number and its subject do.
         before = unicodedata.normalize("NFKC", doc.text[max(0, a.start - 15):a.start])
-        share = _SHARE.search(before) or _SHARE.search(a.subject or "")
-        if pct is None or pct <= 100 or not share or _GROWTH.search(before):
+        if not (_SHARE.search(before) or _SHARE.search(a.subject or "")):
             continue
         out.append(Finding("numbers.impossible_percentage", "error",
                            f"A share cannot exceed 100%, but “{doc.text[a.start:a.end]}” states {_fmt(pct)}%.",
@@ -247,7 +219,7 @@ def check_fraction_pairs(corpus: Corpus) -> list[Finding]:
             pa, pb = as_percent(a), as_percent(b)
             if pa is None or pb is None or len(gap) > 6 or not _PAIR_GAP.match(unicodedata.normalize("NFKC", gap)):
                 continue
-            hedged = "exact" not in (hedge(doc, a), hedge(doc, b))
+            hedged = "exact" not in (hedge(a), hedge(b))
             if abs(pa - pb) <= (5.0 if hedged else 1.0):
                 continue
             out.append(Finding("numbers.fraction_mismatch", "warning",
@@ -266,8 +238,11 @@ def normalize_subject(subject: str | None) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
-def bounds(a: AssertionRow, doc: DocumentRow) -> tuple[float, float]:
-    """The interval a stated value allows (exact values get a 2% rounding margin)."""
+def bounds(a: AssertionRow) -> tuple[float, float]:
+    """The interval a stated value allows (exact values get a 2% rounding margin, hedged ones 10%).
+
+    Ratios stay fractions of one, so two ratio rows compare without rescaling.
+    """
     v = a.value if a.value is not None else 0.0
     if a.qualifier == "range" and a.value_max is not None:
         return (min(v, a.value_max), max(v, a.value_max))
@@ -275,7 +250,7 @@ def bounds(a: AssertionRow, doc: DocumentRow) -> tuple[float, float]:
         return (v, float("inf"))
     if a.qualifier in ("less_than", "at_most"):
         return (float("-inf"), v)
-    margin = 0.1 if hedge(doc, a) in ("approx", "nearly") or a.qualifier == "approx" else 0.02
+    margin = 0.1 if a.qualifier in ("approx", "nearly") else 0.02
     return (v - abs(v) * margin, v + abs(v) * margin)
 
 
@@ -283,7 +258,7 @@ def _conflict_key(a: AssertionRow) -> tuple[str, str, str, str, str, bool] | Non
     subject = normalize_subject(a.subject)
     if not subject or a.value is None:
         return None
-    unit = "%" if is_ratio(a) else (a.unit or "")
+    unit = "ratio" if is_ratio(a) else (a.unit or "")
     return (subject, unit, (a.time_scope or "").strip(), a.per or "", a.change or "", a.is_delta)
 
 
@@ -299,23 +274,15 @@ def check_conflicts(corpus: Corpus, *, max_per_group: int = 10) -> list[Finding]
         found = 0
         for i, a in enumerate(rows):
             for b in rows[i + 1:]:
-                if found >= max_per_group or _compatible(a, b, docs):
+                if found >= max_per_group or _compatible(a, b):
                     continue
                 found += 1
                 out.append(_conflict_finding(a, b, docs))
     return out
 
 
-def _interval(a: AssertionRow, doc: DocumentRow) -> tuple[float, float]:
-    lo, hi = bounds(a, doc)
-    if not is_ratio(a):
-        return lo, hi
-    scale = percent_scale(a)
-    return (lo * scale, hi * scale)
-
-
-def _compatible(a: AssertionRow, b: AssertionRow, docs: dict[int, DocumentRow]) -> bool:
-    (lo1, hi1), (lo2, hi2) = _interval(a, docs[a.document_id]), _interval(b, docs[b.document_id])
+def _compatible(a: AssertionRow, b: AssertionRow) -> bool:
+    (lo1, hi1), (lo2, hi2) = bounds(a), bounds(b)
     return lo1 <= hi2 and lo2 <= hi1
 
 

@@ -27,14 +27,23 @@ def doc(text: str, *, id: int = 1, published: str | None = "2025-03-01") -> Docu
     return DocumentRow(id, f"doc{id}.txt", "text", f"Doc {id}", "zh", published, text, len(text))
 
 
-def num(d: DocumentRow, surface: str, value: float, *, id: int, unit: str | None, nth: int = 0,
+def num(d: DocumentRow, surface: str, value: float, *, id: int, unit: str | None, kind: str, nth: int = 0,
         **kw) -> AssertionRow:
+    """A stored number as the extractor writes it: canonical unit, typed kind, ratios as fractions of one."""
     start = _find(d.text, surface, nth)
     fields = dict(claim_id=None, page=1, value_max=None, qualifier="exact", subject=None, time_scope=None,
                   change=None, is_delta=False, per=None)
     fields.update(kw)
     return AssertionRow(id=id, document_id=d.id, start=start, end=start + len(surface), surface=surface,
-                        value=value, unit=unit, **fields)  # type: ignore[arg-type]
+                        value=value, unit=unit, unit_kind=kind, **fields)  # type: ignore[arg-type]
+
+
+def extracted_rows(text: str) -> tuple[AssertionRow, ...]:
+    """The numbers extractor's real output for ``text``, as the store would hand it to the checks."""
+    numbers = pytest.importorskip("extractors.numbers.assertions")
+    return tuple(AssertionRow(i, 1, None, 1, n.start, n.end, n.surface, n.value, n.value_max, n.unit, n.qualifier,
+                              n.subject, n.time_scope, n.change, n.is_delta, n.per, n.rule_id, n.unit_kind)
+                 for i, n in enumerate(numbers.extract(text), start=1))
 
 
 def claim(d: DocumentRow, text: str, *, id: int = 1, kind: str = "statistical", **kw) -> ClaimRow:
@@ -56,47 +65,74 @@ def checks_named(findings, name):  # type: ignore[no-untyped-def]
 def test_checks_arithmetic_seed_price_gap_is_consistent() -> None:
     d = doc(PRICE)
     rows = (
-        num(d, "１００万", 1e6, id=1, unit="tokens"),
-        num(d, "４３８元", 438, id=2, unit="元", per="1000000 tokens"),
-        num(d, "１６元", 16, id=3, unit="元"),
-        num(d, "３０倍", 30, id=4, unit="倍", qualifier="approx"),
+        num(d, "１００万", 1e6, id=1, unit="tokens", kind="count"),
+        num(d, "４３８元", 438, id=2, unit="CNY", kind="currency", per="1000000 tokens"),
+        num(d, "１６元", 16, id=3, unit="CNY", kind="currency"),
+        num(d, "将近３０倍", 30, id=4, unit="x", kind="multiple", qualifier="nearly"),
     )
     [f] = check_arithmetic(Corpus(documents=(d,), assertions=rows))
     assert f.check == "numbers.arithmetic_consistent" and f.severity == "info"
-    assert [s.text for s in f.spans] == ["４３８元", "１６元", "３０倍"]
+    assert [s.text for s in f.spans] == ["４３８元", "１６元", "将近３０倍"]
     assert all(d.text[s.start:s.end] == s.text for s in f.spans)
     assert "27.4×" in f.message and f.assertion_id == 4
 
 
-@pytest.mark.parametrize(
-    ("text", "a", "b", "m", "mv", "check"),
-    [
-        ("收入从20亿元增长到50亿元，增长了三倍。", "20亿元", "50亿元", "三倍", 3, "numbers.arithmetic_inconsistent"),
-        ("收入从20亿元增长到60亿元，增长了两倍。", "20亿元", "60亿元", "两倍", 2, "numbers.arithmetic_consistent"),
-        ("A卖100元，B卖10元，是B的10倍。", "100元", "10元", "10倍", 10, "numbers.arithmetic_consistent"),
-        ("A卖100元，B卖10元，是B的将近20倍。", "100元", "10元", "20倍", 20, "numbers.arithmetic_inconsistent"),
-        ("Sales rose from $2 billion to $5 billion, up 150%.", "$2 billion", "$5 billion", "150%", 150,
-         "numbers.arithmetic_consistent"),
-    ],
-)
-def test_checks_arithmetic_multiples(text: str, a: str, b: str, m: str, mv: float, check: str) -> None:
+MULTIPLE_CASES = [
+    # (text, first operand, second operand, stated multiple, its value, qualifier, change, verdict)
+    ("收入从20亿元增长到50亿元，增长了三倍。", "20亿元", "50亿元", "三倍", 3, "exact", "increase",
+     "numbers.arithmetic_inconsistent"),
+    ("收入从20亿元增长到60亿元，增长了两倍。", "20亿元", "60亿元", "两倍", 2, "exact", "increase",
+     "numbers.arithmetic_consistent"),
+    ("A卖100元，B卖10元，是B的10倍。", "100元", "10元", "10倍", 10, "exact", None, "numbers.arithmetic_consistent"),
+    ("A卖100元，B卖10元，是B的将近20倍。", "100元", "10元", "将近20倍", 20, "nearly", None,
+     "numbers.arithmetic_inconsistent"),
+    # 12.5x: within "about 12" (0.85-1.15), above "nearly 12" (which allows at most 2% over).
+    ("A卖100元，B卖8元，是B的约12倍。", "100元", "8元", "约12倍", 12, "approx", None, "numbers.arithmetic_consistent"),
+    ("A卖100元，B卖8元，是B的将近12倍。", "100元", "8元", "将近12倍", 12, "nearly", None,
+     "numbers.arithmetic_inconsistent"),
+]
+
+
+@pytest.mark.parametrize(("text", "a", "b", "m", "mv", "qualifier", "change", "check"), MULTIPLE_CASES)
+def test_checks_arithmetic_multiples(text: str, a: str, b: str, m: str, mv: float, qualifier: str,
+                                     change: str | None, check: str) -> None:
     d = doc(text)
-    unit = "USD" if "$" in a else "元"
-    is_pct = m.endswith("%")
     rows = (
-        num(d, a, float(a.strip("$亿元 billion")) * 1e8, id=1, unit=unit),
-        num(d, b, float(b.strip("$亿元 billion")) * 1e8, id=2, unit=unit),
-        num(d, m, mv, id=3, unit="%" if is_pct else "倍", change="increase" if is_pct else None),
+        num(d, a, float(a.strip("亿元")) * (1e8 if "亿" in a else 1), id=1, unit="CNY", kind="currency"),
+        num(d, b, float(b.strip("亿元")) * (1e8 if "亿" in b else 1), id=2, unit="CNY", kind="currency"),
+        num(d, m, mv, id=3, unit="x", kind="multiple", qualifier=qualifier, change=change,
+            is_delta=change is not None),
     )
     [f] = check_arithmetic(Corpus(documents=(d,), assertions=rows))
     assert f.check == check
     assert [s.text for s in f.spans] == [a, b, m]
 
 
+@pytest.mark.parametrize(("text", "a", "b", "m", "mv", "qualifier", "change", "check"), MULTIPLE_CASES)
+def test_checks_arithmetic_multiples_on_extracted_numbers(text: str, a: str, b: str, m: str, mv: float,
+                                                          qualifier: str, change: str | None, check: str) -> None:
+    """The hand-built rows above are what the extractor stores: same fields, same verdict."""
+    rows = extracted_rows(text)
+    stated = next(r for r in rows if r.surface == m)
+    assert (stated.value, stated.unit_kind, stated.qualifier, stated.change) == (mv, "multiple", qualifier, change)
+    [f] = check_arithmetic(Corpus(documents=(doc(text),), assertions=rows))
+    assert f.check == check
+
+
+def test_checks_arithmetic_growth_percentage_is_one_plus_the_fraction() -> None:
+    d = doc("Sales rose from $2 billion to $5 billion, up 150%.")
+    rows = (num(d, "$2 billion", 2e9, id=1, unit="USD", kind="currency"),
+            num(d, "$5 billion", 5e9, id=2, unit="USD", kind="currency"),
+            num(d, "150%", 1.5, id=3, unit="%", kind="percent", change="increase", is_delta=True))
+    [f] = check_arithmetic(Corpus(documents=(d,), assertions=rows))
+    assert f.check == "numbers.arithmetic_consistent" and "2.5×" in f.message
+
+
 def test_checks_arithmetic_needs_two_same_unit_operands() -> None:
     d = doc("价格为438元，用户达100万人，这将近30倍。")
-    rows = (num(d, "438元", 438, id=1, unit="元"), num(d, "100万人", 1e6, id=2, unit="人"),
-            num(d, "30倍", 30, id=3, unit="倍"))
+    rows = (num(d, "438元", 438, id=1, unit="CNY", kind="currency"),
+            num(d, "100万人", 1e6, id=2, unit="人", kind="count"),
+            num(d, "将近30倍", 30, id=3, unit="x", kind="multiple", qualifier="nearly"))
     assert check_arithmetic(Corpus(documents=(d,), assertions=rows)) == []
 
 
@@ -169,17 +205,35 @@ def test_checks_is_web_only(url: str | None, container: str | None, expected: bo
 def test_checks_impossible_percentage_only_for_shares() -> None:
     text = "国产芯片占市场份额的120%。营收增长了150%。"
     d = doc(text)
-    rows = (num(d, "120%", 120, id=1, unit="%"), num(d, "150%", 150, id=2, unit="%", change="increase"))
+    rows = (num(d, "120%", 1.2, id=1, unit="%", kind="percent"),
+            num(d, "150%", 1.5, id=2, unit="%", kind="percent", change="increase", is_delta=True))
     findings = run_checks(Corpus(documents=(d,), assertions=rows))
     [f] = checks_named(findings, "numbers.impossible_percentage")
     assert f.assertion_id == 1 and f.severity == "error"
 
 
+def test_checks_impossible_percentage_written_in_words() -> None:
+    """百分之一百二十 is stored as 1.2 like 120%; a scale guessed from the surface read it as 1.2%."""
+    text = "国产芯片占市场份额的百分之一百二十。"
+    findings = run_checks(Corpus(documents=(doc(text),), assertions=extracted_rows(text)))
+    [f] = checks_named(findings, "numbers.impossible_percentage")
+    assert "120%" in f.message
+
+
+def test_checks_percentage_points_are_not_ratios() -> None:
+    """"150 percentage points" is a difference of shares, not a share: it cannot be an impossible share."""
+    text = "The share of imports is above target by 150 percentage points."
+    d = doc(text)
+    rows = (num(d, "150 percentage points", 150, id=1, unit="pp", kind="points", subject="The share of imports"),)
+    assert checks_named(run_checks(Corpus(documents=(d,), assertions=rows)), "numbers.impossible_percentage") == []
+
+
 def test_checks_fraction_stated_two_ways() -> None:
     text = "超八成（65%）来自美国，三成（30%）来自欧洲。"
     d = doc(text)
-    rows = (num(d, "八成", 0.8, id=1, unit="%", qualifier="more_than"), num(d, "65%", 65, id=2, unit="%"),
-            num(d, "三成", 0.3, id=3, unit="%"), num(d, "30%", 0.3, id=4, unit="%"))
+    rows = (num(d, "超八成", 0.8, id=1, unit="%", kind="percent", qualifier="more_than"),
+            num(d, "65%", 0.65, id=2, unit="%", kind="percent"),
+            num(d, "三成", 0.3, id=3, unit="%", kind="percent"), num(d, "30%", 0.3, id=4, unit="%", kind="percent"))
     findings = checks_named(run_checks(Corpus(documents=(d,), assertions=rows)), "numbers.fraction_mismatch")
     assert [f.assertion_id for f in findings] == [1]
 
@@ -189,25 +243,27 @@ def test_checks_conflicts_across_documents_and_stale_figures() -> None:
     d2 = doc("2024年，全国算力规模为 500 EFLOPS。", id=2, published="2025-01-01")
     d3 = doc("2024年全国算力规模约800 EFLOPS。", id=3)
     rows = (
-        num(d1, "780 EFLOPS", 780, id=1, unit="EFLOPS", subject="全国算力规模", time_scope="2024"),
-        num(d2, "500 EFLOPS", 500, id=2, unit="EFLOPS", subject="全国 算力规模", time_scope="2024"),
-        num(d3, "800 EFLOPS", 800, id=3, unit="EFLOPS", subject="全国算力规模", time_scope="2024",
+        num(d1, "780 EFLOPS", 780, id=1, unit="EFLOPS", kind="measure", subject="全国算力规模", time_scope="2024"),
+        num(d2, "500 EFLOPS", 500, id=2, unit="EFLOPS", kind="measure", subject="全国 算力规模", time_scope="2024"),
+        num(d3, "约800 EFLOPS", 800, id=3, unit="EFLOPS", kind="measure", subject="全国算力规模", time_scope="2024",
             qualifier="approx"),
     )
     findings = run_checks(Corpus(documents=(d1, d2, d3), assertions=rows))
     conflicts = checks_named(findings, "numbers.conflict")
     assert sorted((f.spans[0].document_id, f.spans[1].document_id) for f in conflicts) == [(1, 2), (2, 3)]
     old = doc("2012年用户为3亿人。", id=4, published="2025-06-01")
-    stale = num(old, "3亿人", 3e8, id=5, unit="人", time_scope="2012年", claim_id=9)
+    stale = num(old, "3亿人", 3e8, id=5, unit="人", kind="count", time_scope="2012年", claim_id=9)
     [f] = checks_named(run_checks(Corpus(documents=(old,), assertions=(stale,))), "numbers.stale")
     assert "13 years" in f.message
 
 
-@pytest.mark.parametrize(("surface", "value", "pct"), [("43%", 43, 43), ("43%", 0.43, 43), ("八成", 0.8, 80),
-                                                      ("５‰", 5, 0.5)])
-def test_checks_as_percent_scales(surface: str, value: float, pct: float) -> None:
+@pytest.mark.parametrize(("surface", "value", "unit", "kind", "pct"), [
+    ("43%", 0.43, "%", "percent", 43), ("八成", 0.8, "%", "percent", 80), ("５‰", 0.005, "‰", "permille", 0.5),
+    ("三分之一", 1 / 3, None, "fraction", 100 / 3), ("百分之一百五十", 1.5, "%", "percent", 150)])
+def test_checks_as_percent_scales(surface: str, value: float, unit: str | None, kind: str, pct: float) -> None:
+    """Ratios are fractions of one whatever the spelling: the percent is the value times 100, no guessing."""
     d = doc(surface)
-    assert as_percent(num(d, surface, value, id=1, unit="%")) == pytest.approx(pct)
+    assert as_percent(num(d, surface, value, id=1, unit=unit, kind=kind)) == pytest.approx(pct)
 
 
 def test_checks_normalize_subject() -> None:
@@ -216,20 +272,19 @@ def test_checks_normalize_subject() -> None:
 
 def test_checks_arithmetic_does_not_borrow_operands_from_the_next_sentence() -> None:
     d = doc("企业总数已超过1000家，较2018年增长近20倍。2025年1月，美国又将25家企业列入清单。")
-    rows = (num(d, "超过1000家", 1000, id=1, unit="家", qualifier="more_than"),
-            num(d, "近20倍", 20, id=2, unit="x", change="increase"), num(d, "25家", 25, id=3, unit="家"))
+    rows = (num(d, "超过1000家", 1000, id=1, unit="家", kind="count", qualifier="more_than"),
+            num(d, "近20倍", 20, id=2, unit="x", kind="multiple", qualifier="nearly", change="increase", is_delta=True),
+            num(d, "25家", 25, id=3, unit="家", kind="count"))
+    assert [(r.surface, r.unit_kind, r.qualifier) for r in extracted_rows(d.text)] == [
+        (r.surface, r.unit_kind, r.qualifier) for r in rows]
     assert check_arithmetic(Corpus(documents=(d,), assertions=rows)) == []
 
 
 def test_checks_arithmetic_on_extracted_numbers() -> None:
     """The numbers extractor's real output for seed 004's price sentence (normalized)."""
-    numbers = pytest.importorskip("extractors.numbers.assertions")
     text = "OpenAI的o1每输出100万tokens收费438元，而DeepSeek-R1只需16元。这将近30倍的价差使得硬件成本不再是模型门槛。"
     d = doc(text)
-    rows = tuple(AssertionRow(i, 1, None, 1, n.start, n.end, n.surface, n.value, n.value_max, n.unit, n.qualifier,
-                              n.subject, n.time_scope, n.change, n.is_delta, n.per)
-                 for i, n in enumerate(numbers.extract(text), start=1))
-    [f] = check_arithmetic(Corpus(documents=(d,), assertions=rows))
+    [f] = check_arithmetic(Corpus(documents=(d,), assertions=extracted_rows(text)))
     assert f.check == "numbers.arithmetic_consistent"
     assert [s.text for s in f.spans] == ["438元", "16元", "将近30倍"]
 
@@ -239,9 +294,9 @@ def test_checks_arithmetic_ignores_operands_of_an_unrelated_earlier_sentence() -
     d = doc("Eastbrook recorded 41 days above 30 degrees in 2024, against 23 days on average.¹ "
             "Heat-related ambulance calls rose by 37% over the same comparison.")
     rows = (
-        num(d, "41 days", 41, id=1, unit="days"),
-        num(d, "23 days", 23, id=2, unit="days"),
-        num(d, "37%", 37, id=3, unit="%", change="increase"),
+        num(d, "41 days", 41, id=1, unit="day", kind="duration"),
+        num(d, "23 days", 23, id=2, unit="day", kind="duration"),
+        num(d, "37%", 0.37, id=3, unit="%", kind="percent", change="increase", is_delta=True),
     )
     assert check_arithmetic(Corpus(documents=(d,), assertions=rows)) == []
 

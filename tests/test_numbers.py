@@ -130,8 +130,8 @@ def test_numbers_extract_range(text: str, value: float, value_max: float, unit: 
     [
         ("约93.3%", "approx"),
         ("大约300家", "approx"),
-        ("近20倍", "approx"),
-        ("将近30倍", "approx"),
+        ("近20倍", "nearly"),
+        ("将近30倍", "nearly"),
         ("300家左右", "approx"),
         ("about 40 models", "approx"),
         ("超过1000家", "more_than"),
@@ -281,7 +281,7 @@ def test_numbers_extract_empty_text() -> None:
         ("Revenue grew 43% in 2024.", "43%", 0.43, "%", "exact", "increase", True),
         ("Revenue grew to $438 million.", "$438 million", 4.38e8, "USD", "exact", "increase", False),
         ("About 1.2 billion users.", "About 1.2 billion users", 1.2e9, "users", "approx", None, False),
-        ("Nearly 30 times cheaper.", "Nearly 30 times", 30.0, "x", "approx", None, False),
+        ("Nearly 30 times cheaper.", "Nearly 30 times", 30.0, "x", "nearly", None, False),
         ("The chips deliver up to 4,800 TOPS.", "up to 4,800 TOPS", 4800.0, "TOPS", "at_most", None, False),
     ],
 )

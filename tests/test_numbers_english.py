@@ -74,7 +74,7 @@ def test_english_vague_plurals_are_ranges_like_shu_bai(text: str, low: float, hi
     ("Ten major cloud platforms began to offer the model.", "Ten major cloud platforms", 10.0, "platforms", "exact"),
     ("More than 1,000 Chinese entities were on the list.", "More than 1,000 Chinese entities", 1000.0,
      "entities", "more_than"),
-    ("Nearly forty companies joined the alliance.", "Nearly forty companies", 40.0, "companies", "approx"),
+    ("Nearly forty companies joined the alliance.", "Nearly forty companies", 40.0, "companies", "nearly"),
     ("At least ten provinces have issued rules.", "At least ten provinces", 10.0, "provinces", "at_least"),
     ("Fewer than twenty firms passed the audit.", "Fewer than twenty firms", 20.0, "firms", "less_than"),
     ("Licences run for up to five years.", "up to five years", 5.0, "year", "at_most"),
@@ -96,7 +96,7 @@ def test_english_range_shares_the_scale_word() -> None:
 
 @pytest.mark.parametrize(("text", "surface", "qualifier"), [
     ("Memory use fell by roughly half.", "roughly half", "approx"),
-    ("Median projects are nearly twice the 2021 size.", "nearly twice", "approx"),
+    ("Median projects are nearly twice the 2021 size.", "nearly twice", "nearly"),
     ("Costs were cut by about a third.", "about a third", "approx"),
 ])
 def test_english_fractions_and_multiples_take_qualifiers(text: str, surface: str, qualifier: str) -> None:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from extractors.numbers.assertions import NotANumber, extract, parse_number
 from extractors.numbers.scan import scan_numbers
+from extractors.types import QUALIFIERS
 
 _DIGITS = "零一二三四五六七八九"
 _SETTINGS = settings(max_examples=int(__import__("os").environ.get("NUMBERS_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -35,7 +36,7 @@ def test_numbers_properties_never_crash_and_offsets_exact(text: str) -> None:
         assert text[a.start:a.end] == a.surface
         assert a.start >= previous_end or a.rule_id == "numbers.range"
         previous_end = max(previous_end, a.end)
-        assert a.qualifier in ("exact", "approx", "more_than", "at_least", "less_than", "at_most", "range")
+        assert a.qualifier in QUALIFIERS
         assert a.change in (None, "increase", "decrease", "level")
         assert (a.value_max is not None) == (a.qualifier == "range" or a.value_max is not None)
 

@@ -17,9 +17,13 @@
 
 Conventions: percentages and 成 are ratios (``43%`` -> 0.43, ``八成`` -> 0.8,
 unit ``%``); percentage points keep their number (``六个百分点`` -> 6, unit
-``pp``, a delta); multipliers have unit ``x``; currencies are ISO codes.
+``pp``, a delta); multipliers have unit ``x``; currencies are ISO codes.  Every
+assertion carries its ``unit_kind`` (:data:`extractors.types.UnitKind`:
+percent, permille, fraction, points, multiple, currency, count, duration,
+measure, bare), so readers never re-parse unit spellings or guess the scale.
 Vague numerals (``数百亿``) are a range with qualifier ``approx``; ``五百多``
-is ``more_than`` 500.  A lower and an upper bound written together
+is ``more_than`` 500; 将近/近/接近/nearly/almost are ``nearly`` (a little
+below), 约/左右/about are ``approx`` (either side).  A lower and an upper bound written together
 (``大于10小于20``, ``10年以上20年以下``, ``more than 10 but less than 20``) are one
 ``range``; 以上/以下 include the number (``at_least``/``at_most``, the legal
 reading) unless a note excludes it (``以上（不含本数）`` -> ``more_than``).  Minor
@@ -37,11 +41,14 @@ from dataclasses import dataclass, replace
 from extractors.numbers.numerals import NotANumber, parse_number
 from extractors.text.nlp import leading_noun_phrase
 from extractors.numbers.context import (
+    CANONICAL_AFTER,
     CLASSIFIERS,
     CURRENCY_AFTER,
     CURRENCY_BEFORE,
     MEASURE_WORDS,
+    MEASURES,
     PRICE_PIECE_RE,
+    TECH_UNITS,
     Change,
     Cue,
     Unit,
@@ -59,7 +66,7 @@ from extractors.numbers.context import (
     unit_before,
 )
 from extractors.numbers.scan import NumberToken, scan_numbers
-from extractors.types import NumericAssertion
+from extractors.types import NumericAssertion, Qualifier, UnitKind
 
 __all__ = ["NotANumber", "extract", "extract_numbers", "parse_number"]
 
@@ -108,6 +115,14 @@ _PER_AFTER = re.compile(
 #: A price per piece written after the amount: 三块五一斤, 12元一瓶, 2美元一杯.
 _PER_PIECE_AFTER = re.compile(rf"[ \t]*[一每][ \t]*(?P<w>{PRICE_PIECE_RE})(?=的|[^\u4e00-\u9fff]|$)")
 _CURRENCIES = frozenset(CURRENCY_AFTER.values()) | frozenset(CURRENCY_BEFORE.values())
+#: Canonical time units (CANONICAL_AFTER and noun_after give these names): a count of time is a duration.
+_DURATIONS = frozenset({"year", "month", "week", "day", "hour", "minute", "quarter", "decade"})
+#: Physical and technical units; any other unit names what is counted (家, 个, robots, tokens).
+_MEASURES = (frozenset(TECH_UNITS) | frozenset(MEASURES) | frozenset(CANONICAL_AFTER.values())) - _DURATIONS - {
+    "x", "pp", "tokens"}
+#: The scanner's token kinds that fix the unit kind whatever unit word follows.
+_KIND_OF_TOKEN: dict[str, UnitKind] = {"percent": "percent", "permille": "permille", "fraction": "fraction",
+                                       "points": "points", "multiplier": "multiple"}
 #: Units that are classifiers: the counted noun follows them (8 大算力枢纽, 27个省份, 3家企业).
 _COUNT_CLASSIFIERS = frozenset(CLASSIFIERS) - {"人", "人次", "名", "次", "块", "参数", "卡", "张卡", "个国家"} | {"大"}
 _COUNTED_WINDOW = 16
@@ -381,7 +396,7 @@ def _bounds_pair(text: str, a: _Candidate, b: _Candidate) -> bool:
     return _reach(text, a) <= b_lead and _BOUND_JOIN.fullmatch(text, _reach(text, a), b_lead) is not None
 
 
-def _single_qualifier(c: _Candidate) -> str:
+def _single_qualifier(c: _Candidate) -> Qualifier:
     return _value_and_qualifier(c, c, False)[2]
 
 
@@ -466,6 +481,7 @@ def _assertion(text: str, item: _Item, index: _Index, last_per: dict[str, tuple[
         value, end = value + 0.5, end + 1  # 一吨半 = 1.5 t
     value, value_max = _tidy(value), _tidy(value_max) if value_max is not None else None
     unit_name = _unit_name(t, unit)
+    unit_kind = _unit_kind(t, unit_name)
     change = first.change
     per = _per(text, first, index, unit_name, last_per)
     cut = first.change.start if first.change else (first.before.start if first.before else t.start)
@@ -475,6 +491,7 @@ def _assertion(text: str, item: _Item, index: _Index, last_per: dict[str, tuple[
         surface=text[start:end],
         value=value,
         unit=unit_name,
+        unit_kind=unit_kind,
         qualifier=qualifier,
         value_max=value_max,
         subject=_counted(text, end, unit_name) or _subject(text, start, cut, previous),
@@ -510,7 +527,8 @@ def _subject(text: str, start: int, cut: int, previous: NumericAssertion | None)
     return found
 
 
-def _value_and_qualifier(first: _Candidate, last: _Candidate, is_range: bool) -> tuple[float, float | None, str]:
+def _value_and_qualifier(first: _Candidate, last: _Candidate,
+                         is_range: bool) -> tuple[float, float | None, Qualifier]:
     t = first.token
     if is_range:  # a two-sided bound may name the upper end first (最多100最少20)
         return min(t.value, last.token.value), max(t.value, last.token.value), "range"
@@ -541,6 +559,23 @@ def _unit_name(t: NumberToken, unit: Unit | None) -> str | None:
     if t.kind == "multiplier":
         return "x"
     return unit.name if unit else None
+
+
+def _unit_kind(t: NumberToken, unit: str | None) -> UnitKind:
+    """What the number measures, from the token kind first (43% is a percent whatever follows), then the unit."""
+    if t.kind in _KIND_OF_TOKEN:
+        return _KIND_OF_TOKEN[t.kind]
+    if unit is None:
+        return "bare"
+    if unit == "x":
+        return "multiple"  # 倍, times, ×
+    if unit == "pp":
+        return "points"  # percentage points written in words
+    if unit in _CURRENCIES:
+        return "currency"
+    if unit in _DURATIONS:
+        return "duration"
+    return "measure" if unit in _MEASURES else "count"
 
 
 def _rule_id(t: NumberToken, unit: str | None, is_range: bool) -> str:

@@ -95,6 +95,8 @@ def unit_after(text: str, end: int) -> Unit | None:
     word = m.group("u")
     if word == "两" and _NOT_LIANG.match(text, m.end()):
         return None  # 一两个, 三两天: "one or two", not a weight
+    if word == "周" and text.startswith("年", m.end()):
+        return None  # 75周年 is an anniversary, not 75 weeks
     name = CURRENCY_AFTER.get(word) or CANONICAL_AFTER.get(word) or word
     return Unit(name, m.start("u"), m.end("u"))
 
@@ -132,6 +134,8 @@ def noun_after(text: str, end: int, max_modifiers: int = 2) -> Unit | None:
     a count of anything.  A head that is a known unit (``10 consecutive
     years``) keeps its canonical name.
     """
+    if _ONE.search(text, max(0, end - 4), end):
+        return _singular_after(text, end, max_modifiers)
     pos = end
     first = None
     for _ in range(max_modifiers + 1):
@@ -150,6 +154,44 @@ def noun_after(text: str, end: int, max_modifiers: int = 2) -> Unit | None:
             return None  # 5 GB of, 3 nm chips: a unit is not a modifier of a count
         pos = m.end()
     return None
+
+
+_NOT_ONE_HEAD = frozenset(
+    "year month week day hour minute second decade century time times way side hand thing more other another "
+    "later earlier ago last next single".split())
+_ONE = re.compile(r"(?<![A-Za-z\-])[Oo]ne$")
+#: What ends the singular noun phrase after "one": a stop word, punctuation, or the end of the text.
+_PHRASE_END = re.compile(r"[ \t]*(?:[^A-Za-z \t\-]|$)")
+
+
+def _singular_after(text: str, end: int, max_modifiers: int) -> Unit | None:
+    """The head noun after "one": ``only one activation of``, ``one AOA sensor fails`` -> activation, sensor.
+
+    A singular noun has no plural mark to find it by, so the phrase must end
+    right after it: at a function word, punctuation, or a word with a verb's
+    -s (``fails``).  Units are no heads (``one year`` is a unit reading).
+    """
+    pos, first, last = end, None, None
+    for _ in range(max_modifiers + 1):
+        m = _EN_WORDS_AFTER.match(text, pos)
+        if m is None or not _EN_MODIFIER.fullmatch(m.group("w")):
+            break
+        low = m.group("w").lower()
+        if low in _EN_STOP or low in _NUMBER_WORDS or low in _EN_VERBS or low.endswith("ly"):
+            break
+        if last is not None and low.endswith("s") and not low.endswith(_EN_NOT_PLURAL_END):
+            break  # one sensor fails: "fails" is the verb
+        if m.group("w") in _UNIT_WORDS or low in _NOT_ONE_HEAD:
+            return None  # one year later, one more time: a period or an adverb, not a count
+        first = m.start("w") if first is None else first
+        last, pos = m, m.end()
+    else:
+        if _PHRASE_END.match(text, pos) is None and (nxt := _EN_WORDS_AFTER.match(text, pos)) is not None and (
+                nxt.group("w").lower() not in _EN_STOP):
+            return None  # the phrase runs on: no head found within the modifiers
+    if last is None or first is None or _is_plural(last.group("w")):
+        return None
+    return Unit(last.group("w"), first, last.end("w"))
 
 
 _EN_TIME_PLURALS = {"hours": "hour", "weeks": "week", "minutes": "minute", "decades": "decade"}
@@ -209,9 +251,9 @@ _BEFORE_CUES: dict[str, str] = {
     "不到": "less_than", "低于": "less_than", "少于": "less_than", "不足": "less_than", "小于": "less_than",
     "未满": "less_than", "未达": "less_than", "<": "less_than", "less than": "less_than",
     "fewer than": "less_than", "under": "less_than", "below": "less_than",
-    "约为": "approx", "约": "approx", "大约": "approx", "大概": "approx", "将近": "approx", "接近": "approx",
-    "近": "approx", "差不多": "approx", "几乎": "approx", "估计": "approx", "预计": "approx",
-    "about": "approx", "around": "approx", "approximately": "approx", "nearly": "approx", "almost": "approx",
+    "约为": "approx", "约": "approx", "大约": "approx", "大概": "approx", "将近": "nearly", "接近": "nearly",
+    "近": "nearly", "差不多": "approx", "几乎": "nearly", "估计": "approx", "预计": "approx",
+    "about": "approx", "around": "approx", "approximately": "approx", "nearly": "nearly", "almost": "nearly",
     "roughly": "approx", "some": "approx", "~": "approx", "约合": "approx",
 }
 _AFTER_CUES: dict[str, str] = {
@@ -360,10 +402,13 @@ def money_tail(text: str, unit: Unit, parse: Callable[[str], float]) -> tuple[st
 
 # --------------------------------------------------------------------------- change
 
+#: English verbs are whole words: "cut" in "Executive", "up" in "update" and "rise" in "enterprise" are none.
 _CHANGE = re.compile(
-    r"(?P<inc>增长|增加|增至|新增|提升|提高|上升|上涨|升至|扩大|扩张|增幅|涨幅|翻了|增|涨|升|increased?|grew|grow|rose|rise|up)"
-    r"|(?P<dec>减少|下降|降至|降低|下跌|缩减|缩小|减至|跌至|回落|降幅|跌幅|减|降|跌|decreased?|fell|fall|dropped|drop|down|cut)"
-    r"|(?P<lvl>持平|保持在|维持在|稳定在|unchanged|flat)"
+    r"(?P<inc>增长|增加|增至|新增|提升|提高|上升|上涨|升至|扩大|扩张|增幅|涨幅|翻了|增|涨|升"
+    r"|(?<![A-Za-z])(?:increas(?:e[sd]?|ing)|grew|grow(?:s|n|th|ing)?|rose|rise[sn]?|rising|up)(?![A-Za-z]))"
+    r"|(?P<dec>减少|下降|降至|降低|下跌|缩减|缩小|减至|跌至|回落|降幅|跌幅|减|降|跌"
+    r"|(?<![A-Za-z])(?:decreas(?:e[sd]?|ing)|fell|fall(?:s|en|ing)?|drop(?:s|ped|ping)?|down|cuts?|cutting)(?![A-Za-z]))"
+    r"|(?P<lvl>持平|保持在|维持在|稳定在|(?<![A-Za-z])(?:unchanged|flat)(?![A-Za-z]))"
 )
 _FROM = re.compile(r"(?:从|自|由|from)[ \t]*[$¥€£]?[ \t]*$", re.IGNORECASE)
 _TO_LEVEL = re.compile(r"(?:至|到|为|到了|to)[ \t]*$")
