@@ -137,18 +137,21 @@ def cn_ordinal_value(text: str) -> int | None:
 
 # --------------------------------------------------------------------------- footnote markers
 
-#: Circled note markers, as printed in Chinese papers and reports, with runs of
-#: consecutive code points: ⓪, ①..⑳, ㉑..㉟, ㊱..㊿, negative ❶..❿ and ⓫..⓴,
-#: and the sans-serif dingbats ➀..➉ and ➊..➓.  Parenthesised ⑴ and full-stop
-#: ⒈ forms are enumerators, not note markers, and are left out.
-CIRCLED_MARKERS = "".join(
-    chr(c)
-    for a, b in (
-        (0x24EA, 0x24EA), (0x2460, 0x2473), (0x3251, 0x325F), (0x32B1, 0x32BF),
-        (0x2776, 0x277F), (0x24EB, 0x24F4), (0x2780, 0x2789), (0x278A, 0x2793),
+#: Numbering series of circled note markers, each in counting order: plain
+#: ⓪①..⑳㉑..㊿ (0-50), negative ❶..❿⓫..⓴ (1-20), sans-serif ➀..➉ and negative
+#: sans-serif ➊..➓ (1-10).  Parenthesised ⑴ and full-stop ⒈ forms are
+#: enumerators, not note markers, and are left out.
+CIRCLED_SERIES: tuple[str, ...] = tuple(
+    "".join(chr(c) for a, b in runs for c in range(a, b + 1))
+    for runs in (
+        ((0x24EA, 0x24EA), (0x2460, 0x2473), (0x3251, 0x325F), (0x32B1, 0x32BF)),
+        ((0x2776, 0x277F), (0x24EB, 0x24F4)),
+        ((0x2780, 0x2789),),
+        ((0x278A, 0x2793),),
     )
-    for c in range(a, b + 1)
 )
+#: Every circled note marker (the series concatenated).
+CIRCLED_MARKERS = "".join(CIRCLED_SERIES)
 
 #: Superscript digits ⁰..⁹, index = value: note calls in English briefs (``2023.¹``).
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -171,6 +174,15 @@ def marker_number(ch: str) -> int | None:
     if len(ch) != 1 or ch not in FOOTNOTE_MARKER_CLASS:
         return None
     return int(unicodedata.numeric(ch))
+
+
+def next_marker(ch: str) -> str:
+    """The marker after ``ch`` in its own series (``①`` -> ``②``, ``❿`` -> ``⓫``, ``¹`` -> ``²``); ``""`` at a series end."""
+    for series in (*CIRCLED_SERIES, SUPERSCRIPT_DIGITS):
+        k = series.find(ch) if len(ch) == 1 else -1
+        if k >= 0:
+            return series[k + 1] if k + 1 < len(series) else ""
+    return ""
 
 
 def is_footnote_marker(ch: str) -> bool:
@@ -204,10 +216,15 @@ NUMBERED_HEADING = regex.compile(rf"^[ \t\u3000]*{NUMBERED_HEADING_FRAGMENT}")
 #: The words that label a figure or table, as a fragment.  Chart and Exhibit
 #: are figures (consultancy briefs number their charts "Exhibit 3").
 CAPTION_KIND = r"(?:图|表|Figure|Fig\.|Table|Chart|Exhibit)"
-#: A caption number: ``1``, ``１``, ``2-1``, ``3.2``, or a Chinese ordinal ``一``..``十二``.
-CAPTION_NUMBER = rf"(?:[{DIGIT}]+(?:[-.．][{DIGIT}]+)?|[{CN_ORDINAL_DIGITS}]+)"
-#: ``图1`` / ``表 2`` / ``Figure 3`` / ``Exhibit ４``, as a fragment (case-insensitive use intended).
-CAPTION_LABEL = rf"{CAPTION_KIND}[ \t]*{CAPTION_NUMBER}"
+#: A figure/table number in Arabic digits: ``1``, ``１``, ``2-1``, ``3.2``.
+CAPTION_NUMBER = rf"(?:[{DIGIT}]+(?:[-.．][{DIGIT}]+)?)"
+# A caption line may also number in Chinese (图三); running text may not: 代表一致, 发表十篇.
+_CAPTION_LINE_NUMBER = rf"(?:{CAPTION_NUMBER}|[{CN_ORDINAL_DIGITS}]+)"
+#: A figure/table label anywhere in text -- ``图1``, ``表 2``, ``Figure 3``,
+#: ``Exhibit ４`` -- as a fragment (no groups; use case-insensitively).  Not
+#: inside a Latin word (``subtable 1``) and not cut inside a number (``图12`` is
+#: not ``图1``).
+CAPTION_LABEL = rf"(?<![A-Za-z]){CAPTION_KIND}[ \t]*{CAPTION_NUMBER}(?![{DIGIT}])"
 # What may follow the number of a caption label: white space, a colon or full stop, or the line end.
 _CAPTION_END = r"(?=[\s:：.．、]|$)"
 #: A caption line's label at a line start: groups ``kind`` and ``num``
@@ -215,7 +232,7 @@ _CAPTION_END = r"(?=[\s:：.．、]|$)"
 #: running text (``图1显示…``) is not a caption; ``Figure 1 shows…`` still
 #: matches and is the caller's to reject from what follows.
 CAPTION = regex.compile(
-    rf"^[ \t\u3000]*(?P<kind>{CAPTION_KIND})[ \t]*(?P<num>{CAPTION_NUMBER}){_CAPTION_END}",
+    rf"^[ \t\u3000]*(?P<kind>{CAPTION_KIND})[ \t]*(?P<num>{_CAPTION_LINE_NUMBER}){_CAPTION_END}",
     regex.MULTILINE | regex.IGNORECASE,
 )
 

@@ -101,6 +101,15 @@ def test_circled_markers_run_without_gaps() -> None:
 
 
 @pytest.mark.parametrize(
+    ("ch", "nxt"),
+    [("①", "②"), ("⑳", "㉑"), ("㉟", "㊱"), ("㊿", ""), ("⓪", "①"), ("❿", "⓫"), ("⓴", ""), ("➀", "➁"), ("➉", ""),
+     ("➊", "➋"), ("➓", ""), ("¹", "²"), ("⁹", ""), ("1", ""), ("", "")],
+)
+def test_next_marker_stays_in_its_series(ch: str, nxt: str) -> None:
+    assert lx.next_marker(ch) == nxt
+
+
+@pytest.mark.parametrize(
     ("text", "runs"),
     [
         ("数字经济规模已达50.2万亿元①，占GDP比重超过四成②。", ["①", "②"]),
@@ -255,3 +264,78 @@ def test_source_line(line: str, cue: str | None, source: str | None) -> None:
 )
 def test_source_or_note_line(line: str, expected: bool) -> None:
     assert bool(lx.SOURCE_OR_NOTE_LINE.match(line)) is expected
+
+
+# --------------------------------------------------------------------------- call sites
+# Where the copies disagreed, the merged notion is what every caller now sees.
+# Each case below failed on at least one of the old copies.
+
+from extractors.load.pdf_blocks import classify  # noqa: E402
+from extractors.load.pdf_glyphs import Glyph, Line  # noqa: E402
+from extractors.notes.citations_sources import find_captions, find_figure_refs, find_source_lines  # noqa: E402
+from extractors.text.normalize import decide_join, is_heading, is_table_caption  # noqa: E402
+
+
+def _line(text: str) -> Line:
+    glyphs = [Glyph(ch, 10.0 * k, 10.0 * k + 9, 0.0, 10.0, 10.0, "SimSun") for k, ch in enumerate(text)]
+    return Line(glyphs, size=10.0, top=0.0, bottom=10.0, x0=0.0, x1=10.0 * len(text), raw_text=text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("出处：《中国统计年鉴2024》", "source"),  # only one copy knew 出处
+        ("信息来源：工业和信息化部", "source"),
+        ("Notes: values are rounded", "source"),
+        ("图三 算力规模", "caption"),  # only the claims copy accepted 一二三
+        ("图1显示，规模持续扩大", "text"),  # a label glued to running text is not a caption
+        ("Exhibit 2: Capacity by region", "caption"),
+    ],
+)
+def test_pdf_line_classes_use_the_lexicon(text: str, kind: str) -> None:
+    assert classify(_line(text), 10.0) == kind
+
+
+def test_captions_source_lines_and_refs_use_the_lexicon() -> None:
+    text = (
+        "如图１所示，算力规模持续扩大。\n"
+        "图１　全国算力规模\n"
+        "出处：中国信通院\n"
+        "\n"
+        "Compute grew fastest in the United States and China over the decade.\n"
+        "Other regions followed at a distance.\n"
+        "\n"
+        "FIGURE 2: Compute by country\n"
+        "Data source: Epoch AI\n"
+    )
+    assert [c.label for c in find_captions(text)] == ["图1", "图2"]
+    lines = find_source_lines(text)
+    assert [(x.cue, x.source, x.label) for x in lines] == [("出处", "中国信通院", "图1"), ("Data source", "Epoch AI", "图2")]
+    assert [r.label for r in find_figure_refs(text)] == ["图1"]
+
+
+@pytest.mark.parametrize(
+    ("block", "heading"),
+    [
+        ("来源：新华社", True),  # a bare 来源 line is small print of its own (the normalize copy missed it)
+        ("Exhibit 3 Data centre capacity", True),
+        ("IV. Policy options", True),
+        ("第二篇 区域协调发展", True),
+        ("图1显示算力规模持续扩大", False),
+        ("2023年全国研发经费", False),
+    ],
+)
+def test_normalize_headings_use_the_lexicon(block: str, heading: bool) -> None:
+    assert is_heading(block) is heading
+
+
+def test_normalize_table_caption_is_caption_filtered_by_kind() -> None:
+    assert is_table_caption("表一 主要指标")
+    assert is_table_caption("Table 2: Semiconductor export controls by country and year, 2018-2024")
+    assert not is_table_caption("Table 2 shows that export controls tightened over the whole period")
+    assert not is_table_caption("图1 全国算力规模")
+
+
+def test_normalize_keeps_a_source_line_out_of_the_paragraph() -> None:
+    join = decide_join("全国在用算力总规模位居世界第二", "全国在用算力总规模位居世界第二", "出处：中国信通院", blank=False, full_line=False)
+    assert join.separator == "\n\n"

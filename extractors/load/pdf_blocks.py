@@ -14,24 +14,20 @@ import re
 import statistics
 from collections.abc import Sequence
 
-from extractors.load.pdf_glyphs import Glyph, Line, is_cjk, join_lines, render
+from extractors.lexicon import CAPTION, NUMBERED_HEADING, SOURCE_OR_NOTE_LINE, is_cjk
+from extractors.load.pdf_glyphs import Glyph, Line, join_lines, render
 from extractors.textmap import MappedText
 
-_CAPTION = re.compile(r"^\s*(?:[图表]\s*[0-9０-９]+|(?:Figure|Fig\.|Table|Chart|Exhibit)\s*[0-9０-９]+)", re.I)
-_SOURCE = re.compile(r"^\s*(?:数据来源|资料来源|来源|Sources?|Note|注)\s*[:：]", re.I)
 _LIST_ITEM = re.compile(r"^\s*(?:[•·▪◦‣\-–*]\s|\(\w\)\s|\d{1,2}[.)]\s)")
-_HEADING_START = re.compile(
-    r"^\s*(?:[（(][一二三四五六七八九十0-9０-９]+[)）]|[一二三四五六七八九十]+[、．.]|[0-9０-９]+(?:[.．][0-9０-９]+)*[.．、\s]|第[一二三四五六七八九十0-9]+[章节部分])"
-)
 HEADING_SIZE_RATIO = 1.1
 
 
 def classify(line: Line, body_size: float) -> str:
     """heading | caption | source | text, from font and the line's start."""
     text = line.raw_text
-    if _CAPTION.match(text):
+    if CAPTION.match(text):
         return "caption"
-    if _SOURCE.match(text):
+    if SOURCE_OR_NOTE_LINE.match(text):
         return "source"
     if line.size >= HEADING_SIZE_RATIO * body_size:
         return "heading"
@@ -75,7 +71,7 @@ def _continues(prev: Line, line: Line, kind: str, pitch: float) -> bool:
     if kind == "heading":
         # A heading wraps onto a line of the same size; a numbered line ("１．…",
         # "（二）…") or a size step starts the next heading level instead.
-        return abs(prev.size - line.size) < 0.2 and not _HEADING_START.match(line.raw_text)
+        return abs(prev.size - line.size) < 0.2 and not NUMBERED_HEADING.match(line.raw_text)
     if kind in ("caption", "source"):
         return False
     left, right = line.extra.get("col", (line.x0, line.x1))

@@ -16,11 +16,12 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from extractors.lexicon import SUPERSCRIPT_DIGITS, is_cjk
 from extractors.text.normalize import PUA_HYPHENS
 from extractors.textmap import MappedText
 
 _STRONG_FONT = re.compile(r"bold|black|heavy|semibold|demi|hei|gothic", re.IGNORECASE)
-_SUPERSCRIPT = str.maketrans("0123456789０１２３４５６７８９", "⁰¹²³⁴⁵⁶⁷⁸⁹⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUPERSCRIPT = str.maketrans("0123456789０１２３４５６７８９", SUPERSCRIPT_DIGITS * 2)
 #: A raised glyph is at most this fraction of its line's main font size.
 RAISED_SIZE_RATIO = 0.8
 #: ...and its bottom sits at least this fraction of the main size above the line's bottom.
@@ -151,22 +152,9 @@ def _main_size(glyphs: Sequence[Glyph]) -> float:
     return max(counts, key=lambda s: (counts[s], s))
 
 
-def is_cjk(ch: str) -> bool:
-    """CJK ideographs, kana, CJK/full-width punctuation: text written without spaces."""
-    o = ord(ch)
-    return (
-        0x2E80 <= o <= 0x9FFF
-        or 0xF900 <= o <= 0xFAFF
-        or 0xFE30 <= o <= 0xFE4F
-        or 0x20000 <= o <= 0x2FFFF
-        or (0xFF00 <= o <= 0xFFEF and not _fullwidth_alnum(ch))
-        or ch in "“”‘’—…·"
-    )
-
-
 def _fullwidth_alnum(ch: str) -> bool:
-    o = ord(ch)
-    return 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A
+    """``Ａ``..``ｚ``, ``０``..``９``: Latin letters and digits in full-width forms."""
+    return ch.isalnum() and unicodedata.east_asian_width(ch) == "F"
 
 
 def is_latin_word_char(ch: str) -> bool:

@@ -25,10 +25,11 @@ from collections import Counter
 from collections.abc import Sequence
 
 from extractors.errors import NoTextLayer
+from extractors.lexicon import is_cjk
 from extractors.load.pdf_blocks import build_blocks, table_from_cells, table_from_lines
 from extractors.load.pdf_columns import order_body, order_notes
 from extractors.load.pdf_furniture import mark_furniture
-from extractors.load.pdf_glyphs import Glyph, Line, group_lines, is_cjk, join_lines, render
+from extractors.load.pdf_glyphs import Glyph, Line, group_lines, join_lines, render
 from extractors.load.pdf_notes import NoteDraft, mark_note_zone, split_notes
 from extractors.load.pdf_open import RawPage, pdf_date, read_pdf
 from extractors.textmap import MappedText

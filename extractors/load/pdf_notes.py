@@ -14,12 +14,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from extractors.lexicon import CIRCLED_MARKER_CLASS
 from extractors.load.pdf_glyphs import Line, digit_value, join_lines, render
 from extractors.load.pdf_open import RawPage
 from extractors.textmap import MappedText
 
-_CIRCLED = "\u2460-\u2473\u24ea\u2776-\u2793\u3251-\u325f\u32b1-\u32bf"
-_MARKER = re.compile(rf"^\s*(?:([{_CIRCLED}])|\[?(\d{{1,3}})(?:[\].)](?!\d)|(?=\D)|$))\s*")
+_MARKER = re.compile(rf"^\s*(?:([{CIRCLED_MARKER_CLASS}])|\[?(\d{{1,3}})(?:[\].)](?!\d)|(?=\D)|$))\s*")
 SMALL_RATIO = 0.95
 
 

@@ -40,13 +40,15 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from extractors.lexicon import CIRCLED_MARKERS, next_marker
 from extractors.text.normalize import fold_all
 from extractors.textmap import MappedText
 from extractors.types import NoteBlock, PageLayout
 
 logger = logging.getLogger(__name__)
 
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+#: Circled note markers (the lexicon's, re-exported for callers of this module).
+CIRCLED = CIRCLED_MARKERS
 _MARKER_LINE_RE = re.compile(rf"^[{CIRCLED}]$")
 _MARKER_PREFIX_RE = re.compile(rf"^([{CIRCLED}])\s*")
 _TRAILING_MARKER_RE = re.compile(rf"^(?:([{CIRCLED}])\s*|(\d{{1,3}})\s+)(?=\S)")
@@ -320,8 +322,7 @@ def _trailing_marker(line: _Line) -> str | None:
 
 def _next_marker(marker: str) -> str:
     if marker in CIRCLED:
-        k = CIRCLED.index(marker) + 1
-        return CIRCLED[k] if k < len(CIRCLED) else ""
+        return next_marker(marker)
     return str(int(marker) + 1)
 
 

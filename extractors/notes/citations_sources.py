@@ -13,6 +13,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from extractors.lexicon import CAPTION, CAPTION_KIND, CAPTION_NUMBER, DIGIT, SOURCE_LINE, caption_label
+
 
 @dataclass(frozen=True, slots=True)
 class NamedSource:
@@ -112,22 +114,12 @@ def find_named_sources(text: str) -> list[NamedSource]:
 
 # ---------------------------------------------------------------- figures, tables, source lines
 
-_RE_CAPTION = re.compile(r"^[ \t\u3000]*(?P<kind>图|表|Figure|Fig\.|Table|Chart|Exhibit)\s*(?P<num>\d+(?:[-.]\d+)?)(?=[\s\u3000:：.]|$)", re.MULTILINE)
-_RE_SOURCE_LINE = re.compile(
-    r"^[ \t\u3000]*(?P<cue>数据来源|资料来源|信息来源|图片来源|来源|Data sources?|Sources?)[ \t]*[:：][ \t\u3000]*(?P<source>[^\n]*\S)",
-    re.MULTILINE | re.IGNORECASE,
-)
-_KIND_LABEL = {"图": "图", "figure": "图", "fig.": "图", "chart": "图", "exhibit": "图", "表": "表", "table": "表"}
 _RE_FIGURE_REF = re.compile(
-    r"(?:见|如|参见|详见|从)?(?P<kind>图|表)\s*(?P<num>\d+(?:[-.]\d+)?)(?:[ \t\u3000]*(?:所示|展示|显示|表明|反映|描述|比较|列出|给出|汇总|可见|中))?"
-    r"|\b(?P<en>Figure|Fig\.|Table|Chart|Exhibit)\s*(?P<en_num>\d+(?:[-.]\d+)?)\b",
+    rf"(?:见|如|参见|详见|从)?(?P<kind>{CAPTION_KIND})[ \t]*(?P<num>{CAPTION_NUMBER})(?![{DIGIT}])"
+    r"(?:[ \t\u3000]*(?:所示|展示|显示|表明|反映|描述|比较|列出|给出|汇总|可见|中))?",
     re.IGNORECASE,
 )
 _WINDOW_LINES = 3
-
-
-def _label(kind: str, num: str) -> str:
-    return _KIND_LABEL[kind.lower()] + num
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +143,7 @@ def find_captions(text: str) -> list[Caption]:
     reference, not a caption, and is left out.
     """
     out = []
-    for m in _RE_CAPTION.finditer(text):
+    for m in CAPTION.finditer(text):
         line_end = text.find("\n", m.start())
         line_end = len(text) if line_end == -1 else line_end
         title = m.end()
@@ -160,7 +152,7 @@ def find_captions(text: str) -> list[Caption]:
         if _NOT_A_TITLE.match(text, title):
             continue
         end = len(text[:line_end].rstrip())
-        out.append(Caption(m.start("kind"), end, _label(m.group("kind"), m.group("num")), min(title, end)))
+        out.append(Caption(m.start("kind"), end, caption_label(m.group("kind"), m.group("num")), min(title, end)))
     return out
 
 
@@ -214,7 +206,7 @@ def find_source_lines(text: str) -> list[SourceLine]:
     ``注：``/``Note:`` lines under figures explain rather than cite; they are not source lines.
     """
     captions = _captions(text)
-    matches = list(_RE_SOURCE_LINE.finditer(text))
+    matches = list(SOURCE_LINE.finditer(text))
     others = [m.start() for m in matches]
     starts = _nonblank_starts(text)
     out = []
@@ -228,15 +220,19 @@ def find_source_lines(text: str) -> list[SourceLine]:
     return out
 
 
+def _inside_word(text: str, pos: int) -> bool:
+    """An English label word glued to a preceding letter (``subtable 1``) is not a reference."""
+    return pos > 0 and text[pos - 1].isascii() and text[pos - 1].isalnum()
+
+
 def find_figure_refs(text: str) -> list[FigureRef]:
     """Mentions of figures/tables in running text; caption lines themselves are not references."""
     caption_starts = {s for s, _, _ in _captions(text)}
     out = []
     for m in _RE_FIGURE_REF.finditer(text):
-        kind, num = (m.group("kind"), m.group("num")) if m.group("kind") else (m.group("en"), m.group("en_num"))
-        if m.start("kind" if m.group("kind") else "en") in caption_starts:
+        if m.start("kind") in caption_starts or (m["kind"].isascii() and _inside_word(text, m.start("kind"))):
             continue
-        out.append(FigureRef(m.start(), m.end(), _label(kind, num)))
+        out.append(FigureRef(m.start(), m.end(), caption_label(m["kind"], m["num"])))
     return out
 
 

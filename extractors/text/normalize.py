@@ -36,6 +36,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from extractors.lexicon import (
+    CAPTION,
+    CJK,
+    MARKDOWN_HEADING_FRAGMENT,
+    NUMBERED_HEADING_FRAGMENT,
+    SOURCE_OR_NOTE_LINE,
+    caption_kind,
+    display_width,
+    is_cjk,
+    is_han,
+)
 from extractors.textmap import MappedText
 
 logger = logging.getLogger(__name__)
@@ -56,25 +67,18 @@ _CLOSERS = frozenset("”」』）)’\"'》")
 _URL_CHARS = r"A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%"
 _URL_RE = re.compile(rf"(?:(?:https?|ftp)://|www\.)[{_URL_CHARS}]+", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?)'"
+# A heading: a numbered or Markdown heading, or a section name standing alone.  Caption
+# labels and source/note lines (:func:`is_heading`) are short blocks of their own too.
 _HEADING_RE = re.compile(
-    r"^(?:[一二三四五六七八九十百]+、"
-    r"|[（(][一二三四五六七八九十]+[）)]"
-    r"|\d{1,2}(?:\.\d{1,2})*[.、]\s*[^\d\s]"
-    r"|#{1,6}\s"
-    r"|第[一二三四五六七八九十百\d]+[章节部分篇]"
-    r"|[图表]\s*\d+"
-    r"|(?:Figure|Fig\.|Table)\s*\d+"
-    r"|数据来源[:：]|资料来源[:：]|注[:：]"
+    rf"^(?:{NUMBERED_HEADING_FRAGMENT}|{MARKDOWN_HEADING_FRAGMENT}"
     r"|(?:结语|结论|引言|前言|参考文献|摘\s*要|关键词|Abstract|Keywords|References|Introduction|Conclusions?)\s*(?:[:：]|$)"
     r")",
     re.IGNORECASE,
 )
 _RULE_RE = re.compile(r"^(?:[-*_]\s*){3,}$")
-_TABLE_CAPTION_RE = re.compile(r"^(?:表\s*\d+|Table\s*\d+)(?:[\s.:：]|$)", re.IGNORECASE)
-# A caption longer than a heading: a Chinese number followed by a space, an English one by ":" or "."
-# ("Table 2 shows that…" is running text).
-_LONG_TABLE_CAPTION_RE = re.compile(r"^(?:表\s*\d+[\s.:：]|Table\s*\d+\s*[.:]\s)", re.IGNORECASE)
-_SOURCE_LINE_RE = re.compile(r"^(?:数据来源|资料来源|注|Sources?|Notes?)\s*[:：]")
+# After an English table label, what makes a line longer than a heading a caption: ":" or "."
+# and a space ("Table 2 shows that…" is running text).
+_LONG_CAPTION_TAIL_RE = re.compile(r"\s*[.:]\s")
 # Sentence punctuation anywhere in a line; a full stop only before white space or a CJK
 # character (not 3.5, and not at the line end: a test that joining the next line
 # could undo would make re-normalizing unstable).
@@ -129,7 +133,6 @@ BREAK = Join(0, "\n\n")
 _FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _PUA_RE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010fffd]")
 _KEEP_RE = re.compile("[" + "".join(sorted(CJK_PUNCT_FULLWIDTH)) + "]")
-_WIDE_RE = re.compile("[\u2460-\u24ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef“”‘’—…·\U00020000-\U0003ffff]")
 
 
 def fold_char(ch: str) -> str:
@@ -145,26 +148,6 @@ def fold_char(ch: str) -> str:
 def fold_all(text: str) -> str:
     """The folded view used for every decision (never returned to callers)."""
     return text.translate(_FOLD_TABLE)
-
-
-def is_cjk(ch: str) -> bool:
-    """CJK ideographs, kana, hangul, CJK and full-width punctuation, circled numbers."""
-    code = ord(ch)
-    return (
-        0x2E80 <= code <= 0x9FFF
-        or 0xAC00 <= code <= 0xD7AF
-        or 0xF900 <= code <= 0xFAFF
-        or 0xFE30 <= code <= 0xFE4F
-        or 0xFF00 <= code <= 0xFFEF
-        or 0x2460 <= code <= 0x24FF
-        or 0x20000 <= code <= 0x3FFFF
-        or ch in "“”‘’—…·"
-    )
-
-
-def _is_ideograph(ch: str) -> bool:
-    code = ord(ch)
-    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF
 
 
 def _is_ascii_alnum(ch: str) -> bool:
@@ -285,7 +268,7 @@ def fold_width(mt: MappedText) -> MappedText:
 
 def _display_width(line: str) -> int:
     """Width in half-width cells: CJK and full-width characters count twice."""
-    return len(line) + len(_WIDE_RE.findall(line))
+    return display_width(line)
 
 
 def _ends_final(text: str) -> bool:
@@ -305,7 +288,8 @@ def is_heading(block: str) -> bool:
         return False
     if _RULE_RE.match(block):
         return True
-    return bool(_HEADING_RE.match(block)) and not _ends_final(block)
+    starts_heading = _HEADING_RE.match(block) or CAPTION.match(block) or SOURCE_OR_NOTE_LINE.match(block)
+    return bool(starts_heading) and not _ends_final(block)
 
 
 def _is_list_item(line: str) -> bool:
@@ -313,7 +297,7 @@ def _is_list_item(line: str) -> bool:
 
 
 def _cjk_dominant(text: str) -> bool:
-    ideo = sum(1 for c in text if _is_ideograph(c))
+    ideo = sum(1 for c in text if is_han(c))
     latin = sum(1 for c in text if c.isascii() and c.isalpha())
     return ideo > 0 and ideo * 3 >= latin
 
@@ -322,7 +306,7 @@ def _ends_in_url(text: str) -> bool:
     tail = text[-_URL_TAIL_MAX:]
     if "://" not in tail and "www." not in tail.lower():
         return False
-    tail = re.split(r"[\s\u3000-\u303f\u4e00-\u9fff，、]", tail)[-1]
+    tail = re.split(rf"[\s{CJK}]", tail)[-1]
     return bool(_URL_RE.search(tail))
 
 
@@ -331,7 +315,7 @@ def _url_continues(block: str, last_line: str, nxt: str) -> bool:
     b = nxt[0]
     if b.isspace() or not b.isascii() or not _ends_in_url(block):
         return False
-    in_cjk_text = any(_is_ideograph(c) for c in last_line)
+    in_cjk_text = any(is_han(c) for c in last_line)
     return in_cjk_text or block[-1] in "/._-=?&#%" or b in "/._-=?&#%"
 
 
@@ -358,9 +342,13 @@ def is_table_caption(line: str) -> bool:
     count when the number is followed by ``:`` or ``.``.
     """
     line = line.strip()
+    m = CAPTION.match(line)
+    if not m or caption_kind(m["kind"]) != "table":
+        return False
     if is_heading(line):
-        return bool(_TABLE_CAPTION_RE.match(line))
-    return len(line) <= 2 * _HEADING_MAX and not _ends_final(line) and bool(_LONG_TABLE_CAPTION_RE.match(line))
+        return True
+    long_tail = m.end() < len(line) if m["kind"] == "表" else bool(_LONG_CAPTION_TAIL_RE.match(line, m.end()))
+    return len(line) <= 2 * _HEADING_MAX and not _ends_final(line) and long_tail
 
 
 def _cell_edge(ch: str, brackets: str) -> bool:
@@ -416,7 +404,7 @@ def is_cell_line(line: str) -> bool:
         or is_heading(line)
         or is_table_caption(line)
         or _is_list_item(line)
-        or _SOURCE_LINE_RE.match(line)
+        or SOURCE_OR_NOTE_LINE.match(line)
         or _SENTENCE_PUNCT_RE.search(line)
         or _is_running_text(line)
     )
@@ -465,7 +453,7 @@ def decide_join(block: str, last_line: str, nxt: str, *, blank: bool, full_line:
     """
     if not block or not nxt:
         return BREAK
-    if is_heading(block) or is_heading(nxt) or _is_list_item(nxt) or _SOURCE_LINE_RE.match(nxt):
+    if is_heading(block) or is_heading(nxt) or _is_list_item(nxt) or SOURCE_OR_NOTE_LINE.match(nxt):
         return BREAK  # a source line starts its own block even when it is too long for a heading
     if is_table_caption(block) or is_table_caption(nxt):
         return BREAK
