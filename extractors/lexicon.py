@@ -62,6 +62,10 @@ def _class_body(prop: str) -> str:
 #: characters" (``[{HAN}]{2,4}``).
 HAN = _class_body(r"\p{Han}")
 
+#: Korean script (hangul syllables and jamo): ``\p{Hangul}``.  CJK in the
+#: broad sense but written with spaces, so not in :data:`CJK`.
+HANGUL = _class_body(r"\p{Hangul}")
+
 # Characters of scripts written without spaces between words, and the
 # punctuation/forms that are set with them: a line break between two of them
 # is deleted, never turned into a space.  Hangul is *not* in it: Korean puts
@@ -209,6 +213,23 @@ NUMBERED_HEADING_FRAGMENT = (
 )
 #: A line that opens with a heading number (leading white space allowed).
 NUMBERED_HEADING = regex.compile(rf"^[ \t\u3000]*{NUMBERED_HEADING_FRAGMENT}")
+
+# The four levels of official-document numbering (GB/T 9704-2012, 7.3.3): 一、 / （一） / 1. / （1）.
+_OFFICIAL_LEVELS = regex.compile(
+    rf"^[ \t\u3000]*(?:(?P<l1>{_CN_NUM}、)|(?P<l2>[（(]{_CN_NUM}[）)])"
+    rf"|(?P<l3>[{DIGIT}]{{1,2}}[.．](?![{DIGIT}]))|(?P<l4>[（(][{DIGIT}]{{1,2}}[）)]))"
+)
+
+
+def heading_level(line: str) -> int | None:
+    """The official-document level of a line's heading number: 1 ``一、``, 2 ``（一）``, 3 ``1．``, 4 ``（1）``.
+
+    Chinese government documents number their structure this way (GB/T
+    9704-2012); other heading numbers (``第二章``, ``2.3.``, ``IV.``) and
+    unnumbered lines give ``None``.
+    """
+    m = _OFFICIAL_LEVELS.match(line)
+    return int(m.lastgroup[1]) if m and m.lastgroup else None
 
 
 # --------------------------------------------------------------------------- captions

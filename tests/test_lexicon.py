@@ -163,6 +163,17 @@ def test_numbered_heading(line: str, expected: bool) -> None:
     assert bool(lx.NUMBERED_HEADING.match(line)) is expected
 
 
+@pytest.mark.parametrize(
+    ("line", "level"),
+    [("一、总体要求", 1), ("十二、保障措施", 1), ("（一）加快发展新质生产力", 2), ("(三)强化科技支撑", 2),
+     ("1．加强算力统筹", 3), ("2. 推进东数西算", 3), ("（1）建设国家枢纽节点", 4), ("(2) 完善标准", 4),
+     ("第二章 发展现状", None), ("2.3. 数据与方法", None), ("IV. Policy options", None), ("一是加大投入", None),
+     ("3.5亿元", None), ("2023年", None)],
+)
+def test_heading_level_follows_official_document_numbering(line: str, level: int | None) -> None:
+    assert lx.heading_level(line) == level
+
+
 def test_numbered_heading_fragment_embeds_in_re() -> None:
     """The fragment has no groups and works inside a plain ``re`` pattern."""
     rx = re.compile(rf"^\s*(?:{lx.MARKDOWN_HEADING_FRAGMENT}|{lx.NUMBERED_HEADING_FRAGMENT})")
@@ -339,3 +350,31 @@ def test_normalize_table_caption_is_caption_filtered_by_kind() -> None:
 def test_normalize_keeps_a_source_line_out_of_the_paragraph() -> None:
     join = decide_join("全国在用算力总规模位居世界第二", "全国在用算力总规模位居世界第二", "出处：中国信通院", blank=False, full_line=False)
     assert join.separator == "\n\n"
+
+
+from extractors.load.markup import join_space  # noqa: E402
+from extractors.notes.footnotes import find_markers, marker_key  # noqa: E402
+from extractors.text.sentences import split_sentences  # noqa: E402
+
+
+@pytest.mark.parametrize(("marker", "key"), [("⓫", "11"), ("➂", "3"), ("⓪", "0"), ("㊿", "50"), ("¹²", "12")])
+def test_footnote_keys_cover_every_marker_series(marker: str, key: str) -> None:
+    assert marker_key(marker) == key
+
+
+def test_footnote_finder_reads_the_whole_circled_alphabet() -> None:
+    text = "算力规模位居世界第二。⓫此后继续增长➂。"
+    assert [(h.marker, h.key) for h in find_markers(text) if h.style == "circled"] == [("⓫", "11"), ("➂", "3")]
+
+
+def test_join_space_treats_markers_and_quotes_as_cjk() -> None:
+    assert join_space("①", "第") == ""  # the markup copy had no enclosed numbers
+    assert join_space("”", "据") == ""
+    assert join_space("Ａ", "Ｂ") == " "  # full-width Latin words keep their space
+    assert join_space("中", "A") == " "
+
+
+def test_sentence_keeps_a_negative_circled_marker_after_its_stop() -> None:
+    text = "全国算力总规模位居世界第二。❶下一步将继续推进。"
+    spans = split_sentences(text, language="zh")
+    assert [text[s:e] for s, e in spans] == ["全国算力总规模位居世界第二。❶", "下一步将继续推进。"]

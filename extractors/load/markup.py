@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from extractors.lexicon import CJK, HAN
 from extractors.textmap import MappedText, TextBuilder
 from extractors.types import LoadedDocument, Link, PageLayout
 
@@ -22,9 +23,9 @@ logger = logging.getLogger(__name__)
 BLOCK_SEPARATOR = "\n\n"
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK = re.compile(rf"[{HAN}]")
 _LATIN = re.compile(r"[A-Za-z]")
-_NO_SPACE_AROUND = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+_NO_SPACE_AROUND = re.compile(rf"[{CJK}]")
 _URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
 
 

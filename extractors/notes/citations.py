@@ -19,6 +19,7 @@ import logging
 import re
 from typing import Protocol
 
+from extractors.lexicon import CIRCLED_MARKER_CLASS, HAN, SOURCE_CUE, SUPERSCRIPT_DIGITS
 from extractors.notes.citations_gbt import parse_gbt7714, split_authors, strip_entry_prefix
 from extractors.notes.citations_sources import (
     FigureRef,
@@ -46,9 +47,10 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474))
-_RE_LEADING_MARKER = re.compile(rf"^\s*(?:[{_CIRCLED}]|\[\^?[\w-]+\]:?|\d{{1,3}}[.．、)]\s|[¹²³⁴-⁹⁰]+)\s*")
-_RE_SOURCE_CUE = re.compile(r"^\s*(?:数据来源|资料来源|信息来源|图片来源|来源|出处|data sources?|sources?)\s*[:：]\s*", re.IGNORECASE)
+_RE_LEADING_MARKER = re.compile(
+    rf"^\s*(?:[{CIRCLED_MARKER_CLASS}]|\[\^?[\w-]+\]:?|\d{{1,3}}[.．、)]\s|[{SUPERSCRIPT_DIGITS}]+)\s*"
+)
+_RE_SOURCE_CUE = re.compile(rf"^\s*{SOURCE_CUE}\s*[:：]\s*", re.IGNORECASE)
 _RE_SEE = re.compile(r"^\s*(?:参见|详见|转引自|引自|参阅|见(?=\s*《)|see also\b|see\b|cf\.)\s*", re.IGNORECASE)
 _RE_IBID = re.compile(r"^\s*(?:ibid|ibidem|id|同上|同前注?|同注)\b\.?", re.IGNORECASE)
 _NEWS_NAMES = re.compile(
@@ -238,7 +240,7 @@ def _parse_chicago(text: str) -> ParsedCitation | None:
             flags=("et_al",) if et_al else (), style="chicago",
         )
     m = _RE_CHICAGO.match(text)
-    if not m or re.search(r"[\u4e00-\u9fff。；]", m.group("authors")) or len(m.group("authors").split()) > 8:
+    if not m or re.search(rf"[{HAN}。；]", m.group("authors")) or len(m.group("authors").split()) > 8:
         return None
     authors, et_al = split_authors(m.group("authors")) if m.group("authors").strip() else ((), False)
     kind, f = _chicago_rest(m.group("rest"))
@@ -304,7 +306,7 @@ def _leading_source(text: str) -> str | None:
     head = _RE_NOTE_SPLIT.split(text, maxsplit=1)[0].strip().rstrip(".。")
     if len(head) > 160 or not first_year(head) or _RE_DEFINES.search(head):
         return None
-    return head if re.match(r"[A-Z\u4e00-\u9fff《“\"]", head) else None
+    return head if re.match(rf"[A-Z{HAN}《“\"]", head) else None
 
 
 def _parse_plain(text: str) -> ParsedCitation:

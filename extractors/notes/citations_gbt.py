@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from extractors.lexicon import HAN, HANGUL
 from extractors.notes.citations_text import (
     ParsedCitation,
     clean,
@@ -28,7 +29,7 @@ from extractors.notes.citations_text import (
     first_year,
 )
 
-_CJK = "\u4e00-\u9fff"
+_CJK = HAN  # Chinese characters (the lexicon's \p{Han})
 _RE_TYPE = re.compile(r"\[(EB|DB|CP|CM|DS|PP|M|C|N|J|D|R|S|P|G|A|Z)(?:/(OL|CD|MT|DK))?\]")
 # A preprint is unreviewed grey literature like a report; a dataset is consulted like a database.
 _KIND_OF_CODE = {
@@ -45,7 +46,7 @@ _RE_LEAD_YEAR = re.compile(r"^(c?(?:1[5-9]|20)\d\d[a-z]?|n\.d\.[-a-z]*|无日期
 _RE_ET_AL = re.compile(r"^(?:等|et\s*al\.?|等人)$", re.IGNORECASE)
 # What the named people did, not a name: ``王明, 主编``, ``SMITH J, ed.``, ``鲁迅著``, ``李华等编``.
 _RE_ROLE_PART = re.compile(r"^[(（]?(?:主编|编著|编译|编|著|译|eds?\.?)[)）]?$", re.IGNORECASE)
-_RE_ROLE_SUFFIX = re.compile(r"(?:[(（](?:主编|编著|编译|编|著)[)）]|(?<=[\u4e00-\u9fff]{2})(?:主编|编著|编译|编|著))$")
+_RE_ROLE_SUFFIX = re.compile(rf"(?:[(（](?:主编|编著|编译|编|著)[)）]|(?<=[{_CJK}]{{2}})(?:主编|编著|编译|编|著))$")
 _ANONYMOUS = {"佚名", "anon", "anon.", "anonymous"}
 _RE_VOLUME_IN_TITLE = re.compile(r"[:：]\s*(?:第\s*(\d+)\s*[卷册]|[^:：]{0,8}[卷册]|[上中下]|제\s*(\d+)\s*권|vol\.?\s*(\d+))\s*$", re.IGNORECASE)
 # A report/standard/patent number after the title: GB/T 25100—2010, ISO 15836:2009, 200610171314.3, RMRS-GTR-262.
@@ -153,8 +154,8 @@ def _split_title(title: str, code: str) -> tuple[str, str | None]:
 
 
 _RE_SEGMENT_CUT = re.compile(
-    r"(?<=[^\s.])(?<![A-Z]\.\s[A-Z])\.\s+(?![A-Z]\.)(?=[A-Z\u4e00-\u9fff\uac00-\ud7af\d(\[{“\"《]|http|www|doi|DOI)"
-    r"|(?<=[\u4e00-\u9fff])\.(?=[\u4e00-\u9fff(\[])"  # no space: ``2版.北京: 人民出版社``
+    rf"(?<=[^\s.])(?<![A-Z]\.\s[A-Z])\.\s+(?![A-Z]\.)(?=[A-Z{_CJK}{HANGUL}\d(\[{{“\"《]|http|www|doi|DOI)"
+    rf"|(?<=[{_CJK}])\.(?=[{_CJK}(\[])"  # no space: ``2版.北京: 人民出版社``
     r"|(?<=[^\s.])\.\s*$"
 )
 
@@ -176,7 +177,7 @@ def _fold_locator_punct(tail: str) -> str:
     def paren(m: re.Match[str]) -> str:
         inner = m.group(1)
         words = re.sub(r"增刊|合刊|第|期|卷", "", inner)
-        is_locator = not re.search(r"[\u4e00-\u9fff]", words) and (re.search(r"\d", inner) or "刊" in inner)
+        is_locator = not re.search(rf"[{_CJK}]", words) and (re.search(r"\d", inner) or "刊" in inner)
         return f"({inner})" if is_locator else m.group(0)
 
     return _RE_FW_PARENS.sub(paren, tail)
@@ -290,7 +291,7 @@ def _publisher_fields(segments: list[str]) -> dict[str, object]:
     return {"pages": bare} if bare else {}
 
 
-_RE_EPRINT = re.compile(r"^(?P<platform>[A-Za-z][\w ]{1,30}?|[\u4e00-\u9fff]{2,12})\s*[:：]\s*(?P<id>[\w./-]*\d[\w./-]*)$")
+_RE_EPRINT = re.compile(rf"^(?P<platform>[A-Za-z][\w ]{{1,30}}?|[{_CJK}]{{2,12}})\s*[:：]\s*(?P<id>[\w./-]*\d[\w./-]*)$")
 
 
 def _preprint_fields(segments: list[str]) -> dict[str, object]:

@@ -30,20 +30,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from extractors.lexicon import CIRCLED_MARKER_CLASS, CIRCLED_MARKERS, HAN, SUPERSCRIPT_DIGITS, marker_number, next_marker
+
 logger = logging.getLogger(__name__)
 
 RULE_PREFIX = "footnotes."
 
 # ---------------------------------------------------------------- marker alphabets
 
-_CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}  # ①..⑳
-_CIRCLED.update({chr(0x3251 + i): i + 21 for i in range(15)})  # ㉑..㉟
-_CIRCLED.update({chr(0x32B1 + i): i + 36 for i in range(15)})  # ㊱..㊿
-_CIRCLED.update({chr(0x2776 + i): i + 1 for i in range(10)})  # ❶..❿ (negative circled)
-_CIRCLED.update({chr(0x278A + i): i + 1 for i in range(10)})  # ➊..➓
-_SUPERSCRIPT = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9"}
-_CIRCLED_CLASS = "".join(sorted(_CIRCLED))
-_SUP_CLASS = "".join(_SUPERSCRIPT)
+# Circled (①..㊿, ❶.., ➀..) and superscript (¹²³) markers: the lexicon's alphabets.
+_CIRCLED_CLASS = CIRCLED_MARKER_CLASS
+_SUP_CLASS = SUPERSCRIPT_DIGITS
 
 _MAX_RANGE = 50  # [1-2000] is not a citation range
 
@@ -107,15 +104,15 @@ def marker_key(marker: str) -> str:
     body marked ``note`` pairs with ``[^note]``.
     """
     m = marker.strip()
-    if m in _CIRCLED:
-        return str(_CIRCLED[m])
-    if m and all(ch in _SUPERSCRIPT for ch in m):
-        return str(int("".join(_SUPERSCRIPT[ch] for ch in m)))
+    if len(m) == 1 and m in CIRCLED_MARKERS:
+        return str(marker_number(m))
+    if m and all(ch in SUPERSCRIPT_DIGITS for ch in m):
+        return str(int("".join(str(SUPERSCRIPT_DIGITS.index(ch)) for ch in m)))
     inner = re.sub(r"^[\[\(（【]?\^?\s*", "", m)
     inner = re.sub(r"[\]\)）】.、:：]*$", "", inner).strip()
     inner = re.sub(r"^(?:注释?|note|n\.)\s*(?=\d|[" + _CIRCLED_CLASS + "])", "", inner, flags=re.IGNORECASE)
-    if inner in _CIRCLED:
-        return str(_CIRCLED[inner])
+    if len(inner) == 1 and inner in CIRCLED_MARKERS:
+        return str(marker_number(inner))
     if inner.isdigit():
         return str(int(inner))
     return inner.lower()
@@ -205,10 +202,10 @@ def _circled_is_enumerator(text: str, pos: int) -> bool:
     if before in _ENUM_OPENERS or before.isspace():
         return True
     if before in _SENTENCE_ENDS:
-        successor = chr(ord(text[pos]) + 1)
+        successor = next_marker(text[pos])  # "" at a series end (㊿, ⓴): then it cannot be a list
         para_end = text.find("\n\n", pos)
         window = text[pos + 1 : (para_end if para_end != -1 else len(text))][:300]
-        return successor in window
+        return bool(successor) and successor in window
     return False
 
 
@@ -294,7 +291,7 @@ def _heading_label(line: str) -> str | None:
     if not m:
         return None
     label = re.sub(r"[\s\u3000]+", " ", m.group(1)).strip().lower()
-    return label.replace(" ", "") if re.fullmatch(r"[\u4e00-\u9fff ]+", label) else label
+    return label.replace(" ", "") if re.fullmatch(rf"[{HAN} ]+", label) else label
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

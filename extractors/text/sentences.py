@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 
+from extractors.lexicon import FOOTNOTE_MARKER_CLASS, HAN
 from extractors.text import nlp
 
 logger = logging.getLogger(__name__)
@@ -27,12 +28,12 @@ PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
 #: Share of CJK among letters above which a text counts as Chinese.
 CJK_RATIO_ZH = 0.5
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK = re.compile(rf"[{HAN}]")
 _LATIN = re.compile(r"[A-Za-z]")
 # Footnote markers and closing brackets/quotes that belong to the sentence before
 # a cut: "…来自美国①。" is fine, but "…。①" and "…. ¹" must keep the marker.
-_TRAILERS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳¹²³⁴⁵⁶⁷⁸⁹⁰”’」』）)]】"
-_EN_MARKED_END = re.compile(r"[.!?][\"”’)]*[¹²³⁴⁵⁶⁷⁸⁹⁰①-⑳]+(?=\s+[A-Z])")
+_TRAILERS = FOOTNOTE_MARKER_CLASS + "”’」』）)]】"
+_EN_MARKED_END = re.compile(rf"[.!?][\"”’)]*[{FOOTNOTE_MARKER_CLASS}]+(?=\s+[A-Z])")
 _MARKER_RUN = re.compile(rf"[{re.escape(_TRAILERS)}]+|\[\d{{1,3}}\]")
 
 
