@@ -33,8 +33,7 @@ import unicodedata
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from db.session import is_sqlite, resolve_url
-from db.sql import InvalidSql, QueryResult, run_query
+from db.sql import InvalidSql, QueryResult, ReadOnlyConnection, run_query
 
 logger = logging.getLogger(__name__)
 
@@ -158,10 +157,13 @@ def _search_sql(hits: str) -> str:
             f'ORDER BY score, document_id, start, kind LIMIT :limit')
 
 
-def search(db_url: str | None, query: str, *, limit: int = 50,
+def search(conn: ReadOnlyConnection, query: str, *, limit: int = 50,
            time_limit_ms: int = 5000) -> QueryResult:
-    """Claims and sentences containing every term of ``query``, best first."""
-    if is_sqlite(resolve_url(db_url)):
+    """Claims and sentences containing every term of ``query``, best first.
+
+    Runs as user SQL on the read-only connection of :func:`db.sql.connect_readonly`.
+    """
+    if conn.dialect == "sqlite":
         hits = ("SELECT kind, ref_id, bm25(search_index) AS score FROM search_index "
                 "WHERE search_index MATCH :match")
         params: dict[str, object] = {"match": fts5_query(query)}
@@ -171,5 +173,4 @@ def search(db_url: str | None, query: str, *, limit: int = 50,
         hits = f"SELECT kind, ref_id, 0 AS score FROM search_index WHERE {where}"
         params = {f"t{i}": like_pattern(compact(t)) for i, t in enumerate(terms)}
     params["limit"] = limit + 1
-    return run_query(db_url, _search_sql(hits), params, max_rows=limit,
-                     time_limit_ms=time_limit_ms)
+    return run_query(conn, _search_sql(hits), params, max_rows=limit, time_limit_ms=time_limit_ms)

@@ -1,10 +1,11 @@
 """What is stored already, so scheduled runs only process new or changed sources.
 
-Read functions take a ``session`` like the rest of ``db``.  ``save_document_once``
-is the one writer here: it wraps ``save_document`` in its own transaction
-(as ``db.runs`` does) so that a concurrent insert of the same bytes, which
-surfaces as ``IntegrityError`` on the unique ``sha256``, is reported as
-"unchanged" instead of failing the loser of the race.
+Every function takes a ``session`` like the rest of ``db`` and never commits.
+``save_document_once`` is the one writer here: it runs ``save_document``
+under a savepoint in the caller's transaction, so that a concurrent insert of
+the same bytes, which surfaces as ``IntegrityError`` on the unique
+``sha256``, is reported as "unchanged" instead of failing the loser of the
+race (and the caller's transaction stays usable).
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db import models as m
-from db.session import session_scope
 from db.store import StoreResult, find_by_sha, save_document
 from extractors.types import ExtractedDocument
 
@@ -64,22 +64,22 @@ def known_sha256s(session: Session, digests: Iterable[str]) -> set[str]:
     return found
 
 
-def save_document_once(engine: Engine, doc: ExtractedDocument, *, etag: str | None = None,
+def save_document_once(session: Session, doc: ExtractedDocument, *, etag: str | None = None,
                        last_modified: str | None = None, reextract: bool = False) -> StoreResult:
-    """``save_document`` in one transaction; losing a same-bytes race means "unchanged".
+    """``save_document`` under a savepoint; losing a same-bytes race means "unchanged".
 
     On PostgreSQL two runs can both see a sha as new and both insert it: the
     second blocks on the unique index and fails when the first commits.  Its
-    transaction is rolled back whole (nothing half-written), and the row the
-    winner stored is returned instead.
+    rows are rolled back to the savepoint (nothing half-written), and the row
+    the winner stored is returned instead: under READ COMMITTED the next
+    statement of the same transaction sees the winner's commit.
     """
     try:
-        with session_scope(engine) as session:
+        with session.begin_nested():
             return save_document(session, doc, etag=etag, last_modified=last_modified,
                                  reextract=reextract)
     except IntegrityError:
-        with session_scope(engine, write=False) as session:
-            winner = find_by_sha(session, doc.sha256)
+        winner = find_by_sha(session, doc.sha256)
         if winner is None:
             raise ConcurrentInsertLost(
                 f"[D001] insert of sha256 {doc.sha256[:12]} conflicted but no row has it "

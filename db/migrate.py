@@ -1,14 +1,44 @@
-"""Bring a database to the newest schema with Alembic (both SQLite and PostgreSQL)."""
+"""Migrations as an explicit, locked step (Alembic, on SQLite and PostgreSQL).
+
+Writers (``ingest``, ``serve``, ``claimledger db upgrade``) call
+:func:`upgrade` once per process before writing; readers (``report``,
+``sql``, ``search``) call :func:`require_current` and stop with one line when
+the schema is absent or old, instead of migrating as a side effect.
+
+Any number of processes may start on an empty or outdated database at once:
+the upgrade runs under a lock that spans processes and machines — a
+transaction-level ``pg_advisory_xact_lock`` on PostgreSQL (taken on the
+migration connection, released when that transaction commits, keyed by the
+schema so test schemas do not wait for each other), a ``filelock`` lock file
+beside the SQLite database.  The first process migrates; the others then
+find the schema current and do nothing.  A schema newer than this code
+(a revision Alembic does not know) is :class:`~db.errors.SchemaTooNew`.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from filelock import FileLock, Timeout
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.engine import make_url
+
+from db.errors import DatabaseLocked, SchemaNotCurrent, SchemaTooNew, display_url, missing_sqlite_file
+from db.session import get_engine, lock_timeout
+
+logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+LOCK_SUFFIX = ".migrate.lock"
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -19,12 +49,112 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
+@lru_cache(maxsize=1)
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    """The newest revision this code knows."""
+    head = _scripts().get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations found in {MIGRATIONS}")
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The database's revision (``None`` when it was never migrated)."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def check_revision(revision: str | None, database: str) -> None:
+    """:class:`SchemaNotCurrent` unless ``revision`` is this code's head; :class:`SchemaTooNew` if unknown.
+
+    Shared by the ORM readers and the raw read-only connections of ``db.sql``.
+    """
+    head = head_revision()
+    if revision == head:
+        return
+    if revision is not None and not _known(revision):
+        raise SchemaTooNew(database, f"revision {revision} is not among this code's migrations "
+                                     f"(head {head}); upgrade claimledger")
+    found = "never migrated" if revision is None else f"at revision {revision}, this code needs {head}"
+    raise SchemaNotCurrent(database, f"{found}; run 'claimledger db upgrade' (or 'claimledger ingest')")
+
+
+def _known(revision: str) -> bool:
+    try:
+        return _scripts().get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def require_current(engine: Engine) -> None:
+    """For readers: the database exists and is at this code's head; never creates or migrates."""
+    url = engine.url.render_as_string(hide_password=False)
+    if (missing := missing_sqlite_file(url)) is not None:
+        raise missing
+    with engine.connect() as connection:
+        check_revision(current_revision(connection), display_url(url))
+
+
 def upgrade(engine: Engine) -> None:
-    """Apply every pending migration; cheap when the schema is current."""
-    cfg = alembic_config()
-    with engine.begin() as connection:
+    """Apply every pending migration under the cross-process lock; cheap when current.
+
+    Call it once per writing process, before the first write.
+    """
+    url = engine.url.render_as_string(hide_password=False)
+    with _sqlite_file_lock(url), engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            _pg_advisory_lock(connection, display_url(url))
+        revision = current_revision(connection)
+        if revision is not None and not _known(revision):
+            check_revision(revision, display_url(url))  # raises SchemaTooNew
+        if revision == head_revision():
+            return
+        logger.info("migrating %s from %s to %s", display_url(url), revision or "empty", head_revision())
+        cfg = alembic_config()
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
+
+
+def upgraded_engine(url: str | None = None) -> Engine:
+    """The process's engine for ``url`` after :func:`upgrade`: how a writing process starts."""
+    engine = get_engine(url)
+    upgrade(engine)
+    return engine
+
+
+@contextmanager
+def _sqlite_file_lock(url: str) -> Iterator[None]:
+    """A lock file beside a SQLite database (created with its directory); nothing otherwise."""
+    parsed = make_url(url)
+    database = (parsed.database or "").removeprefix("file:")
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    path = Path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    timeout = lock_timeout()
+    try:
+        with FileLock(str(path) + LOCK_SUFFIX, timeout=timeout):
+            yield
+    except Timeout:
+        raise DatabaseLocked(display_url(url), f"another process held the migration lock "
+                                               f"{path.name}{LOCK_SUFFIX} beyond {timeout:g} s") from None
+
+
+def _pg_advisory_lock(connection: Connection, database: str) -> None:
+    """Wait (at most the lock timeout) for the schema's migration lock; it ends with the transaction."""
+    timeout_ms = int(lock_timeout() * 1000)
+    connection.execute(text(f"SET LOCAL lock_timeout = {timeout_ms}"))
+    try:
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('claimledger.migrate:' "
+                                "|| current_schema()))"))
+    except DatabaseLocked:
+        raise DatabaseLocked(database, f"another process held the migration lock beyond "
+                                       f"{timeout_ms / 1000:g} s") from None
+    connection.execute(text("SET LOCAL lock_timeout = 0"))
 
 
 VIEW_NAMES = frozenset({"claim_overview", "uncited_claims", "dangling_footnotes",

@@ -8,6 +8,15 @@ DETACH and PRAGMA statements, and a progress-handler time limit;
 PostgreSQL runs the query in a ``READ ONLY`` transaction with
 ``SET LOCAL statement_timeout`` and always rolls back.  A missing SQLite file
 is refused: reading must never create a database.
+
+Calling convention: :func:`connect_readonly` opens that guarded DB-API
+connection (checking that the schema is current, so an old database says so
+in one line instead of failing on a missing column) and :func:`run_query`
+takes it as its first argument, like the ORM functions of ``db`` take a
+session.  It is a raw driver connection rather than a SQLAlchemy engine
+because the guards (``mode=ro``, the authorizer, the progress handler,
+psycopg's ``read_only``) live on the driver connection.  Faults of the
+database itself are the one-line exceptions of :mod:`db.errors`.
 """
 
 from __future__ import annotations
@@ -25,6 +34,8 @@ from urllib.parse import quote
 
 from sqlalchemy.engine import make_url
 
+from db.errors import DatabaseError, classify, display_url, missing_sqlite_file
+from db.migrate import check_revision
 from db.session import is_sqlite, resolve_url
 
 logger = logging.getLogger(__name__)
@@ -82,12 +93,13 @@ class QueryTimeout(SqlError):
     """Query took too long and was stopped"""
 
 
-class DatabaseNotFound(SqlError):
-    """Database file not found (run 'claimledger ingest' first, or pass --db)"""
+@dataclass(frozen=True, slots=True)
+class ReadOnlyConnection:
+    """A driver connection that cannot write: sqlite3 opened ``mode=ro`` or psycopg ``read_only``."""
 
-
-class DatabaseUnavailable(SqlError):
-    """Cannot connect to the database"""
+    dbapi: Any
+    dialect: str  # "sqlite" | "postgresql"
+    database: str  # display label: a file path, or the URL without password and query
 
 
 # --------------------------------------------------------------------------- statement check
@@ -172,27 +184,68 @@ def _check_params(tokens: list[_Token], params: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- entry point
 
 
+@contextmanager
+def connect_readonly(db_url: str | None, *, check_schema: bool = True) -> Iterator[ReadOnlyConnection]:
+    """The guarded read-only connection to ``db_url`` (closed on exit).
+
+    ``check_schema`` refuses a database that is not at this code's newest
+    migration (:class:`~db.errors.SchemaNotCurrent`); readers never migrate.
+    """
+    url = resolve_url(db_url)
+    if is_sqlite(url):
+        conn = ReadOnlyConnection(connect_sqlite_readonly(_sqlite_path(url)), "sqlite", display_url(url))
+    else:
+        conn = ReadOnlyConnection(_connect_postgres(url), "postgresql", display_url(url))
+    try:
+        if check_schema:
+            check_revision(_revision(conn), conn.database)
+        yield conn
+    finally:
+        conn.dbapi.close()
+
+
+def _revision(conn: ReadOnlyConnection) -> str | None:
+    """``alembic_version`` read without an error when the table is absent (PostgreSQL would abort)."""
+    exists = ("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+              if conn.dialect == "sqlite" else "SELECT to_regclass('alembic_version')")
+    cursor = conn.dbapi.cursor()
+    try:
+        present = cursor.execute(exists).fetchone()
+        if not present or present[0] is None:
+            return None
+        row = cursor.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+    finally:
+        cursor.close()
+        conn.dbapi.rollback()
+
+
 def run_query(
-    db_url: str | None,
+    conn: ReadOnlyConnection,
     sql: str,
     params: dict[str, Any] | None = None,
     *,
     max_rows: int = DEFAULT_MAX_ROWS,
     time_limit_ms: int = DEFAULT_TIME_LIMIT_MS,
 ) -> QueryResult:
-    """Run one read-only query and return at most ``max_rows`` rows."""
+    """Run one read-only query on ``conn`` and return at most ``max_rows`` rows."""
     params = dict(params or {})
     tokens = check_statement(sql)
     _check_params(tokens, params)
-    url = resolve_url(db_url)
     started = time.perf_counter()
-    if is_sqlite(url):
-        result = _run_sqlite(_sqlite_path(url), sql, params, max_rows, time_limit_ms)
+    if conn.dialect == "sqlite":
+        result = _run_sqlite(conn.dbapi, sql, params, max_rows, time_limit_ms)
     else:
-        result = _run_postgres(url, tokens, params, max_rows, time_limit_ms)
+        result = _run_postgres(conn.dbapi, tokens, params, max_rows, time_limit_ms)
     logger.debug("query returned %d rows in %.1f ms", len(result.rows),
                  (time.perf_counter() - started) * 1000)
     return result
+
+
+def query(db_url: str | None, sql: str, params: dict[str, Any] | None = None, **limits: Any) -> QueryResult:
+    """One query on a connection of its own (the CLI's ``sql``; tests)."""
+    with connect_readonly(db_url) as conn:
+        return run_query(conn, sql, params, **limits)
 
 
 def _fetch(cursor: Any, max_rows: int) -> QueryResult:
@@ -205,13 +258,12 @@ def _fetch(cursor: Any, max_rows: int) -> QueryResult:
 
 
 def _sqlite_path(url: str) -> Path:
-    database = make_url(url).database
+    database = (make_url(url).database or "").removeprefix("file:")
     if not database or database == ":memory:":
-        raise DatabaseNotFound("an in-memory database has nothing to query")
-    path = Path(database)
-    if not path.is_file():
-        raise DatabaseNotFound(str(path))
-    return path
+        raise DatabaseError(":memory:", "an in-memory database has nothing to query")
+    if (missing := missing_sqlite_file(url)) is not None:
+        raise missing
+    return Path(database)
 
 
 _PRAGMAS_ABOUT_A_TABLE = frozenset(
@@ -244,7 +296,7 @@ def connect_sqlite_readonly(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
     except sqlite3.OperationalError as exc:
-        raise DatabaseUnavailable(f"{path}: {exc}") from exc
+        raise classify(exc, f"sqlite:///{path}") or DatabaseError(str(path), str(exc)) from exc
     conn.execute("PRAGMA query_only=1")
     conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
     conn.set_authorizer(_authorizer)
@@ -268,16 +320,13 @@ def sqlite_timelimit(conn: sqlite3.Connection, ms: int) -> Iterator[None]:
         conn.set_progress_handler(None, every)
 
 
-def _run_sqlite(path: Path, sql: str, params: dict[str, Any], max_rows: int,
+def _run_sqlite(conn: sqlite3.Connection, sql: str, params: dict[str, Any], max_rows: int,
                 time_limit_ms: int) -> QueryResult:
-    conn = connect_sqlite_readonly(path)
     try:
         with sqlite_timelimit(conn, time_limit_ms):
             return _fetch(conn.execute(sql, params), max_rows)
     except sqlite3.Error as exc:
         raise _sqlite_error(exc, time_limit_ms) from exc
-    finally:
-        conn.close()
 
 
 _SQLITE_ERRORS: list[tuple[str, Callable[[str], SqlError]]] = [
@@ -324,16 +373,24 @@ def to_pyformat(tokens: list[_Token]) -> str:
     return "".join(parts)
 
 
-def _run_postgres(url: str, tokens: list[_Token], params: dict[str, Any], max_rows: int,
-                  time_limit_ms: int) -> QueryResult:
+def _connect_postgres(url: str) -> Any:
+    """A psycopg connection whose transactions are ``READ ONLY``."""
     import psycopg
 
     try:
         conn = psycopg.connect(_libpq_url(url), connect_timeout=10)
     except psycopg.OperationalError as exc:
-        raise DatabaseUnavailable(str(exc).splitlines()[0] if str(exc) else "") from exc
+        first_line = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+        raise classify(exc, url) or DatabaseError(display_url(url), first_line) from exc
+    conn.read_only = True
+    return conn
+
+
+def _run_postgres(conn: Any, tokens: list[_Token], params: dict[str, Any], max_rows: int,
+                  time_limit_ms: int) -> QueryResult:
+    import psycopg
+
     try:
-        conn.read_only = True
         with conn.cursor() as cursor:
             cursor.execute(f"SET LOCAL statement_timeout = {int(time_limit_ms)}")
             cursor.execute(to_pyformat(tokens), params)
@@ -343,7 +400,6 @@ def _run_postgres(url: str, tokens: list[_Token], params: dict[str, Any], max_ro
     finally:
         with suppress(psycopg.Error):
             conn.rollback()
-        conn.close()
 
 
 def _postgres_error(exc: Exception, time_limit_ms: int) -> SqlError:

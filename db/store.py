@@ -9,8 +9,8 @@ link claims, numbers, footnotes and citations come back in order.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +18,9 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from db import models as m
+from db import rows
 from db.fts import forget_document, index_document
-from extractors.types import ExtractedDocument, Page
+from extractors.types import ExtractedDocument
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,139 +89,53 @@ def _change(previous: Sequence[Any], sha256: str) -> str:
 
 def _insert_document(session: Session, doc: ExtractedDocument, etag: str | None,
                      last_modified: str | None) -> int:
-    row = m.Document(
-        source=doc.source,
-        sha256=doc.sha256,
-        kind=doc.kind,
-        title=doc.title,
-        language=doc.language,
-        published=doc.published,
-        tags=json.dumps(list(doc.tags), ensure_ascii=False),
-        text=doc.text,
-        body_end=doc.body_end,
-        raw_text=doc.raw,
-        offset_map=json.dumps(doc.offset_runs),
-        warnings=json.dumps(list(doc.warnings), ensure_ascii=False) if doc.warnings else None,
-        extractor_version=doc.extractor_version,
-        etag=etag,
-        last_modified=last_modified,
-    )
+    row = m.Document(**rows.document(doc, etag, last_modified))
     session.add(row)
     session.flush()
     return row.id
 
 
-def _page_cols(pages: Sequence[Page], index: int | None) -> dict[str, int | None]:
-    if index is None or not pages:
-        return {"page": None, "page_index": None}
-    page = pages[index]
-    return {"page": page_label(page), "page_index": page.index}
-
-
-def page_label(page: Page) -> int:
-    """The printed page number, or the 1-based ordinal when none was printed."""
-    return page.number if page.number is not None else page.index + 1
-
-
-def _bulk(session: Session, table: Any, rows: list[dict[str, Any]]) -> list[int]:
-    if not rows:
+def _bulk(session: Session, table: Any, values: list[dict[str, Any]]) -> list[int]:
+    """Insert ``values`` in one statement; their new ids, in the same order."""
+    if not values:
         return []
     result = session.execute(
-        insert(table).returning(table.id, sort_by_parameter_order=True), rows
+        insert(table).returning(table.id, sort_by_parameter_order=True), values
     )
     return list(result.scalars())
 
 
+def _link(session: Session, table: Any, values: list[dict[str, Any]]) -> None:
+    """Insert association rows (no id to return)."""
+    if values:
+        session.execute(insert(table), values)
+
+
 def _insert_extraction(session: Session, doc_id: int, doc: ExtractedDocument) -> tuple[int, int, int]:
-    pages = doc.pages
-    session.execute(
-        insert(m.Page),
-        [
-            {
-                "document_id": doc_id, "page_index": p.index, "page": page_label(p),
-                "printed": p.number is not None and not p.number_inferred, "start": p.start, "end": p.end,
-                "notes_start": p.notes_start, "notes_end": p.notes_end,
-                "header": p.header, "footer": p.footer,
-            }
-            for p in pages
-        ],
-    ) if pages else None
-    sentence_ids = _bulk(session, m.Sentence, [
-        {"document_id": doc_id, **_page_cols(pages, s.page), "start": s.start, "end": s.end,
-         "text": s.text, "checkworthiness": round(s.checkworthiness, 4),
-         "cues": json.dumps(list(s.cues)) if s.cues else None}
-        for s in doc.sentences
-    ])
-    claim_ids = _bulk(session, m.Claim, [
-        {"document_id": doc_id, "sentence_id": sentence_ids[c.sentence] if sentence_ids else None,
-         **_page_cols(pages, c.page), "start": c.start, "end": c.end, "text": c.text,
-         "kind": c.kind, "checkworthiness": round(c.checkworthiness, 4),
-         "cues": json.dumps(list(c.cues)) if c.cues else None,
-         "attribution": c.attribution, "attribution_cue": c.attribution_cue}
-        for c in doc.claims
-    ])
+    """Every extracted row of ``doc``, parents first so children can link to their ids."""
+    ids = rows.Linked(doc_id, doc.pages)
+    _link(session, m.Page, [rows.page(ids, p) for p in doc.pages])
+    ids.sentence_ids = _bulk(session, m.Sentence, [rows.sentence(ids, s) for s in doc.sentences])
+    ids.claim_ids = _bulk(session, m.Claim, [rows.claim(ids, c) for c in doc.claims])
     claim_of_number = {n: c for c, n in doc.claim_numbers}
-    _bulk(session, m.NumericAssertion, [
-        {"document_id": doc_id,
-         "claim_id": claim_ids[claim_of_number[i]] if i in claim_of_number else None,
-         **_page_cols(pages, n.page), "start": n.start, "end": n.end, "surface": n.surface,
-         "value": n.value, "value_max": n.value_max, "unit": n.unit, "qualifier": n.qualifier,
-         "subject": n.subject, "time_scope": n.time_scope, "change": n.change,
-         "is_delta": n.is_delta, "per": n.per, "rule_id": n.rule_id or None}
-        for i, n in enumerate(doc.numbers)
-    ])
-    footnote_ids = _bulk(session, m.Footnote, [
-        {"document_id": doc_id, **_page_cols(pages, f.page), "marker": f.marker,
-         "start": f.start, "end": f.end, "body": f.body}
-        for f in doc.footnotes
-    ])
-    _bulk(session, m.FootnoteRef, [
-        {"document_id": doc_id, **_page_cols(pages, r.page), "marker": r.marker,
-         "start": r.start, "end": r.end,
-         "footnote_id": footnote_ids[r.footnote] if r.footnote is not None else None}
-        for r in doc.footnote_refs
-    ])
-    citation_ids = _bulk(session, m.Citation, [
-        {"document_id": doc_id,
-         "footnote_id": footnote_ids[c.footnote] if c.footnote is not None else None,
-         **_page_cols(pages, c.page), "start": c.start, "end": c.end, "raw": c.raw,
-         "authors": "; ".join(c.authors) or None, "title": c.title, "container": c.container,
-         "year": c.year, "url": c.url, "kind": c.kind, "volume": c.volume, "issue": c.issue,
-         "pages": c.pages, "date": c.date, "flags": "; ".join(c.flags) or None, "key": c.key}
-        for c in doc.citations
-    ])
-    _bulk(session, m.Figure, [
-        {"document_id": doc_id, **_page_cols(pages, f.page), "label": f.label, "kind": f.kind,
-         "title": f.title, "start": f.start, "end": f.end, "source": f.source,
-         "source_start": f.source_start, "source_end": f.source_end,
-         "citation_id": citation_ids[f.citation] if f.citation is not None else None,
-         "mentions": len(f.mentions)}
-        for f in doc.figures
-    ])
-    if doc.claim_citations:
-        session.execute(insert(m.ClaimCitation), [
-            {"claim_id": claim_ids[c], "citation_id": citation_ids[k]}
-            for c, k in sorted(set(doc.claim_citations))
-        ])
+    _bulk(session, m.NumericAssertion,
+          [rows.assertion(ids, n, claim_of_number.get(i)) for i, n in enumerate(doc.numbers)])
+    ids.footnote_ids = _bulk(session, m.Footnote, [rows.footnote(ids, f) for f in doc.footnotes])
+    _bulk(session, m.FootnoteRef, [rows.footnote_ref(ids, r) for r in doc.footnote_refs])
+    ids.citation_ids = _bulk(session, m.Citation, [rows.citation(ids, c) for c in doc.citations])
+    _bulk(session, m.Figure, [rows.figure(ids, f) for f in doc.figures])
+    _link(session, m.ClaimCitation,
+          [rows.claim_citation(ids, c, k) for c, k in sorted(set(doc.claim_citations))])
     sentence_of = _sentence_locator(doc)
-    entity_ids = _bulk(session, m.Entity, [
-        {"document_id": doc_id,
-         "sentence_id": sentence_ids[s] if (s := sentence_of(e.start)) is not None else None,
-         **_page_cols(pages, e.page), "start": e.start, "end": e.end, "text": e.text,
-         "label": e.label}
-        for e in doc.entities
-    ])
-    if doc.claim_entities:
-        session.execute(insert(m.ClaimEntity), [
-            {"claim_id": claim_ids[c], "entity_id": entity_ids[e]}
-            for c, e in sorted(set(doc.claim_entities))
-        ])
-    return (len(claim_ids), len(doc.numbers), len(footnote_ids))
+    ids.entity_ids = _bulk(session, m.Entity,
+                           [rows.entity(ids, e, sentence_of(e.start)) for e in doc.entities])
+    _link(session, m.ClaimEntity,
+          [rows.claim_entity(ids, c, e) for c, e in sorted(set(doc.claim_entities))])
+    return (len(ids.claim_ids), len(doc.numbers), len(ids.footnote_ids))
 
 
-def _sentence_locator(doc: ExtractedDocument):  # type: ignore[no-untyped-def]
-    from bisect import bisect_right
-
+def _sentence_locator(doc: ExtractedDocument) -> Callable[[int], int | None]:
+    """The index of the sentence containing an offset (entities carry offsets, not sentences)."""
     starts = [s.start for s in doc.sentences]
 
     def locate(offset: int) -> int | None:

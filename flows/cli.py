@@ -32,6 +32,9 @@ app = typer.Typer(
 server_app = typer.Typer(help="Manage the local Prefect server the CLI records runs in.",
                          no_args_is_help=True)
 app.add_typer(server_app, name="server")
+db_app = typer.Typer(help="Manage the database schema (ingest and serve upgrade it themselves).",
+                     no_args_is_help=True)
+app.add_typer(db_app, name="db")
 
 out = Console()
 err = Console(stderr=True)
@@ -274,13 +277,14 @@ def report(
     The checks always run over the whole database (a conflict needs both
     documents); --document, --check and --min-severity narrow what is shown.
     """
+    from db.errors import DatabaseError
     from flows.report import write_report
     from reports.selection import Selection
 
     try:
         selection = Selection(tuple(document or ()), tuple(check or ()), min_severity)
         text = write_report(db, fmt, audit=not no_audit, selection=selection)
-    except ValueError as exc:
+    except (ValueError, DatabaseError) as exc:
         raise fail(str(exc))
     if out_path is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -299,7 +303,8 @@ def sql(
     limit: Annotated[int, typer.Option(help="At most this many rows.")] = 1000,
 ) -> None:
     """Run a read-only SQL query (writes, ATTACH, PRAGMA and multiple statements are refused)."""
-    from db.sql import SqlError, run_query
+    from db.errors import DatabaseError
+    from db.sql import SqlError, query as run_query
 
     params = {}
     for item in param or []:
@@ -309,7 +314,7 @@ def sql(
         params[key] = value
     try:
         result = run_query(db, query, params, max_rows=limit)
-    except SqlError as exc:
+    except (SqlError, DatabaseError) as exc:
         raise fail(str(exc))
     _print_rows(result.columns, result.rows, fmt, truncated=result.truncated)
 
@@ -322,12 +327,14 @@ def search(
     limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
 ) -> None:
     """Search stored claims and sentences: every term must occur (Chinese of any length works)."""
+    from db.errors import DatabaseError
     from db.fts import search as search_index
-    from db.sql import SqlError
+    from db.sql import SqlError, connect_readonly
 
     try:
-        result = search_index(db, query, limit=limit)
-    except SqlError as exc:
+        with connect_readonly(db) as conn:
+            result = search_index(conn, query, limit=limit)
+    except (SqlError, DatabaseError) as exc:
         raise fail(str(exc))
     _print_rows(result.columns, result.rows, fmt, truncated=result.truncated)
 
@@ -356,6 +363,20 @@ def _print_rows(columns: list[str], rows: list[tuple], fmt: str, *, truncated: b
 
 
 # --------------------------------------------------------------------------- server
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Create the schema or migrate it to this version (safe while other processes start)."""
+    from db.errors import DatabaseError
+    from db.migrate import head_revision, upgrade
+    from db.session import get_engine
+
+    try:
+        upgrade(get_engine(db))
+    except DatabaseError as exc:
+        raise fail(str(exc))
+    out.print(f"Database {_db_label(db)} is at revision {head_revision()}.", highlight=False)
 
 
 @server_app.command("status")
@@ -391,7 +412,11 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
         if debug:
             raise
-        err.print(f"[red]Error:[/red] {exc.__class__.__name__}: {exc}", highlight=False, soft_wrap=True)
+        from db.errors import DatabaseError
+
+        # A database fault already names the database and the cause; anything else gets its class.
+        prefix = "" if isinstance(exc, DatabaseError) else f"{exc.__class__.__name__}: "
+        err.print(f"[red]Error:[/red] {prefix}{exc}", highlight=False, soft_wrap=True)
         sys.exit(1)
 
 

@@ -22,6 +22,7 @@ from prefect import flow, task
 from prefect.context import TaskRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from db.migrate import upgrade
 from db.runs import finish_run, record_failure, start_run
 from db.session import get_engine, session_scope
 from db.incremental import save_document_once, url_validators
@@ -108,8 +109,9 @@ def extract_source(data: bytes, source: str, sha256: str, ner: str, version: str
 @task(name="store_document")
 def store_document(doc: ExtractedDocument, db_url: str | None, etag: str | None = None,
                    last_modified: str | None = None, reextract: bool = False) -> StoreResult:
-    return save_document_once(get_engine(db_url), doc, etag=etag, last_modified=last_modified,
-                              reextract=reextract)
+    with session_scope(get_engine(db_url)) as session:
+        return save_document_once(session, doc, etag=etag, last_modified=last_modified,
+                                  reextract=reextract)
 
 
 @lru_cache(maxsize=1)
@@ -201,11 +203,14 @@ def ingest_one(source: str, db_url: str | None, ner: str, force: bool = False) -
 def _ingest(sources: Sequence[str], db_url: str | None, trigger: str,
             run_all: Callable[[Sequence[str]], list[SourceOutcome]]) -> IngestSummary:
     engine = get_engine(db_url)
-    run_id = start_run(engine, trigger)
+    upgrade(engine)  # the writer's explicit, locked migration step, before any read or write
+    with session_scope(engine) as session:
+        run_id = start_run(session, trigger)
     summary = IngestSummary(run_id, run_all(sources))
-    for outcome in summary.failed:
-        record_failure(engine, run_id, outcome.source, outcome.reason or "failed")
-    finish_run(engine, run_id, summary.outcomes)
+    with session_scope(engine) as session:
+        for outcome in summary.failed:
+            record_failure(session, run_id, outcome.source, outcome.reason or "failed")
+        finish_run(session, run_id, summary.outcomes)
     return summary
 
 

@@ -12,7 +12,8 @@ import logging
 
 from db.findings import replace_findings
 from db.queries import load_corpus, load_findings
-from db.session import get_engine, require_existing, session_scope
+from db.migrate import require_current
+from db.session import get_engine, session_scope
 from reports.checks import run_checks
 from reports.context import build_report
 from reports.render import FORMATS, UnknownFormat, render_report
@@ -40,10 +41,10 @@ def write_report(db_url: str | None, fmt: str, *, audit: bool = True,
     """
     if fmt not in FORMATS:
         raise UnknownFormat(f"unknown report format {fmt!r}; expected one of: {', '.join(FORMATS)}")
-    require_existing(db_url)
+    engine = get_engine(db_url)
+    require_current(engine)  # a reader: an absent or old schema is one line, never migrated here
     if audit:
         run_audit(db_url)
-    engine = get_engine(db_url)
     with session_scope(engine, write=False) as session:
         corpus = load_corpus(session)
         findings = load_findings(session)

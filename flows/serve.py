@@ -25,6 +25,7 @@ from typing import Any
 from prefect import flow
 
 from db.incremental import known_sha256s
+from db.migrate import upgrade
 from db.runs import record_failure
 from db.session import get_engine, session_scope
 from extractors.errors import ExtractionError
@@ -139,6 +140,7 @@ def run_cycle(config: ServeConfig, *, use_prefect: bool = False, cache: FeedCach
     """
     from flows import ingest
 
+    upgrade(get_engine(config.db))  # a writer: migrate (locked) before the first lookup
     candidates = collect_sources(config, cache)
     logger.info("cycle: %d to ingest, %d unchanged files skipped, %d feed failures",
                 len(candidates.sources), candidates.unchanged_files, len(candidates.feed_failures))
@@ -150,9 +152,9 @@ def run_cycle(config: ServeConfig, *, use_prefect: bool = False, cache: FeedCach
                              ingest.store_document.fn)
         summary = ingest.ingest_sources_local(sources, config.db, config.ner, trigger="schedule",
                                               steps=steps)
-    engine = get_engine(config.db)
-    for url, reason in candidates.feed_failures:
-        record_failure(engine, summary.run_id, url, reason)
+    with session_scope(get_engine(config.db)) as session:
+        for url, reason in candidates.feed_failures:
+            record_failure(session, summary.run_id, url, reason)
     report, report_error = _maybe_report(config)
     return CycleResult(summary.run_id, tuple(summary.outcomes), candidates.unchanged_files,
                        candidates.feed_failures, report, report_error)

@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from benchmarks.corpus import write_corpus
 from db.incremental import save_document_once
+from db.migrate import upgraded_engine
 from db.session import get_engine, session_scope
 from db.store import save_document
 from extractors.document import extract_document
@@ -68,7 +69,7 @@ def run_in_threads(target, count: int = 2) -> list:  # type: ignore[no-untyped-d
 
 
 def test_concurrency_two_runs_store_each_document_once(db_url: str, corpus: list[str], tmp_path: Path) -> None:
-    get_engine(db_url)  # migrate once before the race
+    upgraded_engine(db_url)  # migrate once before the race
     summaries = run_in_threads(lambda i: ingest_sources_local(corpus if i == 0 else corpus[::-1], db_url))
     for summary in summaries:
         assert summary.failed == [], summary.failed
@@ -87,7 +88,7 @@ def test_concurrency_two_runs_store_each_document_once(db_url: str, corpus: list
 
 
 def test_concurrency_process_source_same_document(db_url: str, corpus: list[str]) -> None:
-    get_engine(db_url)
+    upgraded_engine(db_url)
     outcomes = run_in_threads(lambda i: process_source(corpus[0], db_url, "rules", steps=LOCAL_STEPS), count=3)
     assert sorted(o.status for o in outcomes) == ["added", "unchanged", "unchanged"]
     assert len({o.document_id for o in outcomes}) == 1
@@ -101,7 +102,7 @@ def test_concurrency_lost_insert_race_reports_unchanged(db_url: str, corpus: lis
     IntegrityError once the first commits; on SQLite the second writer waits
     for the write lock and then finds the row.  Either way: one row, no failure.
     """
-    engine = get_engine(db_url)
+    engine = upgraded_engine(db_url)
     data = Path(corpus[1]).read_bytes()
     doc = extract_document(data, source=corpus[1])
     inserted = threading.Event()
@@ -118,7 +119,8 @@ def test_concurrency_lost_insert_race_reports_unchanged(db_url: str, corpus: lis
     def second() -> None:
         inserted.wait(10)
         second_started.set()
-        results["second"] = save_document_once(engine, doc)
+        with session_scope(engine) as session:
+            results["second"] = save_document_once(session, doc)
 
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
     for t in threads:
@@ -143,7 +145,7 @@ def test_concurrency_writer_that_read_before_the_winner_committed_keeps_winner(p
     """
     from sqlalchemy import event
 
-    engine = get_engine(pg_url)
+    engine = upgraded_engine(pg_url)
     doc = extract_document(Path(corpus[2]).read_bytes(), source=corpus[2])
     loser_thread: list[int] = []
     winner_committed = threading.Event()
@@ -160,11 +162,13 @@ def test_concurrency_writer_that_read_before_the_winner_committed_keeps_winner(p
 
     def loser() -> None:
         loser_thread.append(threading.get_ident())
-        results["loser"] = save_document_once(engine, doc)
+        with session_scope(engine) as session:
+            results["loser"] = save_document_once(session, doc)
 
     def winner() -> None:
         held.wait(20)
-        results["winner"] = save_document_once(engine, doc)
+        with session_scope(engine) as session:
+            results["winner"] = save_document_once(session, doc)
         winner_committed.set()
 
     try:

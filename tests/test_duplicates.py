@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from db.session import get_engine, session_scope
+from db.migrate import upgraded_engine
+from db.session import session_scope
 from db.store import save_document
 from extractors.document import extract_document
 from extractors.records import ClaimRow, Corpus, DocumentRow
@@ -59,7 +60,7 @@ def test_duplicates_seed_text_layer_and_its_pdf_rendition(tmp_path: Path, seed_p
                                                           shared_dir: Path) -> None:
     pdf = shared_dir / "fixtures" / "pdf" / "deepseek_resilience_paper.pdf"
     url = f"sqlite:///{tmp_path / 'dup.db'}"
-    engine = get_engine(url)
+    engine = upgraded_engine(url)
     for path in (seed_paper_path, pdf):
         with session_scope(engine) as session:
             save_document(session, extract_document(path.read_bytes(), source=str(path)))

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text as sql
 
-from db.session import get_engine, session_scope
+from db.migrate import upgraded_engine
+from db.session import session_scope
 from db.store import save_document
 from extractors.document import extract_document
 from extractors.notes.figures import find_figures
@@ -139,7 +140,7 @@ def test_figures_check_unsourced_severity() -> None:
 
 def test_figures_stored_and_in_figure_overview(db_url: str, seed_paper_path: Path) -> None:
     doc = _paper_doc(seed_paper_path)
-    engine = get_engine(db_url)
+    engine = upgraded_engine(db_url)
     with session_scope(engine) as session:
         doc_id = save_document(session, doc).document_id
     with engine.connect() as conn:

@@ -11,11 +11,20 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from db import models as m
-from db.fts import EmptySearch, compact, fts5_query, index_document, search, segment
+from db import fts
+from db.fts import EmptySearch, compact, fts5_query, index_document, segment
+from db.migrate import upgraded_engine
 from db.session import get_engine, session_scope
-from db.sql import run_query
+from db.sql import QueryResult, connect_readonly
+from db.sql import query as run_query
 
 SENTENCE = "我们需要算力和模型"
+
+
+def search(url: str, query: str, **limits: int) -> QueryResult:
+    """``db.fts.search`` on a read-only connection of its own, as the CLI runs it."""
+    with connect_readonly(url) as conn:
+        return fts.search(conn, query, **limits)
 
 
 # --------------------------------------------------------------------------- the traps
@@ -108,7 +117,7 @@ def search_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 def _store(url: str, doc_id: int, source: str, sentences: list[str], claims: list[int]) -> None:
     """Store a document the way the pipeline does, then index it in the same transaction."""
     body = "".join(sentences)
-    with session_scope(get_engine(url)) as session:
+    with session_scope(upgraded_engine(url)) as session:
         session.add(m.Document(id=doc_id, source=source, sha256=f"{doc_id:064d}", kind="text",
                                title=f"doc {doc_id}", text=body, body_end=len(body), raw_text=body,
                                offset_map="[]", extractor_version="test"))
@@ -175,16 +184,16 @@ def test_fts_replaced_and_deleted_documents_leave_no_rows(
     url = (f"sqlite:///{tmp_path / 'replace.db'}" if backend == "sqlite"
            else request.getfixturevalue("pg_schema_url"))
     _store(url, 10, "r.md", ["旧版本说算力不足"], claims=[0])
-    with session_scope(get_engine(url)) as session:  # what db.store does on replace
+    with session_scope(upgraded_engine(url)) as session:  # what db.store does on replace
         session.execute(text("DELETE FROM documents WHERE id = 10"))
     _store(url, 11, "r.md", ["新版本说模型够用"], claims=[])
-    with session_scope(get_engine(url)) as session:  # re-indexing is idempotent
+    with session_scope(upgraded_engine(url)) as session:  # re-indexing is idempotent
         index_document(session, 11)
     assert not any(r[4] == "r.md" for r in search(url, "算力", limit=500).rows)
     assert {(r[0], r[2]) for r in search(url, "新版本").rows} == {("sentence", 11)}
     assert run_query(url, "SELECT document_id, COUNT(*) FROM search_index "
                           "WHERE document_id IN (10, 11) GROUP BY document_id").rows == [(11, 1)]
-    with session_scope(get_engine(url)) as session:
+    with session_scope(upgraded_engine(url)) as session:
         session.execute(text("DELETE FROM documents WHERE id = 11"))
     assert run_query(url, "SELECT COUNT(*) FROM search_index WHERE document_id = 11").rows == [(0,)]
 
@@ -238,7 +247,7 @@ def test_fts_ingested_seed_blog_is_searchable(seed_blog_path: Path, tmp_path: Pa
 
     doc = extract_document(seed_blog_path.read_bytes(), source=str(seed_blog_path))
     url = f"sqlite:///{tmp_path / 'blog.db'}"
-    with session_scope(get_engine(url)) as session:
+    with session_scope(upgraded_engine(url)) as session:
         stored = save_document(session, doc)
         index_document(session, stored.document_id)
     result = search(url, "算力", limit=500)

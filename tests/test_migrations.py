@@ -8,11 +8,11 @@ from sqlalchemy import inspect
 
 from db.migrate import VIEW_NAMES, include_object
 from db.models import Base
-from db.session import get_engine
+from db.migrate import upgraded_engine
 
 
 def test_migrations_match_models(db_url: str) -> None:
-    engine = get_engine(db_url)
+    engine = upgraded_engine(db_url)
     with engine.connect() as conn:
         context = MigrationContext.configure(
             conn, opts={"include_object": include_object, "compare_type": False})
@@ -21,5 +21,5 @@ def test_migrations_match_models(db_url: str) -> None:
 
 
 def test_migrations_create_every_view(db_url: str) -> None:
-    engine = get_engine(db_url)
+    engine = upgraded_engine(db_url)
     assert VIEW_NAMES <= set(inspect(engine).get_view_names())

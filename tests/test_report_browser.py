@@ -25,7 +25,8 @@ from typing import Any
 import httpx
 import pytest
 
-from db.session import get_engine, session_scope
+from db.migrate import upgraded_engine
+from db.session import session_scope
 from db.store import save_document
 from extractors import types as t
 from flows.report import write_report
@@ -73,7 +74,7 @@ def hostile_document() -> t.ExtractedDocument:
 def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = Path(tmp_path_factory.mktemp("browser"))
     url = f"sqlite:///{tmp / 'hostile.db'}"
-    with session_scope(get_engine(url)) as session:
+    with session_scope(upgraded_engine(url)) as session:
         save_document(session, hostile_document())
     path = tmp / "report.html"
     path.write_text(write_report(url, "html", audit=True), encoding="utf-8")

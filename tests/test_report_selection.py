@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from db.session import get_engine, session_scope
+from db.migrate import upgraded_engine
+from db.session import session_scope
 from db.store import save_document
 from extractors.document import extract_document
 from extractors.records import Corpus, DocumentRow, FindingRow, SpanRow
@@ -23,7 +24,7 @@ POST_B = "数据显示，截至2024年底，全国智能算力规模为420 EFLOP
 def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("selection")
     url = f"sqlite:///{folder / 's.db'}"
-    engine = get_engine(url)
+    engine = upgraded_engine(url)
     for name, text in (("compute_a.md", POST_A), ("compute_b.md", POST_B)):
         with session_scope(engine) as session:
             save_document(session, extract_document(text.encode(), source=str(folder / name)))

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from db.session import get_engine, session_scope
+from db.migrate import upgraded_engine
+from db.session import session_scope
 from db.store import save_document
 from extractors import types as t
 from flows.report import write_report
@@ -80,7 +81,7 @@ def build_document() -> t.ExtractedDocument:
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{Path(tmp_path_factory.mktemp('reports')) / 'r.db'}"
-    with session_scope(get_engine(url)) as session:
+    with session_scope(upgraded_engine(url)) as session:
         save_document(session, build_document())
     return url
 
@@ -241,7 +242,7 @@ def seed_report(seed_paper_path: Path, tmp_path_factory: pytest.TempPathFactory)
 
     url = f"sqlite:///{Path(tmp_path_factory.mktemp('seed')) / 'seed.db'}"
     doc = extract_document(seed_paper_path.read_bytes(), source=str(seed_paper_path))
-    with session_scope(get_engine(url)) as session:
+    with session_scope(upgraded_engine(url)) as session:
         save_document(session, doc)
     return json.loads(write_report(url, "json", audit=True))
 
@@ -260,7 +261,7 @@ def test_reports_seed_paper_done_criteria(seed_report: dict) -> None:
 @pytest.mark.parametrize("fmt", ["md", "html", "json", "jsonld", "csv"])
 def test_reports_empty_database_renders(fmt: str, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
-    get_engine(url)  # created and migrated, but holding no document
+    upgraded_engine(url)  # created and migrated, but holding no document
     text = write_report(url, fmt, audit=True)
     assert text.strip()
     if fmt == "json":
@@ -309,7 +310,7 @@ def test_reports_markdown_of_hostile_text_renders_inert(tmp_path: Path) -> None:
         sentences=(t.Sentence(0, len(text), text),),
         claims=(t.Claim(0, 0, len(text), text, "statistical", 0.9, attribution_cue="数据显示"),))
     url = f"sqlite:///{tmp_path / 'h.db'}"
-    with session_scope(get_engine(url)) as session:
+    with session_scope(upgraded_engine(url)) as session:
         save_document(session, doc)
     html = MarkdownIt("commonmark", {"html": True}).render(write_report(url, "md", audit=True))
     page = BeautifulSoup(html, "html.parser")

@@ -11,8 +11,9 @@ import pytest
 
 from db import schema_doc
 from db.fts import fts5_query, index_document
-from db.session import dispose_engines, get_engine, session_scope
-from db.sql import run_query
+from db.migrate import upgraded_engine
+from db.session import dispose_engines, session_scope
+from db.sql import query as run_query
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_MD = ROOT / "docs" / "schema.md"
@@ -23,7 +24,7 @@ STANDARD_TYPES = re.compile(r"^(INTEGER|TEXT|FLOAT|BOOLEAN|DATETIME|VARCHAR\(\d+
 def sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated database with one indexed document."""
     path = tmp_path_factory.mktemp("schema") / "claimledger.db"
-    with session_scope(get_engine(f"sqlite:///{path}")) as session:
+    with session_scope(upgraded_engine(f"sqlite:///{path}")) as session:
         from db import models as m
 
         session.add(m.Document(id=1, source="a.md", sha256="0" * 64, kind="text", title="报告",

@@ -12,9 +12,10 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from db import sql as user_sql
-from db.session import get_engine, session_scope
+from db.errors import DatabaseMissing, SchemaNotCurrent
+from db.migrate import upgraded_engine
+from db.session import session_scope
 from db.sql import (
-    DatabaseNotFound,
     ForbiddenStatement,
     InvalidSql,
     MissingParameter,
@@ -24,8 +25,9 @@ from db.sql import (
     SqlError,
     SqlSyntaxError,
     UnknownName,
-    run_query,
+    connect_readonly,
 )
+from db.sql import query as run_query
 
 
 
@@ -36,7 +38,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         url = f"sqlite:///{tmp_path_factory.mktemp('sql') / 'claimledger.db'}"
     else:
         url = request.getfixturevalue("pg_schema_url")
-    with session_scope(get_engine(url)) as session:
+    with session_scope(upgraded_engine(url)) as session:
         session.execute(text(
             "INSERT INTO documents (source, sha256, kind, title, text, body_end, raw_text, "
             "offset_map, extractor_version, ingested_at) VALUES ('a.md', 'abc', 'markdown', "
@@ -164,10 +166,10 @@ def test_sql_database_errors_are_one_line(db_url: str, sql: str, error: type[Sql
 def test_sql_sqlite_connection_refuses_writes_without_the_check(tmp_path: Path, sql: str) -> None:
     """Even a statement that slipped past check_statement cannot write or create files."""
     path = tmp_path / "ro.db"
-    get_engine(f"sqlite:///{path}")
+    upgraded_engine(f"sqlite:///{path}")
     before = sorted(p.name for p in tmp_path.iterdir())
-    with pytest.raises(SqlError):
-        user_sql._run_sqlite(path, sql.format(dir=tmp_path), {}, 10, 1000)
+    with pytest.raises(SqlError), connect_readonly(str(path)) as conn:
+        user_sql._run_sqlite(conn.dbapi, sql.format(dir=tmp_path), {}, 10, 1000)
     created = set(p.name for p in tmp_path.iterdir()) - set(before) - {"ro.db-wal", "ro.db-shm"}
     assert not created
     assert run_query(str(path), "SELECT COUNT(*) FROM documents").rows == [(0,)]
@@ -180,13 +182,14 @@ def test_sql_sqlite_connection_refuses_writes_without_the_check(tmp_path: Path, 
     "CREATE TABLE t (x int)",
 ])
 def test_sql_postgres_read_only_transaction_without_the_check(pg_schema_url: str, sql: str) -> None:
-    get_engine(pg_schema_url)
-    with pytest.raises(ReadOnlyViolation, match="read-only transaction"):
-        user_sql._run_postgres(user_sql.resolve_url(pg_schema_url), user_sql.tokenize(sql), {}, 10, 1000)
+    upgraded_engine(pg_schema_url)
+    with pytest.raises(ReadOnlyViolation, match="read-only transaction"), \
+            connect_readonly(pg_schema_url) as conn:
+        user_sql._run_postgres(conn.dbapi, user_sql.tokenize(sql), {}, 10, 1000)
 
 
 def test_sql_postgres_statement_timeout(pg_schema_url: str) -> None:
-    get_engine(pg_schema_url)
+    upgraded_engine(pg_schema_url)
     started = time.perf_counter()
     with pytest.raises(QueryTimeout):
         run_query(pg_schema_url, "SELECT pg_sleep(5)", time_limit_ms=300)
@@ -195,14 +198,14 @@ def test_sql_postgres_statement_timeout(pg_schema_url: str) -> None:
 
 def test_sql_missing_sqlite_file_is_not_created(tmp_path: Path) -> None:
     path = tmp_path / "absent.db"
-    with pytest.raises(DatabaseNotFound, match="absent.db"):
+    with pytest.raises(DatabaseMissing, match="absent.db"):
         run_query(str(path), "SELECT 1")
     assert not path.exists()
 
 
 def test_sql_pragma_functions_that_read_are_allowed(tmp_path: Path) -> None:
     path = tmp_path / "info.db"
-    get_engine(f"sqlite:///{path}")
+    upgraded_engine(f"sqlite:///{path}")
     result = run_query(str(path), "SELECT name FROM pragma_table_info('claims') WHERE name = 'end'")
     assert result.rows == [("end",)]
 
@@ -223,7 +226,7 @@ def test_sql_cli_prints_rows_and_one_line_errors(tmp_path: Path) -> None:
     from flows.cli import app
 
     path = tmp_path / "cli.db"
-    get_engine(f"sqlite:///{path}")
+    upgraded_engine(f"sqlite:///{path}")
     runner = CliRunner()
     ok = runner.invoke(app, ["sql", "SELECT :x AS x, '算力' AS y", "--db", str(path), "-p", "x=7",
                              "--format", "json"])
@@ -234,5 +237,7 @@ def test_sql_cli_prints_rows_and_one_line_errors(tmp_path: Path) -> None:
     assert refused.stderr.strip().splitlines() == [
         "Error: Statements that write are refused (the connection is read-only): found DELETE"]
     missing = runner.invoke(app, ["sql", "SELECT 1", "--db", str(tmp_path / "nope.db")])
-    assert missing.exit_code == 1 and "Database file not found" in missing.stderr
+    assert missing.exit_code == 1
+    assert missing.stderr.strip().splitlines() == [
+        f"Error: no database at {tmp_path / 'nope.db'}: run 'claimledger ingest' first, or pass --db"]
     assert not (tmp_path / "nope.db").exists()

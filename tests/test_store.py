@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db import models as m
-from db.session import get_engine, session_scope
+from db.migrate import upgraded_engine
+from db.session import session_scope
 from db.store import save_document
 from extractors.textmap import MappedText
 from extractors.types import (
@@ -47,7 +48,7 @@ def _doc(sha: str = "a" * 64, source: str = "/tmp/doc.txt", body: str = BODY) ->
                             authors=("蒋茜",), title="题名", container="政治经济学评论", year=2023,
                             footnote=0, page=0, key="题名|2023"),),
         numbers=(NumericAssertion(number_start, number_start + len("1590 EFLOPS"), "1590 EFLOPS", 1590.0, "EFLOPS",
-                                  page=0, subject="中国总算力规模", time_scope="截至2025年"),),
+                                  page=0, subject="中国总算力规模", time_scope="截至2025年", unit_kind="measure"),),
         claims=(Claim(0, 0, s1_end, body[:s1_end], "statistical", 0.9, ("cue.quantity",), page=0),),
         entities=(Entity(body.index("中国"), body.index("中国") + 2, "中国", "GPE", 0),),
         claim_citations=((0, 0),), claim_numbers=((0, 0),), claim_entities=((0, 0),),
@@ -60,7 +61,7 @@ def _count(session, model) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_store_rows_carry_provenance(db_url: str) -> None:
-    engine = get_engine(db_url)
+    engine = upgraded_engine(db_url)
     with session_scope(engine) as session:
         result = save_document(session, _doc())
     assert result.status == "added" and result.claims == 1
@@ -68,7 +69,7 @@ def test_store_rows_carry_provenance(db_url: str) -> None:
         doc = session.get(m.Document, result.document_id)
         number = session.scalars(select(m.NumericAssertion)).one()
         assert doc.text[number.start:number.end] == number.surface == "1590 EFLOPS"
-        assert number.page == 85 and number.page_index == 0
+        assert number.page == 85 and number.page_index == 0 and number.unit_kind == "measure"
         assert number.claim_id == session.scalars(select(m.Claim.id)).one()
         footnote = session.scalars(select(m.Footnote)).one()
         assert doc.text[footnote.start:footnote.end] == footnote.body == NOTE
@@ -79,7 +80,7 @@ def test_store_rows_carry_provenance(db_url: str) -> None:
 
 
 def test_store_same_bytes_twice_changes_nothing(db_url: str) -> None:
-    engine = get_engine(db_url)
+    engine = upgraded_engine(db_url)
     with session_scope(engine) as session:
         first = save_document(session, _doc())
     with session_scope(engine) as session:
@@ -90,7 +91,7 @@ def test_store_same_bytes_twice_changes_nothing(db_url: str) -> None:
 
 
 def test_store_changed_source_replaces_and_keeps_history(db_url: str) -> None:
-    engine = get_engine(db_url)
+    engine = upgraded_engine(db_url)
     with session_scope(engine) as session:
         save_document(session, _doc())
     with session_scope(engine) as session:
@@ -105,7 +106,7 @@ def test_store_changed_source_replaces_and_keeps_history(db_url: str) -> None:
 
 
 def test_store_failure_leaves_nothing_half_written(db_url: str) -> None:
-    engine = get_engine(db_url)
+    engine = upgraded_engine(db_url)
     broken = _doc()
     broken = ExtractedDocument(**{**{f: getattr(broken, f) for f in broken.__dataclass_fields__},
                                   "claim_citations": ((0, 5),)})  # citation 5 does not exist

@@ -9,8 +9,9 @@ from sqlalchemy import inspect
 
 from db import models as m
 from db.migrate import alembic_config
-from db.session import dispose_engines, get_engine, make_engine, session_scope
-from db.sql import run_query
+from db.migrate import upgraded_engine
+from db.session import dispose_engines, make_engine, session_scope
+from db.sql import query as run_query
 
 VIEWS = ["claim_overview", "uncited_claims", "dangling_footnotes", "numbers_by_subject",
          "findings_by_document", "citation_usage"]
@@ -25,7 +26,7 @@ def seeded_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         url = f"sqlite:///{tmp_path_factory.mktemp('views') / 'claimledger.db'}"
     else:
         url = request.getfixturevalue("pg_schema_url")
-    with session_scope(get_engine(url)) as session:
+    with session_scope(upgraded_engine(url)) as session:
         for kind in (m.Document, m.Claim, m.Footnote, m.NumericAssertion, m.FootnoteRef,
                      m.Citation, m.ClaimCitation, m.Finding):
             session.add_all([row for row in _dataset() if isinstance(row, kind)])
@@ -154,7 +155,7 @@ def test_views_downgrade_drops_them(backend: str, tmp_path: Path, request: pytes
            else request.getfixturevalue("pg_schema_url"))
     engine = make_engine(url)
     try:
-        get_engine(url)
+        upgraded_engine(url)
         assert set(VIEWS) <= set(inspect(engine).get_view_names())
         cfg = alembic_config()
         with engine.begin() as connection:

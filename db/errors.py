@@ -1,0 +1,130 @@
+"""Database faults as one line each: which database (password and query hidden) and why.
+
+A driver error carries a multi-line message and an SQLAlchemy help link; the
+CLI prints ``str()`` of these instead.  :func:`classify` maps a DB-API or
+SQLAlchemy error to one of them (or ``None`` for an error that is about the
+statement, not the database); ``db.session`` installs it as the engine's
+``handle_error`` hook, so every engine-level fault arrives already named.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+
+class DatabaseError(Exception):
+    """The database cannot be used.  ``database`` is the display label, ``cause`` the reason."""
+
+    summary = "cannot use database"
+
+    def __init__(self, database: str, cause: str = "") -> None:
+        self.database = database
+        self.cause = cause
+        super().__init__(f"{self.summary} {database}" + (f": {cause}" if cause else ""))
+
+
+class DatabaseUnreachable(DatabaseError):
+    summary = "cannot reach database"
+
+
+class AuthenticationFailed(DatabaseError):
+    summary = "authentication failed for database"
+
+
+class DatabaseMissing(DatabaseError):
+    summary = "no database at"
+
+
+class DatabaseReadOnly(DatabaseError):
+    summary = "cannot write to read-only database"
+
+
+class DatabaseLocked(DatabaseError):
+    summary = "database is locked"
+
+
+class SchemaNotCurrent(DatabaseError):
+    """The schema is older than this code (or absent): a writer must migrate it first."""
+
+    summary = "database schema is not current in"
+
+
+class SchemaTooNew(DatabaseError):
+    """A newer claimledger migrated this database; this code must not touch it."""
+
+    summary = "database schema is newer than this claimledger in"
+
+
+def display_url(url: str) -> str:
+    """A URL safe to print: a SQLite file as its path; else no password and no query string."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return re.sub(r"//([^:/@]*):[^@/]*@", r"//\1:***@", url.split("?", 1)[0])
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ":memory:"
+        return database.removeprefix("file:")
+    bare = parsed._replace(query={}, drivername=parsed.get_backend_name())
+    return bare.render_as_string(hide_password=True)
+
+
+# (needle in the lower-cased driver message, exception class, cause printed)
+_CAUSES: tuple[tuple[str, type[DatabaseError], str], ...] = (
+    ("password authentication failed", AuthenticationFailed, "password authentication failed"),
+    ("no password supplied", AuthenticationFailed, "no password supplied"),
+    ("role \"", AuthenticationFailed, "the role does not exist"),
+    ("authentication failed", AuthenticationFailed, "authentication failed"),
+    ("pg_hba.conf", AuthenticationFailed, "the server does not accept this user from here"),
+    ("does not exist", DatabaseMissing, "the database does not exist (create it, or fix --db)"),
+    ("connection refused", DatabaseUnreachable, "connection refused (is the server running?)"),
+    ("could not translate host name", DatabaseUnreachable, "unknown host"),
+    ("name or service not known", DatabaseUnreachable, "unknown host"),
+    ("timeout expired", DatabaseUnreachable, "connection timed out"),
+    ("no route to host", DatabaseUnreachable, "no route to host"),
+    ("network is unreachable", DatabaseUnreachable, "network is unreachable"),
+    ("server closed the connection", DatabaseUnreachable, "the server closed the connection"),
+    ("readonly database", DatabaseReadOnly, "the file or its directory is read-only"),
+    ("read-only", DatabaseReadOnly, "the database is read-only"),
+    ("database is locked", DatabaseLocked, "another process held the write lock beyond the timeout"),
+    ("lock timeout", DatabaseLocked, "another process held the lock beyond the timeout"),
+    ("unable to open database file", DatabaseUnreachable,
+     "cannot open the file (missing directory or no permission)"),
+)
+
+
+def classify(exc: BaseException, url: str) -> DatabaseError | None:
+    """The named fault behind ``exc``, or ``None`` when it is about a statement (syntax, constraint).
+
+    Only operational errors are considered: an IntegrityError stays one, so the
+    store's same-bytes race handling still sees it.
+    """
+    original = getattr(exc, "orig", None) or exc
+    if not _operational(original):
+        return None
+    message = str(original).lower()
+    for needle, kind, cause in _CAUSES:
+        if needle in message:
+            return kind(display_url(url), cause)
+    return None
+
+
+def _operational(exc: BaseException) -> bool:
+    name = type(exc).__name__
+    if name in ("OperationalError", "LockNotAvailable", "ReadOnlySqlTransaction"):
+        return True
+    return any(c.__name__ == "OperationalError" for c in type(exc).__mro__)
+
+
+def missing_sqlite_file(url: str) -> DatabaseMissing | None:
+    """:class:`DatabaseMissing` for a SQLite file that does not exist (readers never create one)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = (parsed.database or "").removeprefix("file:")
+    if not database or database == ":memory:" or Path(database).exists():
+        return None
+    return DatabaseMissing(database, "run 'claimledger ingest' first, or pass --db")

@@ -1,0 +1,103 @@
+"""N ingests started at the same moment on an empty database all succeed (issue 16).
+
+Before migrations were a locked step, two processes on a fresh PostgreSQL
+database both ran ``CREATE TABLE alembic_version`` and one failed every time
+(``UniqueViolation ... pg_type_typname_nsp_index``); the other concurrency
+tests start from a migrated database and never saw it.  Here every child
+process imports everything first, waits at a file barrier, and only then
+starts its ingest, so all of them reach the migration step together.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from conftest import ROOT
+
+PROCESSES = 4
+DEADLINE_S = 240  # the whole test, imports of four processes on a busy 2-core machine included
+
+CHILD = r"""
+import json, sys, time
+from pathlib import Path
+
+from flows.ingest import ingest_sources_local
+
+url, barrier, index, *sources = sys.argv[1:]
+barrier = Path(barrier)
+(barrier / f"ready-{index}").touch()
+while not (barrier / "go").exists():
+    time.sleep(0.002)
+summary = ingest_sources_local(sources, url, workers=1)
+print(json.dumps([[o.source, o.status, o.reason] for o in summary.outcomes]))
+"""
+
+DOCUMENTS = {
+    "compute.md": "---\ntitle: 算力\n---\n\n据统计，截至2024年底，全国智能算力规模为280 EFLOPS。\n",
+    "storage.md": "---\ntitle: Storage\n---\n\nThe grid added 12 GW of battery storage in 2024, "
+                  "twice the 2023 figure.\n",
+}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database with no tables at all (a fresh SQLite path, a fresh PostgreSQL schema)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'first.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+def _start_together(url: str, sources: list[str], barrier: Path) -> list[subprocess.Popen[str]]:
+    env = {**os.environ, "CLAIMLEDGER_HOME": str(barrier / "home")}
+    children = [subprocess.Popen([sys.executable, "-c", CHILD, url, str(barrier), str(i), *sources],
+                                 cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True)
+                for i in range(PROCESSES)]
+    deadline = time.monotonic() + DEADLINE_S / 2
+    while len(list(barrier.glob("ready-*"))) < PROCESSES:
+        if time.monotonic() > deadline or any(c.poll() is not None for c in children):
+            for child in children:
+                child.kill()
+            pytest.fail("a child process died or never got ready: "
+                        + " | ".join(c.communicate()[1][-500:] for c in children))
+        time.sleep(0.01)
+    (barrier / "go").touch()
+    return children
+
+
+def test_first_start_processes_racing_on_an_empty_database_all_succeed(empty_url: str,
+                                                                       tmp_path: Path) -> None:
+    sources = []
+    for name, body in DOCUMENTS.items():
+        (tmp_path / name).write_text(body, encoding="utf-8")
+        sources.append(str(tmp_path / name))
+    barrier = tmp_path / "barrier"
+    barrier.mkdir()
+    children = _start_together(empty_url, sources, barrier)
+    outcomes = []
+    for child in children:
+        stdout, stderr = child.communicate(timeout=DEADLINE_S / 2)
+        assert child.returncode == 0, stderr[-2000:]
+        outcomes.extend(json.loads(stdout.strip().splitlines()[-1]))
+    failed = [o for o in outcomes if o[1] == "failed"]
+    assert failed == []
+    for source in sources:  # each document stored by exactly one process, reported unchanged by the rest
+        assert sorted(o[1] for o in outcomes if o[0] == source) == ["added"] + ["unchanged"] * (PROCESSES - 1)
+    engine = create_engine(empty_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
+            assert conn.execute(text("SELECT count(*) FROM documents")).scalar_one() == len(sources)
+            assert conn.execute(text("SELECT count(DISTINCT sha256) FROM documents")).scalar_one() == len(sources)
+            assert conn.execute(text("SELECT count(*) FROM ingest_runs WHERE finished IS NOT NULL")
+                                ).scalar_one() == PROCESSES
+    finally:
+        engine.dispose()
