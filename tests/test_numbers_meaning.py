@@ -178,8 +178,27 @@ def test_meaning_period_review_without_a_year_is_the_year_before() -> None:
 
 
 def test_meaning_period_quarter_of_an_earlier_sentence_does_not_carry() -> None:
-    text = "去年一季度经济开局良好。设备购置投资增长15.7%。"
+    text = "三、今年政府工作任务\n\n2024年一季度，经济开局良好。设备购置投资增长15.7%。"
     assert _meaning(text, "15.7%").period == "2024"
+
+
+def test_meaning_period_topic_opens_a_sentence_or_paragraph() -> None:
+    text = ("二、“十三五”时期发展成就和“十四五”时期主要目标任务\n\n“十四五”时期是新征程的第一个五年。\n\n"
+            "——常住人口城镇化率提高到65%，单位国内生产总值能耗降低13.5%。\n\n"
+            "到明年底，基本实现道路硬化。再解决6000万人安全饮水问题。")
+    title = "2021年国务院政府工作报告"
+    assert _meaning(text, "13.5%", title=title).period == "2021/2025"
+    assert _meaning(text, "65%", title=title).period == "2025"  # a level reached over a range: its end
+    assert _meaning(text, "65%", title=title).role == "target"
+    # a deadline opening a sentence is no topic: the figure keeps the section's period
+    assert _meaning(text, "6000万人", title=title).period == "2021/2025"
+
+
+def test_meaning_period_average_over_the_reviewed_range() -> None:
+    text = "一、“九五”时期国民经济和社会发展的回顾\n\n国内生产总值2000年达89404亿元，平均每年增长8.3%。"
+    title = "2001年国务院政府工作报告"
+    assert _meaning(text, "89404亿元", title=title).period == "2000"
+    assert _meaning(text, "8.3%", title=title).period == "1996/2000"
 
 
 def test_meaning_period_unknown_without_any_date() -> None:
@@ -335,4 +354,4 @@ def test_meaning_accuracy_on_hand_labelled_report_figures() -> None:
     assert scores["scope"] >= FLOORS["scope"]
 
 
-FLOORS = {"period": 0.84, "indicator": 0.79, "measure": 0.95, "role": 0.97, "scope": 1.0}
+FLOORS = {"period": 0.97, "indicator": 0.86, "measure": 0.98, "role": 0.98, "scope": 1.0}

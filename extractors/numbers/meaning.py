@@ -161,7 +161,7 @@ def _headings(text: str, year: int | None) -> list[_Heading]:
     for m in re.finditer(r"[^\n]+", text):
         line = m.group()
         h = _NUMBERED_HEADING.match(line)
-        if not h or len(line.strip()) > _HEADING_MAX or re.search(r"[。；]", line):
+        if not h or len(line.strip()) > _HEADING_MAX or re.search(r"[。；]", line.strip().rstrip("。")):
             continue
         level = 1 if h.group("top") else 2
         review = bool(_REVIEW.search(line))
@@ -323,7 +323,7 @@ def _table_match(text: str, lo: int, hi: int) -> tuple[str, int, int] | None:
 
 
 _SUBJECT_NOISE_START = re.compile(
-    r"^(?:[\s“”\"*]|其中|全年|今年|去年|上年|当年|同期|比上年|较上年|同比|累计|合计|分别|共|总共|全国|我国|"
+    r"^(?:[\s“”\"*]|其中|平均每年|年均|每年|全年|今年|去年|上年|当年|同期|比上年|较上年|同比|累计|合计|分别|共|总共|全国|我国|"
     r"(?:19|20)\d{2}年(?:末|底)?|[一二三四]季度|前三季度|上半年|过去[一二三四五六七八九十]年|"
     r"拟安排|拟发行|拟按|拟|安排|发行|完成|实现|新建|建成|同时|继续|要|将|把|对|再|年初|年末|年底|今明两年|"
     r"增加|提高|减少|降低|扩大|新纳入)+"
@@ -333,7 +333,9 @@ _SUBJECT_NOISE_END = re.compile(
     r"超过|保持在|保持|稳定在|控制在|为|是|占|比上年|同比|年均|连续|大幅|明显|进一步|全年|已|已经|增速|上涨|涨幅|"
     r"[\s“”\"*])+$"
 )
-_COMPARISON_ONLY = re.compile(r"^(?:比|较|同比|与|相比|比上年|比去年|增|减|多|少)?$")
+_COMPARISON_ONLY = re.compile(r"^(?:比|较|同比|与|相比|比上年|比去年|增|减|多|少|增幅|增速|涨幅|降幅|人均|每年|人均每年|新增|"
+                              r"平均每年|年均)?$")
+_COMPARISON_TAIL = re.compile(r"(?:比|较|与)[^比较与]*$")  # 增幅比一季度: the comparand is not the subject
 
 
 _SUBJECT_FILLER = re.compile(r"拟安排|拟|累计|为此|合计|分别|(?<=[\u4e00-\u9fff])均$")
@@ -345,10 +347,51 @@ def _clean_subject(subject: str | None) -> str | None:
         return None
     s = _SUBJECT_NOISE_END.sub("", _SUBJECT_NOISE_START.sub("", subject.strip()))
     s = _SUBJECT_FILLER.sub("", _SUBJECT_NOISE_START.sub("", s))
-    s = _SUBJECT_NOISE_END.sub("", s)
+    s = _SUBJECT_NOISE_END.sub("", _COMPARISON_TAIL.sub("", s) if len(s) > 2 else s)
     if len(s) < 2 or _COMPARISON_ONLY.match(s) or re.fullmatch(r"[\d\W_]+", s):
         return None
     return s
+
+
+def _canonical(phrase: str) -> str:
+    """A subject that ends in a table name is that indicator (国家外汇储备 -> 外汇储备); others stay as printed."""
+    hit = _table_match(phrase, 0, len(phrase))
+    return hit[0] if hit and hit[2] == len(phrase) else phrase
+
+
+#: Shared heads of a paired list: 高技术制造业、装备制造业增加值 = 高技术制造业增加值 and 装备制造业增加值.
+_LIST_HEAD = re.compile(r"(?:增加值|排放总量|排放量|产量|纯收入|可支配收入|收入|人均住房面积|住房面积|产能|投资|比重|增速|利润)$")
+
+
+def _paired_name(text: str, n: NumericAssertion, sent: int) -> str | None:
+    """分别: the k-th figure after 分别 belongs to the k-th name of the list before it (A、B分别增长X、Y).
+
+    Figures of a second round (分别达到X和Y，实际增长A和B) pair again from the start.
+    """
+    window = text[sent:n.start]
+    at = window.rfind("分别")
+    if at < 0:
+        return None
+    names = _list_before(window[:at])
+    if len(names) < 2:
+        return None
+    k = len(re.findall(r"\d+(?:\.\d+)?", re.sub(r"(?:19|20)\d{2}\s*年", "", window[at:])))
+    name = names[k % len(names)]
+    head = _LIST_HEAD.search(names[-1])
+    if head and not _LIST_HEAD.search(name):
+        name += head.group()
+    return _canonical(_clean_subject(name) or name)
+
+
+def _list_before(text: str) -> list[str]:
+    """The names of the list that ends ``text``: the last clause split on 、/和/及/与."""
+    def bare(piece: str) -> str:
+        return re.split(r"\d", re.sub(r"(?:19|20)\d{2}年(?:底|末)?", "", piece))[0].strip()
+
+    pieces = re.split(r"[，,；;：:]", text)
+    clause = next((bare(p) for p in reversed(pieces) if bare(p)), "")
+    parts = re.split(r"、", clause) if "、" in clause else re.split(r"[和及与]", clause)
+    return [p for p in parts if p.strip()]
 
 
 def _table_after(text: str, pos: int) -> str | None:
@@ -388,9 +431,13 @@ def _indicator(text: str, n: NumericAssertion, clause: int, sent: int,
     after = _table_after(text, n.end)
     if after:
         return after, clause, clause, "after"
-    cleaned = _clean_subject(n.subject) or _clean_subject(re.split(r"[、\d%]", text[clause:n.start])[-1])
+    paired = _paired_name(text, n, sent)
+    if paired:
+        return paired, clause, clause, "paired"
+    bare_clause = text[clause:n.start] if not re.search(r"[\d%]", text[clause:n.start]) else None
+    cleaned = _clean_subject(n.subject) or _clean_subject(bare_clause)
     if cleaned:
-        return cleaned, clause, clause, "subject"
+        return _canonical(cleaned), clause, clause, "subject"
     noun = _noun_after(text, n.end)
     if noun:
         return noun, clause, clause, "noun_after"
@@ -500,12 +547,14 @@ _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六":
 _PLANS = {"九五": 1996, "十五": 2001, "十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026}
 
 _TIME_EXPR = re.compile(
-    r"(?P<plan>[“\"]?(?P<plan_name>九五|十五|十一五|十二五|十三五|十四五|十五五)[”\"]?(?P<plan_part>时期|期间|计划|规划|末|以来)?)"
+    r"(?P<plan>[“\"]?(?P<plan_name>九五|十五|十一五|十二五|十三五|十四五|十五五)[”\"]?(?P<plan_part>时期|期间|末|以来))"
     r"|(?P<range>(?P<y1>(?:19|20)\d{2})\s*(?:年)?\s*[-–—~～至到]\s*(?P<y2>(?:19|20)\d{2})\s*年)"
     r"|(?P<abs>(?P<by>到|至|截至|截止到|截止)?\s*(?P<year>(?:19|20)\d{2})\s*年"
     r"(?:(?P<month>\d{1,2})\s*月(?:份)?(?:\s*\d{1,2}\s*日)?)?(?P<apart>[底末初]|前|以来|上半年|下半年)?)"
+    r"|(?P<both>今明两年)"
     r"|(?P<rel>今年|本年|当年|去年|上年|上一年|前年|明年|来年|过去一年|一年来|全年)"
-    r"|(?P<multi>(?:过去|这|近|今后|未来)(?P<n>[一二两三四五六七八九十])年(?:来|间)?|(?P<n2>[二两三四五六七八九十])年来)"
+    r"|(?P<multi>(?:过去|这|近)(?P<n>[一二两三四五六七八九十])年(?:来|间)?|(?P<n2>[二两三四五六七八九十])年(?:来|累计|间))"
+    r"|(?P<ahead>(?:今后|未来)(?P<n3>[一二两三四五六七八九十])年|(?P<n4>[二两三四五])年内|用(?P<n5>[二两三四五])年(?:时间|左右))"
 )
 _PART = re.compile(r"(?P<q>(?:第)?(?P<qn>[一二三四1-4])季度)|(?P<first>前(?P<fn>[一二三])季度)"
                    r"|(?P<half>[上下]半年)|(?P<months>(?P<m1>\d{1,2})\s*[-–—~至到]\s*(?P<m2>\d{1,2})\s*月)")
@@ -515,29 +564,72 @@ _TIME_EN = re.compile(
     re.IGNORECASE,
 )
 _COMPARISON_BASE = re.compile(r"(?:比|较|同比|与|和|相比|相对|高于|低于|是|为|the|than|from|vs\.?)\s*$")
-_COMPARISON_AFTER = re.compile(r"^\s*(?:同期|的|相比|比|水平|基础上|翻)")
+_COMPARISON_AFTER = re.compile(r"^\s*(?:同期|相比|比|水平|基础上|翻)")
 
 
 def _period(text: str, n: NumericAssertion, sent: int, doc: _Doc) -> tuple[str | None, str]:
-    """(period, rule): the sentence, then the paragraph, then the section heading, then the report year."""
-    found = _last_period(text, sent, n.start, doc.year)
+    """(period, rule): the sentence, then the topic (a sentence-opening date before), the section, the report year.
+
+    An average or total (年均, 每年, 累计) over a range the topic or section names
+    is about the whole range even when the sentence names its last year
+    (2000年达89404亿元，平均每年增长8.3% in the review of 1996–2000).
+    """
+    section, review = _section(doc, n.start)
+    topic = _topic_period(text, sent, doc)
+    found, rule = _last_period(text, sent, n.start, doc.year), "sentence"
     if found is None and doc.english:
         found = _first_period_en(text, n.end, _sentence_end(text, n.end), doc.year)
-    if found is not None:
-        return found, "sentence"
-    part = _part_only(text, sent, n.start)  # 一季度 without a year takes the year of the wider context
-    para = _paragraph_start(text, n.start)
-    if para < sent:
-        found = _last_period(text, para, sent, doc.year)
-        if found is not None:  # an earlier sentence's quarter (去年一季度…) does not carry over, its year does
-            year_only = found if "/" in found and "-" not in found else found[:4]
-            return _with_part(year_only, part), "paragraph"
-    section, review = _section(doc, n.start)
-    if section is not None:
-        return _with_part(section, part), "section"
-    if doc.work_report and doc.year is not None:
-        return _with_part(str(doc.year - 1 if review else doc.year), part), "report"
-    return None, "none"
+    if found is None:
+        part = _part_only(text, sent, n.start)  # 一季度 without a year takes the year of the wider context
+        if topic is not None:  # an earlier sentence's quarter (去年一季度…) does not carry over, its year does
+            found, rule = _with_part(topic if "/" in topic and "-" not in topic else topic[:4], part), "topic"
+        elif section is not None:
+            found, rule = _with_part(section, part), "section"
+        elif doc.work_report and doc.year is not None:
+            found, rule = _with_part(str(doc.year - 1 if review else doc.year), part), "report"
+    span = next((p for p in (topic, section) if p and "/" in p and "-" not in p), None)
+    if span and found and "/" not in found and _AVERAGE.search(text[_clause_start(text, n.start):n.start]):
+        start, end = span.split("/")
+        if start <= found <= end:
+            return span, "average"
+    return found, rule if found else "none"
+
+
+_AVERAGE = re.compile(r"年均|平均每年|每年|累计|五年|合计")
+
+
+def _topic_period(text: str, sent: int, doc: _Doc) -> str | None:
+    """The period of the last date that opens a sentence (2004年，…; “十四五”时期是…) before ``sent``.
+
+    Within the figure's paragraph any sentence may open with it; before the
+    paragraph only a paragraph's opening counts, and never across a numbered
+    heading.  A deadline (到明年底，…) is a target date, not a topic.
+    """
+    para = _paragraph_start(text, sent)
+    lo = max((h.start for h in doc.headings if h.start < sent), default=max(0, sent - 3000))
+    last: str | None = None
+    for m in _TIME_EXPR.finditer(text, lo, sent):
+        at = m.start() + len(m.group()) - len(m.group().lstrip())
+        if (m.group("abs") and m.group("by")) or not _opens_sentence(text, at, lo):
+            continue
+        if at < para and at != _paragraph_start(text, at) + _indent(text, at):
+            continue
+        resolved = _resolve(m, doc.year)
+        if resolved is not None:
+            last = resolved
+    return last
+
+
+def _opens_sentence(text: str, pos: int, lo: int) -> bool:
+    i = pos - 1
+    while i >= lo and text[i] in " \t\u3000—“\"":
+        i -= 1
+    return i < lo or text[i] in "。！？!?；;\n"
+
+
+def _indent(text: str, pos: int) -> int:
+    start = _paragraph_start(text, pos)
+    return len(text[start:pos]) - len(text[start:pos].lstrip(" \t\u3000—“\""))
 
 
 def _last_period(text: str, lo: int, hi: int, year: int | None) -> str | None:
@@ -545,7 +637,8 @@ def _last_period(text: str, lo: int, hi: int, year: int | None) -> str | None:
     last: str | None = None
     for m in _TIME_EXPR.finditer(text, lo, hi):
         before = text[max(lo, m.start() - 4):m.start()]
-        if _COMPARISON_BASE.search(before) or _COMPARISON_AFTER.match(text[m.end():m.end() + 4]):
+        compared = _COMPARISON_BASE.search(before) or _COMPARISON_AFTER.match(text[m.end():m.end() + 4])
+        if compared and not m.group("by"):  # 为到2010年…: a deadline, whatever comes before it
             continue
         resolved = _resolve(m, year)
         if resolved is not None:
@@ -558,7 +651,8 @@ def _part_only(text: str, lo: int, hi: int) -> re.Match[str] | None:
     """A quarter, half year or month range with no year of its own (前三季度, 一季度) in text[lo:hi]."""
     last = None
     for m in _PART.finditer(text, lo, hi):
-        if not re.search(r"\d{4}\s*年\s*$", text[max(lo, m.start() - 6):m.start()]):
+        before = text[max(lo, m.start() - 6):m.start()]
+        if not re.search(r"\d{4}\s*年\s*$", before) and not _COMPARISON_BASE.search(before):
             last = m
     return last
 
@@ -592,11 +686,14 @@ def _resolve(m: re.Match[str], year: int | None) -> str | None:
         offset = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "过去一年": -1,
                   "一年来": -1, "前年": -2, "明年": 1, "来年": 1}[word]
         return str(year + offset)
+    if m.group("both"):
+        return f"{year}/{year + 1}"
     if m.group("multi"):
         k = _CN_DIGITS[m.group("n") or m.group("n2")]
-        if m.group().startswith(("今后", "未来")):
-            return f"{year}/{year + k - 1}"
         return f"{year - k}/{year - 1}" if k > 1 else str(year - 1)
+    if m.group("ahead"):
+        k = _CN_DIGITS[m.group("n3") or m.group("n4") or m.group("n5")]
+        return f"{year}/{year + k - 1}" if k > 1 else str(year)
     return None
 
 
@@ -648,7 +745,9 @@ _LEVEL_AFTER_VERB = re.compile(r"(?:到|至|to)\s*$", re.IGNORECASE)
 _RATE_NOUN = re.compile(r"涨幅|增幅|增速|降幅|增长率|增长速度|年均增长|增长(?:均)?为|增长(?:预期)?目标|growth rate", re.IGNORECASE)
 #: A change verb right before an amount makes it a change (比上年增加1.6万亿元); 新增 names a flow, whose
 #: amount is a level (城镇新增就业1256万人, 新增装机3.7亿千瓦), as is a verb followed by a noun.
-_CHANGE_VERB = re.compile(r"(?:增加|减少|提高|提升|降低|增长|下降|扩大|缩小|节约|节省|多|少|增|减)了?\s*$|"
+_CHANGE_VERB = re.compile(r"(?:增加|减少|提高|提升|降低|增长|下降|扩大|缩小|节约|节省|多|少|(?<!新)增|减)了?\s*$|"
+                          r"^[^，。]{0,4}(?<!新)(?:增加|减少|降低|提高)(?![到至])[\u4e00-\u9fff“”]{2,12}$|"
+                          r"(?:增加|减少|提高|降低)[^，。到至\d]*[\d.]+[^\d，。]{0,4}[和、]\s*$|"
                           r"(?:increased|decreased|rose|fell|grew|added|gained|lost|up|down)(?: by)?\s*$",
                           re.IGNORECASE)
 
