@@ -248,14 +248,15 @@ _CAPTION_LINE_NUMBER = rf"(?:{CAPTION_NUMBER}|[{CN_ORDINAL_DIGITS}]+)"
 CAPTION_LABEL = rf"(?<![A-Za-z]){CAPTION_KIND}[ \t]*{CAPTION_NUMBER}(?![{DIGIT}])"
 # What may follow the number of a caption label: white space, a colon or full stop, or the line end.
 _CAPTION_END = r"(?=[\s:：.．、]|$)"
-#: A caption line's label at a line start: groups ``kind`` and ``num``
+_CAPTION_AT_START = rf"^[ \t\u3000]*(?P<kind>{CAPTION_KIND})[ \t]*(?P<num>{_CAPTION_LINE_NUMBER}){_CAPTION_END}"
+#: A caption's label opening a line or sentence: groups ``kind`` and ``num``
 #: (``图1　2017—2023年…``, ``Table 2: …``, ``图三 …``).  A label glued to
 #: running text (``图1显示…``) is not a caption; ``Figure 1 shows…`` still
-#: matches and is the caller's to reject from what follows.
-CAPTION = regex.compile(
-    rf"^[ \t\u3000]*(?P<kind>{CAPTION_KIND})[ \t]*(?P<num>{_CAPTION_LINE_NUMBER}){_CAPTION_END}",
-    regex.MULTILINE | regex.IGNORECASE,
-)
+#: matches and is the caller's to reject from what follows.  Anchored at the
+#: string start (``.match``/``.search`` on one line or sentence).
+CAPTION = regex.compile(_CAPTION_AT_START, regex.IGNORECASE)
+#: :data:`CAPTION` at every line start of a text (``finditer`` over a document).
+CAPTION_LINES = regex.compile(_CAPTION_AT_START, regex.MULTILINE | regex.IGNORECASE)
 
 _TABLE_WORDS = frozenset({"表", "table"})
 
@@ -287,7 +288,7 @@ def caption_label(word: str, num: str) -> str:
 SOURCE_CUE = r"(?:数据来源|资料来源|信息来源|图片来源|来源|出处|Data\s+sources?|Sources?)"
 #: The cue of an explanatory note line under a figure or table (``注：``, ``Note:``).
 NOTE_CUE = r"(?:注|Notes?)"
-#: A source line: groups ``cue`` and ``source`` (the text after the colon).
+#: Source lines at every line start of a text: groups ``cue`` and ``source`` (the text after the colon).
 SOURCE_LINE = regex.compile(
     rf"^[ \t\u3000]*(?P<cue>{SOURCE_CUE})[ \t]*[:：][ \t\u3000]*(?P<source>[^\n]*\S)",
     regex.MULTILINE | regex.IGNORECASE,

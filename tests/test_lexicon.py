@@ -222,7 +222,8 @@ def test_caption(line: str, groups: tuple[str, str] | None, label: str | None, k
 
 def test_caption_finds_labels_at_every_line_start() -> None:
     text = "正文一段。\n图1　机架规模\n数据来源：工信部\n表2 投资\n"
-    assert [m["num"] for m in lx.CAPTION.finditer(text)] == ["1", "2"]
+    assert [m["num"] for m in lx.CAPTION_LINES.finditer(text)] == ["1", "2"]
+    assert lx.CAPTION.search(text) is None  # CAPTION itself is anchored at the start
 
 
 @pytest.mark.parametrize(
@@ -378,3 +379,25 @@ def test_sentence_keeps_a_negative_circled_marker_after_its_stop() -> None:
     text = "全国算力总规模位居世界第二。❶下一步将继续推进。"
     spans = split_sentences(text, language="zh")
     assert [text[s:e] for s, e in spans] == ["全国算力总规模位居世界第二。❶", "下一步将继续推进。"]
+
+
+from extractors.claims.rules import judge_sentence  # noqa: E402
+
+
+def _cues(text: str) -> tuple[str, ...]:
+    return judge_sentence(text, language="zh" if lx.is_han(text[0]) else "en", numbers=()).cues
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue", "present"),
+    [
+        ("如图１所示，东部地区算力占比持续上升。", "cue.citation", True),  # full-width digits (\\d took them already)
+        ("Capacity in the region doubled (see Exhibit 3).", "cue.citation", True),  # Exhibit (claims copy lacked it)
+        ("算力总规模较上年增长显著❸。", "cue.citation", True),  # negative circled marker (claims copy stopped at ⑳)
+        ("出处：《中国数字经济发展报告》", "gate.meta_line", True),  # 出处 (claims copy lacked it)
+        ("Exhibit 4 Data centre capacity by region", "gate.caption", True),
+        ("图1显示，东部地区算力占比持续上升。", "gate.caption", False),  # a label glued to text is not a caption
+    ],
+)
+def test_claim_judge_uses_the_lexicon(sentence: str, cue: str, present: bool) -> None:
+    assert (cue in _cues(sentence)) is present

@@ -13,7 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from extractors.lexicon import CAPTION, CAPTION_KIND, CAPTION_NUMBER, DIGIT, SOURCE_LINE, caption_label
+from extractors.lexicon import CAPTION_KIND, CAPTION_LINES, CAPTION_NUMBER, DIGIT, SOURCE_LINE, caption_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +143,7 @@ def find_captions(text: str) -> list[Caption]:
     reference, not a caption, and is left out.
     """
     out = []
-    for m in CAPTION.finditer(text):
+    for m in CAPTION_LINES.finditer(text):
         line_end = text.find("\n", m.start())
         line_end = len(text) if line_end == -1 else line_end
         title = m.end()
