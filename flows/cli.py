@@ -376,7 +376,7 @@ def db_upgrade(db: DbOption = None) -> None:
         upgrade(get_engine(db))
     except DatabaseError as exc:
         raise fail(str(exc))
-    out.print(f"Database {_db_label(db)} is at revision {head_revision()}.", highlight=False)
+    out.print(f"Database {_db_label(db)} is at revision {head_revision()}.", highlight=False, soft_wrap=True)
 
 
 @server_app.command("status")

@@ -97,6 +97,14 @@ def _word_tags() -> dict[str, str]:
     return tags
 
 
+def word_flag(word: str) -> str | None:
+    """jieba's POS flag of ``word`` when it is not a noun (``v``, ``q``, ``d``, ``m`` ...), else ``None``.
+
+    ``None`` covers nouns and words jieba does not list (see :func:`_word_tags`).
+    """
+    return _word_tags().get(word)
+
+
 #: jieba POS flags of a counted thing: nouns (n, nr, ns, nt, nz, ng), verbal nouns, and the
 #: distinguishing/adjectival modifiers in front of them (大型, 新型, 国产).
 _NOUNISH = ("n", "vn", "b", "a")
