@@ -8,6 +8,22 @@ third of, twice, doubled), keeping out pronoun and ordinal readings (one of the,
 one, the first half, a third party).  This layer answers
 "is this a number and what is its value"; whether it is a *quantity worth
 asserting* (not a date, a model name, a section number) is decided later.
+
+Two kinds of numeral characters are no numbers at all and never leave this layer
+(:func:`not_a_numeral`):
+
+* a numeral character inside a word: 零部件, 一体化, 统一, 三农, 万物, 一些, 两会,
+  “十四五”.  jieba's dictionary decides: when a dictionary word crosses the edge of
+  the numeral and is not "numeral + unit" (三个, 五年, 万吨 are; 零部件, 五年计划,
+  三个代表, 一百周年 are not), the numeral belongs to the word.  jieba's POS flags are
+  not used for this: they call 零部件 and 一度 ``mq`` and 一些, 一系列, 十四五 ``m``.
+  A short, documented list covers what the dictionary gets wrong or lacks;
+* a numeral inside a name: plan names (“十四五”, 十一五规划, 第十个五年计划), meetings
+  (十九届五中全会, 十三届全国人大五次会议, 二十大), slogans in short quotes (“两个确保”,
+  “最后一公里”), Chinese dates (二〇二五年, 一季度, 75周年), list markers ((一), 一、),
+  and in English legal citations and contact data (Executive Order 12866, 14 CFR
+  25.1329, 5 U.S.C. 801, Public Law 104-121, RIN 2120-AA64, (202) 267-1234, DC 20591,
+  Version 2.1).
 """
 
 from __future__ import annotations
@@ -27,7 +43,8 @@ from extractors.numbers.numerals import (
     Parsed,
     parse_numeral,
 )
-from extractors.numbers.context import unit_after
+from extractors.numbers.context import Unit, unit_after
+from extractors.text.nlp import jieba_tokenizer, word_flag
 
 KINDS = ("number", "percent", "permille", "points", "fraction", "multiplier")
 
@@ -118,7 +135,7 @@ def _iter_tokens(text: str) -> Iterator[NumberToken]:
             pos = m.end()
             continue
         pos = token.end
-        if _plausible(text, token):
+        if _plausible(text, token) and not not_a_numeral(text, token.start, token.end):
             yield token
 
 
@@ -279,6 +296,202 @@ def _is_cjk(ch: str) -> bool:
     return bool(ch) and "\u4e00" <= ch <= "\u9fff"
 
 
+# --------------------------------------------------------------------------- numerals that are no numbers
+#
+# Checked per numeral with anchored matches right before and after it (never a search
+# over the whole text), and jieba only for a numeral that starts or ends with a Chinese
+# numeral character: the check costs a few microseconds per numeral.
+
+_CN_NUM = "〇零一二两三四五六七八九十百千万亿"
+_CN_NUM_SET = frozenset(_CN_NUM + "兩萬億")
+_CN_SMALL = "一二三四五六七八九十"
+#: Names and dates a Chinese numeral begins: what follows it says so.
+_CN_NAME_AFTER = re.compile(
+    r"五”|五?”?(?:规划|计划|时期|期间|期末)"  # “十四五”规划, 十一五时期, 九五计划 (十四 + 五 when 十四五 does not parse)
+    r"|年(?:计划|规划)"  # 第十个五年计划, 五年规划纲要: the plan, not a period
+    rf"|届(?=全国|中央|人大|政协|全会|[{_CN_SMALL}]+(?:中全会|次))"  # 十九届五中全会, 十三届全国人大
+    r"|中全会"  # 五中全会
+    r"|大(?=[^\u4e00-\u9fff]|以来|精神|报告|代表|召开|胜利|作出|提出|部署|确定|强调|闭幕|开幕|和|的|后|前|上|、)"
+    r"|周年"  # 成立75周年: an anniversary is an ordinal
+    r"|(?:[一二三]?|次)产业|线城市"  # 二三产业, 三次产业, 三四线城市, 一线城市: names of sectors and city tiers
+    r"|月"  # 一月, 十二月: a month (N个月 is a duration)
+)
+#: What a name needs right before its numeral.
+_CN_NAME_BEFORE = {
+    "大": re.compile(r"(?:^|[^\u4e00-\u9fff]|党的|中共|和|、|是)$"),  # 党的十九大, 十八大以来; not 四大 (four big)
+    "session": re.compile(r"(?:人大|政协|届|大会)$"),  # 十三届全国人大五次会议
+}
+_PLAN_HEAD = re.compile("十[一二三四五六七八九]?|[六七八九]")
+_SESSION_AFTER = re.compile(r"次(?:全体)?会议")
+_NOT_NUMERALS = re.compile(
+    r"一度(?!电)|[百千万]兆(?![瓦赫字比])|千百年|千千万万|万万千千|十之八九|一二三产业"
+)  # the dictionary lists 一度 (at one time) and 千兆 (gigabit) as numerals; 千千万万 (countless)
+_QUOTE_OPEN = re.compile(r"“[^“”\n，。；：！？]{0,11}$")
+_QUOTE_CLOSE = re.compile(r"[^“”\n，。；：！？]{0,11}”")
+_CN_DATE = re.compile(r"[〇零一二三四五六七八九]{4}年|[一二三四五六七八九十]{1,3}[日号]")
+_CN_LIST_BEFORE = re.compile(r"(?:[（(]|(?:^|\n)[ \t]*)$")
+_CN_LIST_AFTER = re.compile(r"[）)]|、")
+_QUARTER = re.compile(r"季度")
+#: English legal citations and contact data: the words before the number name it.
+_EN_NAME_BEFORE = re.compile(
+    r"(?:\bExecutive[ \t]+Orders?|\bE\.[ \t]?O\.|\bPublic[ \t]+Laws?|\bPub\.[ \t]*L\.|\bP\.[ \t]?L\.|\bRIN|\bDocket"
+    r"(?:[ \t]+(?:No\.|Number))?|\bAmendment|\b[Vv]ersion|\bRev\.|\bRevision|\bRelease|§+"
+    r"|\b[0-9]+[ \t]+(?:C\.?F\.?R\.?|U\.?[ \t]?S\.?[ \t]?C\.?(?:A\.)?|FR|Stat\.)(?:[ \t]+(?:[Pp]arts?|§+|[Ss]ections?))?"
+    r"|\b(?:A[LKZR]|C[AOT]|D[EC]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|PR|RI|S[CD]|T[NX]|UT"
+    r"|V[AIT]|W[AIVY])(?=[ \t]+[0-9]{5}(?:-[0-9]{4})?\b))"
+    r"[ \t]*(?:No\.[ \t]*)?$"
+)
+_EN_NAME_AFTER = re.compile(r"[ \t]+(?:C\.?F\.?R\b|U\.?[ \t]?S\.?[ \t]?C\b|FR[ \t]+[0-9]|Stat\.[ \t]+[0-9])")
+_PHONE = re.compile(r"(?:\([0-9]{3}\)[ \t]?|(?<![0-9])[0-9]{3}[-.])[0-9]{3}[-.][0-9]{4}(?![0-9])")
+
+
+def not_a_numeral(text: str, start: int, end: int) -> bool:
+    """True when the numeral at ``text[start:end]`` is part of a word or a name, not a number.
+
+    See the module docstring: 零部件, 统一, “十四五”, 十九届五中全会, “两个确保”,
+    二〇二五年, (一), Executive Order 12866, 14 CFR 25.1329, (202) 267-1234.
+    """
+    first, last = text[start], text[end - 1]
+    if first in _CN_NUM_SET:
+        return _chinese_name(text, start, end) or _in_word(text, start, end, True, last in _CN_NUM_SET)
+    if last in _CN_NUM_SET:  # 1256万, 2.2万多: digits are a number, whatever word jieba puts 万 in (万公顷)
+        return _chinese_name(text, start, end)
+    if first.isdigit() or first in "-.":
+        return text.startswith("周年", end) or _english_name(text, start, end)  # 成立75周年: an ordinal
+    return False
+
+
+def _chinese_name(text: str, start: int, end: int) -> bool:
+    surface = text[start:end]
+    before = text[max(0, start - 12):start]
+    if (m := _CN_NAME_AFTER.match(text, end)) is not None and surface[-1] in _CN_NUM_SET:
+        word = m.group()
+        if word == "大":
+            return len(surface) >= 2 and surface[0] in "十二" and bool(_CN_NAME_BEFORE["大"].search(before))
+        if word == "月":
+            return all(ch in _CN_SMALL for ch in surface) and len(surface) <= 2 and not text.startswith("月份", end)
+        if word.startswith("五"):
+            return _PLAN_HEAD.fullmatch(surface) is not None  # 十四 + 五”: only the plans' own numbers
+        return True
+    if _SESSION_AFTER.match(text, end) and _CN_NAME_BEFORE["session"].search(before):
+        return True  # 全国人大五次会议: the fifth session, not five meetings
+    if _QUARTER.match(text, end) and surface in ("一", "二", "三", "四") and not before.endswith(("个", "两")):
+        return True  # 一季度, 前三季度: a quarter of the year is a date
+    if _CN_DATE.match(text, start) and (len(surface) == 4 or _after_month(text, start)):
+        return True  # 二〇二五年, 一月二十五日
+    if _CN_LIST_BEFORE.search(before) and _CN_LIST_AFTER.match(text, end) and len(surface) <= 3 and all(
+            ch in _CN_SMALL for ch in surface):
+        return True  # （一）, 二、 at a line start: list markers
+    if any(m.start() < end and start < m.end() for m in _NOT_NUMERALS.finditer(text, max(0, start - 3), end + 3)):
+        return True
+    return _in_short_quote(text, start, end)
+
+
+def _after_month(text: str, start: int) -> bool:
+    return start >= 2 and text[start - 1] == "月"
+
+
+def _in_short_quote(text: str, start: int, end: int) -> bool:
+    """“两个确保”, “三个1亿人”, “最后一公里”: a numeral inside a short quotation with a Chinese numeral is a slogan."""
+    opening = _QUOTE_OPEN.search(text, max(0, start - 12), start)
+    if opening is None:
+        return False
+    closing = _QUOTE_CLOSE.match(text, end)
+    if closing is None or closing.end() - opening.start() > 14:
+        return False
+    inside = text[opening.start() + 1:closing.end() - 1]
+    # “一”和“五” quote the numerals themselves; a slogan has words besides its numeral
+    return any(ch in _CN_NUM_SET for ch in inside) and not all(ch in _CN_NUM_SET for ch in inside)
+
+
+_WORD_WINDOW = 6
+#: Classifiers jieba's POS dictionary flags as something else (双 n, 对 p, 分 v, 点 m): 三双, 一对, 二分, 一点.
+_MORE_CLASSIFIERS = frozenset("双对副分点")
+
+
+def _in_word(text: str, start: int, end: int, check_start: bool, check_end: bool) -> bool:
+    """A dictionary word crosses the numeral's edge and is not "numeral + classifier" (零部件, 统一, 五年计划).
+
+    Words from jieba's own segmentation of a few characters around the
+    numeral (not every dictionary entry that happens to overlap it: 高一 is a
+    word, but 高一个百分点 is 高 + 一个).  What the word adds after the
+    numeral must be a unit of ours or a classifier (flag ``q``) of jieba's:
+    三个, 五年, 十二章, 三双 are numerals with a classifier; 零部件, 三个代表,
+    一百周年, 五项原则 are words.  One character more on a word the dictionary
+    calls a numeral (``m``), or an adjective (三十大 in 比三十大一些), is left to the
+    later rules.
+    A word that starts before the numeral (统一,
+    唯一, 之一) owns it, except 第 (第零十刃 is an ordinal; ordinals are
+    dropped later, as quantities).
+    """
+    if not _suspect_word(text, start, end, check_start, check_end):
+        return False  # no dictionary word could own the numeral: no need to segment
+    lo, hi = max(0, start - _WORD_WINDOW), min(len(text), end + _WORD_WINDOW)
+    pos = lo
+    for word in jieba_tokenizer(()).cut(text[lo:hi], HMM=False):
+        a, b = pos, pos + len(word)
+        pos = b
+        if a >= end:
+            break
+        if b - a < 2:
+            continue
+        if check_start and a < start < b and word[0] != "第":
+            return True  # 统一, 唯一, 近两年来: the word starts before the numeral
+        if check_end and a < end < b:
+            return not _classifier(text, end, b, unit_after(text, end)) and not (
+                b - end == 1 and _one_more(word, text[end]))
+    return False
+
+
+def _one_more(word: str, rest: str) -> bool:
+    """One character after the numeral inside a dictionary numeral (三十多) or an adjective (比三十大一些)."""
+    if rest in _CN_NUM_SET:
+        return False  # 九九 (陽光九九): the pair is the word
+    return word_flag(word) in ("m", "mq") or word_flag(rest) == "a"
+
+
+def _suspect_word(text: str, start: int, end: int, check_start: bool, check_end: bool) -> bool:
+    """Some dictionary entry crossing an edge of the numeral would make it part of a word.
+
+    A cheap test with a few dictionary lookups, run before segmenting: most
+    numerals have no such entry around them, or only numeral + classifier ones.
+    """
+    freq = jieba_tokenizer(()).FREQ
+    n = len(text)
+    if check_start:
+        for a in range(max(0, start - 3), start):
+            if text[a] != "第" and any(freq.get(text[a:b]) for b in range(start + 1, min(n, start + 4) + 1)):
+                return True
+    if check_end:
+        unit = unit_after(text, end)
+        for b in range(end + 1, min(n, end + 4) + 1):
+            words = [text[a:b] for a in range(max(0, end - 4), end) if freq.get(text[a:b])]
+            if words and not _classifier(text, end, b, unit) and not (
+                    b - end == 1 and all(_one_more(word, text[end]) for word in words)):
+                return True
+    return False
+
+
+def _classifier(text: str, end: int, word_end: int, unit: Unit | None) -> bool:
+    """``text[end:word_end]`` (the rest of a word after a numeral) is ``unit`` (found there) or a classifier."""
+    if unit is not None and (unit.end >= word_end or text[unit.end:word_end] in ("半", "多", "余")):
+        return True  # 五年, 万吨, 两千多年, 一吨半
+    rest = text[end:word_end]
+    return (word_flag(rest) or "").startswith("q") or rest in _MORE_CLASSIFIERS
+
+
+def _english_name(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 24):start]
+    lead = before.rstrip(" \t")[-1:]
+    if lead and (lead.isascii() and lead.isalpha() or lead in ".§") and _EN_NAME_BEFORE.search(before):
+        return True  # every name ends in a letter, a dot or § right before the number
+    if _EN_NAME_AFTER.match(text, end):
+        return True  # 14 CFR, 5 U.S.C., 85 FR 74560
+    near = text[end:end + 1] in ("-", ".") or (start and text[start - 1] in "-.) ")
+    return near and any(m.start() < end and start < m.end()
+                        for m in _PHONE.finditer(text, max(0, start - 10), end + 10))
+
+
 # --------------------------------------------------------------------------- English number words
 #
 # Spelled-out numbers are a second, word-level pass: their first characters are letters,
@@ -326,7 +539,9 @@ _EN_WORDS = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _SENTENCE_OPEN = re.compile(r"(?:^|[.!?:;\n(\"“‘'•·])[ \t]*$")
-_ONE_BEFORE = re.compile(r"\b(?:the|no|any|every|each|this|that|which|some|such|only|per|a)[ \t]+$", re.IGNORECASE)
+#: "the only one", "no one": pronouns; "permit only one activation" is a count.
+_ONE_BEFORE = re.compile(r"\b(?:the|no|any|every|each|this|that|which|some|such|per|a|(?:the|an?|its|their)[ \t]+only)"
+                         r"[ \t]+$", re.IGNORECASE)
 _ONE_AFTER = re.compile(
     r"[ \t]+(?:another|day|days|hand|way|time|thing|side|more|must|can|could|should|would|may|might|will|is|was|"
     r"has|had|who|which|that|thinks|knows|says)\b|[’']s\b|-",
