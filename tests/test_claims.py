@@ -93,6 +93,12 @@ def judge_pipeline_sentence(sentence: PipelineSentence) -> Judgement:
     return judge_sentence(sentence.text, language="zh", numbers=sentence.numbers, entities=sentence.entities)
 
 
+def judge(text: str, language: str | None = None, **kw: object) -> Judgement:
+    """Judge one sentence the way extractors.document does: with the numbers extracted from it."""
+    language = language or ("en" if text.isascii() else "zh")
+    return judge_sentence(text, language=language, numbers=extract_numbers(text), **kw)  # type: ignore[arg-type]
+
+
 def evaluate(raw: str, gold: list[dict]) -> dict[str, float]:
     """Precision and recall of ``is_claim``, and kind accuracy on the claims both gold and judge found."""
     sentences = pipeline_sentences(raw)
@@ -123,7 +129,7 @@ def evaluate(raw: str, gold: list[dict]) -> dict[str, float]:
 
 def test_claims_required_statistical_claim_with_reported_data() -> None:
     text = "数据显示，中国在AI芯片领域仍高度依赖海外供应，超八成来自美国①。"
-    judgement = judge_sentence(text, language="zh")
+    judgement = judge(text)
     assert judgement.is_claim
     assert judgement.kind == "statistical"
     assert judgement.attribution_cue == "数据显示"
@@ -144,7 +150,7 @@ def test_claims_required_statistical_claim_with_reported_data() -> None:
     ],
 )
 def test_claims_kinds_and_attribution(text: str, kind: str, cue: str | None, who: str | None) -> None:
-    judgement = judge_sentence(text, language="en" if text.isascii() else "zh")
+    judgement = judge(text)
     assert judgement.is_claim, judgement
     assert judgement.kind == kind
     assert judgement.attribution_cue == cue
@@ -175,22 +181,20 @@ def test_claims_kinds_and_attribution(text: str, kind: str, cue: str | None, who
     ],
 )
 def test_claims_non_assertions_stay_below_threshold_whatever_the_cues(text: str) -> None:
-    rich = judge_sentence(
-        text,
-        language="zh",
-        numbers=[NumericAssertion(0, 1, text[0], 1.0)],
-        has_citation_marker=True,
-    )
+    """Extracted numbers, a citation marker and a named actor on top: the gate still caps the score.
+
+    The numbers are the real ones: a made-up figure would contradict the
+    "forecast without a figure" gate, which reads the numbers.
+    """
+    rich = judge(text, language="zh", entities=[Entity(0, 1, text[0], "ORG")], has_citation_marker=True)
     assert not rich.is_claim, rich
     assert rich.score <= GATE_CAP < THRESHOLD
     assert any(c.startswith("gate.") for c in rich.cues)
 
 
-def judge_with_real_inputs(text: str, *, trusted: bool = True) -> Judgement:
-    """Judge ``text`` with the numbers and rule-NER entities the pipeline extracts (or numbers unknown)."""
-    language = "en" if text.isascii() else "zh"
-    numbers = extract_numbers(text) if trusted else None
-    return judge_sentence(text, language=language, numbers=numbers, entities=load_backend("rules")(text))
+def judge_with_real_inputs(text: str) -> Judgement:
+    """Judge ``text`` with the numbers and rule-NER entities the pipeline extracts."""
+    return judge(text, entities=load_backend("rules")(text))
 
 
 # Short sentences from the seeds and the English policy brief (fixtures), one or more per kind.
@@ -223,15 +227,14 @@ KIND_CASES = [
 
 
 @pytest.mark.parametrize(("text", "kind"), KIND_CASES)
-@pytest.mark.parametrize("trusted", [True, False], ids=["numbers", "no-numbers"])
-def test_claims_kind_from_strongest_evidence(text: str, kind: str, trusted: bool) -> None:
-    judgement = judge_with_real_inputs(text, trusted=trusted)
+def test_claims_kind_from_strongest_evidence(text: str, kind: str) -> None:
+    judgement = judge_with_real_inputs(text)
     assert judgement.is_claim, judgement
     assert judgement.kind == kind, judgement
 
 
 # Own policy sentences for the kind rules, in pairs that differ in one respect.  Written for
-# these tests (not from the fixtures); each must be a claim with and without extracted numbers.
+# these tests (not from the fixtures); each must be a claim.
 KIND_RULE_CASES = [
     # A level or change of one quantity (statistical) vs two quantities side by side (comparative).
     ("2024年全国数据中心机架总规模增长至810万标准机架，同比增长18%。", "statistical"),  # 同比 is not 比X
@@ -268,9 +271,8 @@ KIND_RULE_CASES = [
 
 
 @pytest.mark.parametrize(("text", "kind"), KIND_RULE_CASES)
-@pytest.mark.parametrize("trusted", [True, False], ids=["numbers", "no-numbers"])
-def test_claims_kind_rules_on_own_policy_sentences(text: str, kind: str, trusted: bool) -> None:
-    judgement = judge_with_real_inputs(text, trusted=trusted)
+def test_claims_kind_rules_on_own_policy_sentences(text: str, kind: str) -> None:
+    judgement = judge_with_real_inputs(text)
     assert judgement.is_claim, judgement
     assert judgement.kind == kind, judgement
 
@@ -290,9 +292,9 @@ def test_claims_ranking_without_an_action_is_comparative(text: str, kind: str) -
 
 def test_claims_supply_is_not_an_obligation() -> None:
     """"供应" holds 应 ("should") but states a fact; "应加快" is an obligation."""
-    fact = judge_sentence("由于高端GPU供应受限，国内多家云服务商在2024年被迫将训练任务迁移至国产芯片平台。", language="zh")
+    fact = judge("由于高端GPU供应受限，国内多家云服务商在2024年被迫将训练任务迁移至国产芯片平台。")
     assert "gate.recommendation" not in fact.cues, fact
-    duty = judge_sentence("国内云服务商应加快将训练任务迁移至国产芯片平台。", language="zh")
+    duty = judge("国内云服务商应加快将训练任务迁移至国产芯片平台。")
     assert "gate.recommendation" in duty.cues, duty
 
 
@@ -340,7 +342,7 @@ def test_claims_figure_reference_counts_as_sourced() -> None:
     ["数据显示，中国在AI芯片领域仍高度依赖海外供应，超八成来自美国①。", "美国试图通过意识形态划分阵营。", "一、问题的提出", ""],
 )
 def test_claims_judgement_is_well_formed(text: str) -> None:
-    judgement = judge_sentence(text, language="zh")
+    judgement = judge(text, language="zh")
     assert isinstance(judgement, Judgement)
     assert 0.0 <= judgement.score <= 1.0
     assert judgement.kind in CLAIM_KINDS
@@ -350,19 +352,38 @@ def test_claims_judgement_is_well_formed(text: str) -> None:
 
 def test_claims_clauses_split_a_sentence_joining_a_claim_and_a_non_claim() -> None:
     text = "2024年中国新建数据中心采购国产芯片比例提升至65%；这一趋势令人鼓舞"
-    judgement = judge_sentence(text + "。", language="zh")
+    judgement = judge(text + "。")
     assert judgement.is_claim
     assert len(judgement.clauses) == 1
     start, end = judgement.clauses[0]
     assert "65%" in text[start:end] and "鼓舞" not in text[start:end]
 
 
+def test_claims_numbers_are_required() -> None:
+    """One number recognizer: the judge has no fallback of its own for a caller that passes no numbers."""
+    with pytest.raises(TypeError, match="numbers"):
+        judge_sentence("2024年产量增长5%。", language="zh")  # type: ignore[call-arg]
+
+
+def test_claims_clauses_read_the_numbers_the_sentence_was_judged_with() -> None:
+    """A part whose only figure is a lower bound like 100多家 (a vague quantity to the judge) is no claim of its own.
+
+    The clause split used to re-read each part with a digit pattern of its own,
+    which saw a plain "100" and kept the part.
+    """
+    text = "2024年中国新建数据中心采购国产芯片比例提升至65%；另有100多家企业加入试点。"
+    judgement = judge(text)
+    assert judgement.is_claim
+    [(start, end)] = judgement.clauses
+    assert text[start:end] == "2024年中国新建数据中心采购国产芯片比例提升至65%；"
+
+
 def test_claims_entities_passed_in_count_as_named_actors() -> None:
     from extractors.types import Entity
 
     text = "该公司要求其停止向中国大陆提供先进制程芯片。"
-    bare = judge_sentence(text, language="zh")
-    with_org = judge_sentence(text, language="zh", entities=[Entity(0, 3, "该公司", "ORG")])
+    bare = judge(text)
+    with_org = judge(text, entities=[Entity(0, 3, "该公司", "ORG")])
     assert "cue.named_actor" in with_org.cues
     assert with_org.score > bare.score
 
@@ -417,14 +438,14 @@ def test_claims_seed_headings_and_recommendations_are_never_claims(seed_blog: st
     "Measure | Unit cost | Cooling effect Street tree | EUR 1,100 | up to 2.8 C on the block",
 ])
 def test_claims_running_titles_and_table_rows_are_not_claims(text: str) -> None:
-    judgement = judge_sentence(text, language="en")
+    judgement = judge(text, language="en")
     assert not judgement.is_claim
     assert any(c.startswith("gate.") for c in judgement.cues)
 
 
 @pytest.mark.parametrize("text", ["By Dana Whitfield, October 2, 2025", "By Lin Qiao and Omar Haddad"])
 def test_claims_bylines_are_author_lines_not_claims(text: str) -> None:
-    judgement = judge_sentence(text, language="en")
+    judgement = judge(text, language="en")
     assert not judgement.is_claim and "gate.author_line" in judgement.cues
 
 
@@ -434,10 +455,9 @@ _PIECES = st.sampled_from(["数十亿", "25家", "2025年1月", "93.3%", "“超
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(_PIECES | st.text(max_size=5), max_size=12).map("".join), st.booleans())
-def test_claims_judgement_is_well_formed_on_any_mix_of_cues(text: str, trusted: bool) -> None:
-    numbers = extract_numbers(text) if trusted else None
-    judgement = judge_sentence(text, language="zh", numbers=numbers)
+@given(st.lists(_PIECES | st.text(max_size=5), max_size=12).map("".join))
+def test_claims_judgement_is_well_formed_on_any_mix_of_cues(text: str) -> None:
+    judgement = judge(text, language="zh")
     assert 0.0 <= judgement.score <= 1.0 and judgement.kind in CLAIM_KINDS
     assert all(0 <= s < e <= len(text) for s, e in judgement.clauses)
 

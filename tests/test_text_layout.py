@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractors.claims.rules import judge_sentence
+from extractors.numbers.assertions import extract as extract_numbers
 from extractors.text.normalize import TABLE_CELL_SEPARATOR, Join, fold_all, join_separator, normalize
 from extractors.text.sentences import split_sentences
 from extractors.load.text_layout import CIRCLED, TextLayout, layout_text
@@ -171,7 +172,7 @@ def test_text_layout_seed_paper_tables_keep_their_cells(paper_layout: TextLayout
         assert [fold_all(c) for c in paragraphs[k].split(TABLE_CELL_SEPARATOR)] == [fold_all(c) for c in cells]
         spans = split_sentences(paragraphs[k], language="zh")
         assert [paragraphs[k][a:b] for a, b in spans] == [paragraphs[k]]  # one sentence: no cell joins prose
-        judgement = judge_sentence(paragraphs[k], language="zh")
+        judgement = judge_sentence(paragraphs[k], language="zh", numbers=extract_numbers(paragraphs[k]))
         assert not judgement.is_claim and "gate.table" in judgement.cues
         assert fold_all(paragraphs[k + 1]) == fold_all(after)  # the heading after the table stays apart
 

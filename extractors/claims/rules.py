@@ -10,10 +10,11 @@ recommendations, meta notes, reference entries, captions, opinions — are
 whatever cues they carry.  Every cue and gate has a stable id (``cue.*``,
 ``gate.*``) stored with the sentence, so a reader can see why it scored.
 
-Numbers and entities found by other extractors can be passed in; without
-them a regex fallback still finds quantities and names, so the judge works
-from the text alone.  A vague magnitude ("数十亿", "dozens") is a weaker cue
-than a stated figure.
+The quantities are the numeric assertions :mod:`extractors.numbers.assertions`
+found in the sentence (required: there is one number recognizer, and the judge
+sees what the store keeps); entities found by a NER backend may be passed in,
+and without them a shape pattern stands in for named actors.  A vague
+magnitude ("数十亿", "dozens") is a weaker cue than a stated figure.
 
 The kind comes from the strongest evidence (see :func:`_kind`): a quotation
 introduced by a speech verb, a figure with a future marker (prediction), two
@@ -30,16 +31,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.lexicon import (
-    CAPTION,
-    CAPTION_LABEL,
-    CIRCLED_MARKER_CLASS,
-    FOOTNOTE_MARKER_CLASS,
-    HAN,
-    MARKDOWN_HEADING_FRAGMENT,
-    NUMBERED_HEADING_FRAGMENT,
-    SOURCE_CUE,
-)
 from extractors.types import Entity, NumericAssertion
 
 logger = logging.getLogger(__name__)
@@ -97,26 +88,16 @@ class Judgement:
 
 # --------------------------------------------------------------------------- cue patterns
 
-_CJK = HAN  # Chinese characters (the lexicon's \p{Han})
+_CJK = "\u3400-\u9fff"
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}\s*(?:年|—|-|–|～|~|s\b)|\b(?:in|since|by|from|until|of)\s+(?:1[89]|20)\d{2}\b|(?:截至|截止|到|至|自)\s*(?:1[89]|20)\d{2}")
 _MONTH_DAY = re.compile(r"(?<!\d)\d{1,2}\s*(?:月|日|号)|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|季度|上半年|下半年|年初|年底|年中|近年来|今年|去年|明年")
-_TITLE = re.compile(r"《[^》]*》|“[^”]{0,30}”")
-_ORDINAL = re.compile(r"^\s*(?:[-*]\s*)?\d{1,2}[.．、)]\s|(?<![\d.])(?:19|20)\d{2}(?![\d.%])(?!\s*(?:万|亿|家|个|多|余|人|台|项|元|美元))|第\s*\d+|(?i:" + CAPTION_LABEL + r")|\d+\s*(?:级|代)")
-_NUMBER = re.compile(
-    r"(?<![A-Za-z\d.-])\d+(?:[.,/]\d+)*\s*(?:%|％|‰|percent|per cent)?(?![A-Za-z]{2})"
-    r"|(?<![A-Za-z\d.-])\d+(?:[.,]\d+)*\s*(?:EFLOPS|PFLOPS|TFLOPS|TOPS|GB|TB|nm|GW|MW|kW|Gbyte|tokens|bn|mn)"
-    r"|[一二三四五六七八九十两几数半]+\s*(?:成|倍|分之[一二三四五六七八九十]+)"
-    r"|[一二三四五六七八九十两几数百千]+(?:万|亿|百万|千万)"
-    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?|billions?)\b",
-    re.IGNORECASE,
-)
 _REPORTED = re.compile(
     r"数据显示|据统计|统计显示|统计数据|研究表明|研究显示|调查显示|调查发现|报告显示|报告指出|数据表明|测算|"
     r"据测算|据估计|估计|\b(?:data|figures|statistics|surveys?|studies|study|research|report)\s+(?:shows?|suggests?|finds?|found|indicates?)\b",
     re.IGNORECASE,
 )
 _SUPERLATIVE = re.compile(
-    rf"最(?![终后近初])[{_CJK}]|首次|首个|首家|第一|领先|远超|居首|之最|前所未有|历史新高|全球[首最]|唯一|"
+    r"最(?![终后近初])[\u4e00-\u9fff]|首次|首个|首家|第一|领先|远超|居首|之最|前所未有|历史新高|全球[首最]|唯一|"
     r"\b(?:largest|biggest|highest|lowest|most|first|leading|record|best|only|fastest)\b",
     re.IGNORECASE,
 )
@@ -171,7 +152,7 @@ _RHETORIC = re.compile(r"试图|企图|图谋|妄图|希望|致力于|意在|力
 # Without entities from a NER backend: places (entity) and named actors by shape.
 _FALLBACK_PLACE = re.compile(r"中国|美国|日本|韩国|英国|德国|法国|欧盟|俄罗斯|印度|欧洲|China|United States|U\.S\.|Europe|Japan")
 _FALLBACK_ACTOR = re.compile(
-    rf"《[^》]{{2,40}}》|[{_CJK}]{{2,10}}(?:公司|集团|委员会|研究院|研究所|大学|商务部|工信部|科技部)"
+    r"《[^》]{2,40}》|[\u4e00-\u9fff]{2,10}(?:公司|集团|委员会|研究院|研究所|大学|商务部|工信部|科技部)"
     r"|(?<![A-Za-z0-9])[A-Z][a-z]+[A-Z][A-Za-z0-9-]*(?![A-Za-z0-9])"  # DeepSeek, OpenAI, PyTorch (not "AI")
     r"|(?<![A-Za-z0-9])[A-Z][a-z]+(?:\s+(?:of\s+)?[A-Z][a-z]+)+(?![A-Za-z0-9])"  # Department of Commerce
     r"|(?<=[a-z,;] )[A-Z][a-z]+(?![A-Za-z0-9])"  # a capitalized word inside an English sentence: Huawei
@@ -230,12 +211,6 @@ _TWO_PARTY = [
 ]
 # "与o1的438元相比": the comparand carries a figure; a comparison when the sentence states another outside it.
 _FIGURED_COMPARAND = re.compile(r"(?:与|同|和|跟)(?P<x>[^，,。；;]{0,20}?\d[^，,。；;]{0,20}?)(?:相比|相较|比较)")
-# A share or ratio spelled out ("about one tenth of", "a third of"): a figure the number extractor may not read.
-_FRACTION_WORDS = re.compile(
-    r"\b(?:one|a|two|three|four|five|nine)[\s-](?:half|third|quarter|fifth|sixth|eighth|tenth|twentieth|hundredth)s?\s+of\b"
-    r"|[一二三四五六七八九十百千]+分之[零一二三四五六七八九十百千]+",
-    re.IGNORECASE,
-)
 # "X is reported to have needed N", "reportedly": a figure presented as reported data inside a sentence
 # about something else; the figure, not the surrounding action, is what a checker verifies.
 _REPORTED_FIGURE = re.compile(r"\b(?:is|are|was|were)\s+(?:reported|estimated|said|believed)\s+to\b|\breportedly\b",
@@ -246,12 +221,12 @@ _RANKING = re.compile(
     r"|\b(?:advantage over|edge over|lead over|one of the (?:world's|largest|leading|biggest))\b",
     re.IGNORECASE,
 )
-_MARKER = re.compile(rf"[{FOOTNOTE_MARKER_CLASS}]|\[\d{{1,3}}\]")
+_MARKER = re.compile(r"[①-⑳¹²³⁴⁵⁶⁷⁸⁹⁰]|\[\d{1,3}\]")
 # A pointer to a figure or table ("见图1", "如图5所示"): the sentence reports shown data.
-_FIGURE_REF = re.compile(rf"见{CAPTION_LABEL}|{CAPTION_LABEL}\s*所示|\(see {CAPTION_LABEL}\)", re.IGNORECASE)
+_FIGURE_REF = re.compile(r"见(?:图|表)\s*\d+|(?:图|表)\s*\d+\s*所示|\(see (?:Figure|Fig\.|Table) \d+\)", re.IGNORECASE)
 # A page number, circled markers and "作者，作者：《" glued after a sentence: the page's footnote bodies.
 _GLUED_NOTE = re.compile(
-    r"\d{{0,4}}[{circled}]+\s*(?=[{cjk}·]{{2,12}}(?:[，,、][{cjk}·]{{2,12}})*(?:等)?\s*[:：]\s*《)".format(cjk=_CJK, circled=CIRCLED_MARKER_CLASS)
+    r"\d{{0,4}}[①-⑳]+\s*(?=[{cjk}·]{{2,12}}(?:[，,、][{cjk}·]{{2,12}})*(?:等)?\s*[:：]\s*《)".format(cjk=_CJK)
 )
 # Quotation marks around a figure: a mentioned threshold or name, not a figure asserted here.
 _QUOTED = re.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"")
@@ -272,14 +247,17 @@ _ATTR_EN_SAID = re.compile(r"(?P<who>\b[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,5})
 _NOT_WHO = re.compile(r"^(?:本文|笔者|我们|我|有人|人们|一般|普遍|广泛|学界|通常|被|可以|也|还|并|则|均|都|这|该|其|他们|它)")
 
 # Gates: sentence shapes that are not assertions.
-_HEADING_NUMBER = re.compile(rf"^\s*(?:{MARKDOWN_HEADING_FRAGMENT}|{NUMBERED_HEADING_FRAGMENT})")
-_FINAL_PUNCT = re.compile(rf"[。！？.!?…][”’」』)）\]]*[{FOOTNOTE_MARKER_CLASS}]*$")
+_HEADING_NUMBER = re.compile(
+    r"^\s*(?:#{1,6}\s|[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:\.\d+)*[.．、)）]\s*|第[一二三四五六七八九十\d]+[章节部分]|[IVX]+\.\s)"
+)
+_FINAL_PUNCT = re.compile(r"[。！？.!?…][”’」』)）\]]*[①-⑳¹²³⁴⁵⁶⁷⁸⁹⁰]*$")
 _META_LINE = re.compile(
     r"^\s*(?:关键词|关键字|key\s*words?|中图分类号|文献标志码|文献标识码|文章编号|DOI|收稿日期|基金项目|作者简介|"
-    rf"通讯作者|引用格式|相关阅读|{SOURCE_CUE}|references?|参考文献)\s*[:：]",
+    r"通讯作者|引用格式|相关阅读|来源|数据来源|资料来源|sources?|references?|参考文献)\s*[:：]",
     re.IGNORECASE,
 )
 _META_NOTE = re.compile(r"^\s*[（(]?\s*(?:注|note|编者按|免责声明|disclaimer)\s*[:：]|^\s*[（(]?\s*本文", re.IGNORECASE)
+_CAPTION = re.compile(r"^\s*(?:图|表|Figure|Fig\.|Table|Chart)\s*[\d一二三四五六七八九十]+", re.IGNORECASE)
 _REFERENCE = re.compile(
     r"^\s*\[\d+\]|^[{cjk}·]{{2,12}}(?:[，,、][{cjk}·]{{2,12}})*(?:等)?[:：]\s*《|》\s*[，,]?\s*《[^》]+》\s*\d{{4}}\s*年\s*第\s*\d+\s*期|"
     r"^[A-Z][a-z]+,\s+[A-Z]\..*\(\d{{4}}\)|\bet al\.|^\s*https?://\S+\s*$".format(cjk=_CJK)
@@ -304,26 +282,27 @@ def judge_sentence(
     text: str,
     *,
     language: str,
-    numbers: Sequence[NumericAssertion] | None = None,
+    numbers: Sequence[NumericAssertion],
     entities: Sequence[Entity] = (),
     has_citation_marker: bool = False,
 ) -> Judgement:
     """Score one sentence's check-worthiness and name its kind, cues and attribution.
 
-    Offsets in ``numbers`` and ``entities`` are relative to ``text``.
-    ``numbers=None`` means "not extracted": a digit pattern stands in for the
-    quantity cue.  A sequence (even empty) is trusted, so a sentence whose only
-    digits are in names ("3D", "UI-TARS-1.5") has no quantity.
-    ``language`` is accepted for callers' symmetry; the cue patterns cover
-    both Chinese and English and do not depend on it.
+    ``numbers`` are the numeric assertions extracted for the sentence (as
+    :func:`extractors.document.extract_document` passes them); they are the
+    only quantities the judge sees, so a sentence whose only digits are in
+    names ("3D", "UI-TARS-1.5") has no quantity.  Offsets in ``numbers`` and
+    ``entities`` are relative to ``text``.  ``language`` is accepted for
+    callers' symmetry; the cue patterns cover both Chinese and English and do
+    not depend on it.
     """
     full = text
     text = _without_glued_note(text)
     if len(text) < len(full):
-        numbers = None if numbers is None else [n for n in numbers if n.end <= len(text)]
+        numbers = [n for n in numbers if n.end <= len(text)]
         entities = [e for e in entities if e.end <= len(text)]
     cues = _cues(text, numbers, entities, has_citation_marker)
-    gates = _gates(text)
+    gates = _gates(text, numbers)
     if "cue.quantity" in cues and _KEY_FIGURE.match(text.strip()):
         # "• API list price: ¥16 vs ¥438 per million tokens": a fact line, not a heading.
         cues = [c for c in WEIGHTS if c in {*cues, "cue.key_figure"}]
@@ -339,7 +318,7 @@ def judge_sentence(
         score = min(score, GATE_CAP)
     kind = _kind(text, cues, numbers)
     is_claim = score >= THRESHOLD
-    clauses = _clauses(text) if is_claim else ()
+    clauses = _clauses(text, numbers) if is_claim else ()
     if is_claim and not clauses and len(text) < len(full):
         clauses = ((0, len(text.rstrip())),)
     return Judgement(
@@ -376,15 +355,15 @@ def _combine(cues: Sequence[str]) -> float:
     return 1.0 - rest
 
 
-def _cues(text: str, numbers: Sequence[NumericAssertion] | None, entities: Sequence[Entity],
+def _cues(text: str, numbers: Sequence[NumericAssertion], entities: Sequence[Entity],
           cited: bool) -> list[str]:
     """Evidence ids in a fixed order (the order of :data:`WEIGHTS`)."""
     found = set()
     has_time = bool(_YEAR.search(text) or _MONTH_DAY.search(text))
-    quantity = _quantity_cue(text, numbers)
+    quantity = _quantity_cue(numbers)
     if quantity:
         found.add(quantity)
-    if has_time or any(n.time_scope for n in numbers or ()):
+    if has_time or any(n.time_scope for n in numbers):
         found.add("cue.time_scope")
     for cue, pattern in (
         ("cue.reported_data", _REPORTED),
@@ -409,28 +388,17 @@ def _cues(text: str, numbers: Sequence[NumericAssertion] | None, entities: Seque
     return [c for c in WEIGHTS if c in found]
 
 
-def _quantity_cue(text: str, numbers: Sequence[NumericAssertion] | None) -> str | None:
+def _quantity_cue(numbers: Sequence[NumericAssertion]) -> str | None:
     """``cue.quantity`` for a stated figure, ``cue.vague_quantity`` for "数十亿"/"dozens", else None."""
-    if numbers is not None:
-        counted = [n for n in numbers if not _is_date_like(n)]
-        if any(not _is_vague(n) for n in counted):
-            return "cue.quantity"
-        return "cue.vague_quantity" if counted else None
-    found = [m.group() for m in _NUMBER.finditer(_strip_non_quantities(text))]
-    if any(not _VAGUE_SURFACE.match(f) for f in found):
+    counted = [n for n in numbers if not _is_date_like(n)]
+    if any(not _is_vague(n) for n in counted):
         return "cue.quantity"
-    return "cue.vague_quantity" if found else None
+    return "cue.vague_quantity" if counted else None
 
 
-def _has_quantity(text: str, numbers: Sequence[NumericAssertion] | None) -> bool:
-    """A stated quantity (not vague) that is not a year, date, ordinal, or part of a title."""
-    return _quantity_cue(text, numbers) == "cue.quantity"
-
-
-def _strip_non_quantities(text: str) -> str:
-    for pattern in (_TITLE, _YEAR, _MONTH_DAY, _ORDINAL):
-        text = pattern.sub(" ", text)
-    return text
+def _has_quantity(numbers: Sequence[NumericAssertion]) -> bool:
+    """A stated quantity (not vague) that is not a year or a date."""
+    return _quantity_cue(numbers) == "cue.quantity"
 
 
 _VAGUE_SURFACE = re.compile(r"[几数]|(?:dozens?|hundreds?|thousands?|millions?|billions?)\b", re.IGNORECASE)
@@ -448,7 +416,7 @@ def _is_date_like(number: NumericAssertion) -> bool:
     return bool(re.fullmatch(r"\d{1,2}\s*[月日号]", surface)) or (number.unit or "") in {"year", "date", "month", "day"}
 
 
-def _gates(text: str) -> list[str]:
+def _gates(text: str, numbers: Sequence[NumericAssertion]) -> list[str]:
     """Ids of the non-assertion shapes this sentence has (each caps the score)."""
     stripped = text.strip()
     gates = []
@@ -464,7 +432,7 @@ def _gates(text: str) -> list[str]:
     for gate, pattern in (
         ("gate.meta_line", _META_LINE),
         ("gate.meta_note", _META_NOTE),
-        ("gate.caption", CAPTION),
+        ("gate.caption", _CAPTION),
         ("gate.reference", _REFERENCE),
         ("gate.author_line", _AUTHOR_LINE),
         ("gate.recommendation", _RECOMMEND),
@@ -474,7 +442,7 @@ def _gates(text: str) -> list[str]:
     ):
         if pattern.search(stripped):
             gates.append(gate)
-    if _FUTURE.search(stripped) and not _has_quantity(stripped, None):
+    if _FUTURE.search(stripped) and not _has_quantity(numbers):
         gates.append("gate.forecast_without_figure")
     return gates
 
@@ -512,7 +480,7 @@ def _clean_who(who: str) -> str | None:
     return who or None
 
 
-def _kind(text: str, cues: Sequence[str], numbers: Sequence[NumericAssertion] | None) -> str:
+def _kind(text: str, cues: Sequence[str], numbers: Sequence[NumericAssertion]) -> str:
     """The claim kind, by the strongest evidence present.
 
     In order: a speech verb introducing a quotation is a quote; a stated
@@ -536,7 +504,7 @@ def _kind(text: str, cues: Sequence[str], numbers: Sequence[NumericAssertion] | 
     asserted = _asserted_figures(text, numbers)
     if asserted and _FUTURE.search(text):
         return "prediction"
-    two_party = _two_party_comparison(text)
+    two_party = _two_party_comparison(text, asserted)
     if asserted and two_party:
         return "comparative"
     if "cue.reported_data" in has or (asserted and not _dated_action(text, asserted)):
@@ -556,38 +524,28 @@ def _kind(text: str, cues: Sequence[str], numbers: Sequence[NumericAssertion] | 
     return "event"
 
 
-def _two_party_comparison(text: str) -> bool:
+def _two_party_comparison(text: str, figures: Sequence[NumericAssertion]) -> bool:
     """Does the sentence set two quantities (or parties) side by side, rather than one quantity against its past?"""
     for pattern in _TWO_PARTY:
         if any(not _TIME_COMPARAND.search(m.group("x") or "") for m in pattern.finditer(text)):
             return True
-    return any(not _TIME_COMPARAND.search(m.group("x")) and _figure_outside(text, m.span("x"))
+    return any(not _TIME_COMPARAND.search(m.group("x")) and _figure_outside(m.span("x"), figures)
                for m in _FIGURED_COMPARAND.finditer(text))
 
 
-def _figure_outside(text: str, span: tuple[int, int]) -> bool:
-    """A digit figure (not a year or date) outside ``span``: the other side of "与X的438元相比"."""
-    rest = text[: span[0]] + " " + text[span[1]:]
-    return bool(re.search(r"\d", _strip_non_quantities(rest)))
+def _figure_outside(span: tuple[int, int], figures: Sequence[NumericAssertion]) -> bool:
+    """A stated figure outside ``span``: the other side of "与X的438元相比"."""
+    return any(n.end <= span[0] or n.start >= span[1] for n in figures)
 
 
-def _asserted_figures(text: str, numbers: Sequence[NumericAssertion] | None) -> list[NumericAssertion | str]:
-    """Stated figures outside quotation marks (numbers, or regex surfaces when numbers are unknown).
-
-    Without extracted numbers, shares spelled out in words ("about one tenth of",
-    "十分之一") are added as surfaces too; the number extractor reads them itself.
-    """
-    unquoted = _QUOTED.sub(lambda m: " " * len(m.group()), text)  # same length: spans stay valid
-    if numbers is None:
-        outside = _strip_non_quantities(unquoted)
-        return [m.group() for m in _NUMBER.finditer(outside) if not _VAGUE_SURFACE.match(m.group())] \
-            + [m.group() for m in _FRACTION_WORDS.finditer(unquoted)]
+def _asserted_figures(text: str, numbers: Sequence[NumericAssertion]) -> list[NumericAssertion]:
+    """Stated figures outside quotation marks: not dates, not vague magnitudes."""
     quoted = [m.span() for m in _QUOTED.finditer(text)]
     return [n for n in numbers if not _is_date_like(n) and not _is_vague(n)
             and not any(s <= n.start and n.end <= e for s, e in quoted)]
 
 
-def _dated_action(text: str, figures: Sequence[NumericAssertion | str]) -> bool:
+def _dated_action(text: str, figures: Sequence[NumericAssertion]) -> bool:
     """An action dated to the month whose figures are plain counts or specs, not rates, changes or bounds.
 
     A figure the sentence presents as reported ("whose training is reported to
@@ -598,15 +556,16 @@ def _dated_action(text: str, figures: Sequence[NumericAssertion | str]) -> bool:
     return all(_plain_count(n) for n in figures)
 
 
-def _plain_count(figure: NumericAssertion | str) -> bool:
+def _plain_count(figure: NumericAssertion) -> bool:
     """A count or spec ("25家", "28纳米"), not a share ("十分之一"), a change, a multiple or a bound."""
-    if isinstance(figure, str):
-        return not (re.search(r"[%％‰倍]|percent|times", figure, re.IGNORECASE) or _FRACTION_WORDS.search(figure))
-    return (figure.qualifier == "exact" and not figure.change and figure.unit not in {"%", "x"}
-            and figure.rule_id != "numbers.fraction")
+    return figure.qualifier == "exact" and not figure.change and figure.unit_kind in _PLAIN_KINDS
 
 
-def _clauses(text: str) -> tuple[tuple[int, int], ...]:
+#: Unit kinds of a plain count or spec; ratios, points and multiples compare or relate quantities.
+_PLAIN_KINDS = frozenset({"count", "measure", "currency", "duration", "bare"})
+
+
+def _clauses(text: str, numbers: Sequence[NumericAssertion]) -> tuple[tuple[int, int], ...]:
     """Sub-spans of a ``；``-joined sentence whose parts are claims on their own (if not all are)."""
     parts, start = [], 0
     for sep in _CLAUSE_SEP.finditer(text):
@@ -619,7 +578,8 @@ def _clauses(text: str) -> tuple[tuple[int, int], ...]:
     claims = []
     for s, e in parts:
         sub = text[s:e]
-        score = _combine(_cues(sub, None, (), False))
-        if score >= THRESHOLD and not any(g.startswith("gate.") for g in _gates(sub + "。")):
+        inside = [n for n in numbers if s <= n.start and n.end <= e]
+        score = _combine(_cues(sub, inside, (), False))
+        if score >= THRESHOLD and not any(g.startswith("gate.") for g in _gates(sub + "。", inside)):
             claims.append((s, e))
     return tuple(claims) if 0 < len(claims) < len(parts) else ()
