@@ -48,12 +48,14 @@ def build_document() -> t.ExtractedDocument:
     numbers = []
     for part, within, value, unit, qual, change, delta in (
         ("438元", PRICE, 438, "CNY", "exact", None, False), ("16元", PRICE, 16, "CNY", "exact", None, False),
-        ("将近30倍", GAP, 30, "x", "approx", None, False), ("超八成", SHARE, 0.8, "%", "more_than", None, False),
+        ("将近30倍", GAP, 30, "x", "nearly", None, False), ("超八成", SHARE, 0.8, "%", "more_than", None, False),
         ("20亿元", GROWTH, 2e9, "CNY", "exact", None, False), ("50亿元", GROWTH, 5e9, "CNY", "exact", "increase", False),
         ("三倍", GROWTH, 3, "x", "exact", "increase", True),
     ):
         s, e = at(part, within)
-        numbers.append(t.NumericAssertion(s, e, part, value, unit, qual, change=change, is_delta=delta, page=0))
+        kind = {"CNY": "currency", "x": "multiple", "%": "percent"}[unit]
+        numbers.append(t.NumericAssertion(s, e, part, value, unit, qual, change=change, is_delta=delta, page=0,
+                                          unit_kind=kind))
     owner = {PRICE: 0, GAP: 1, SHARE: 2, GROWTH: 3}
     claim_numbers = tuple(
         (owner[w], k) for k, w in enumerate((PRICE, PRICE, GAP, SHARE, GROWTH, GROWTH, GROWTH))
