@@ -327,8 +327,12 @@ def _same_indicator(expected: str, predicted: str | None) -> bool:
     return short in long_ and 2 * len(short) >= len(long_)
 
 
-def _scores() -> dict[str, float]:
-    rows = [r for r in _gold_rows() if r.period != "-"]
+#: Reports whose figures were labelled after the rules were written; the rules were not tuned on them.
+HELD_OUT = {f"{year}_国务院政府工作报告.txt" for year in (2003, 2011, 2019, 2023)}
+
+
+def _scores(held_out: bool) -> dict[str, float]:
+    rows = [r for r in _gold_rows() if r.period != "-" and (r.file in HELD_OUT) == held_out]
     hits = {"period": 0, "indicator": 0, "measure": 0, "role": 0, "scope": 0}
     for r in rows:
         surface, m = _described(r.file)[(r.start, r.end)]
@@ -342,16 +346,21 @@ def _scores() -> dict[str, float]:
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpora")
-def test_meaning_accuracy_on_hand_labelled_report_figures() -> None:
-    """Measured on 184 labelled statistics of seven reports (2001–2025); floors at what we measured."""
-    scores = _scores()
+@pytest.mark.parametrize("held_out", [False, True], ids=["development", "held_out"])
+def test_meaning_accuracy_on_hand_labelled_report_figures(held_out: bool) -> None:
+    """Hand-labelled statistics of real reports: 184 of seven reports (development), 56 of four more (held out).
+
+    Floors at what we measured (goal: period >= 0.85, indicator meaningful >= 0.80).
+    """
+    scores = _scores(held_out)
     print(scores)
-    assert scores["n"] >= 150
-    assert scores["period"] >= FLOORS["period"]
-    assert scores["indicator"] >= FLOORS["indicator"]
-    assert scores["measure"] >= FLOORS["measure"]
-    assert scores["role"] >= FLOORS["role"]
-    assert scores["scope"] >= FLOORS["scope"]
+    floors = FLOORS["held_out" if held_out else "development"]
+    assert scores["n"] >= (50 if held_out else 150)
+    for field in ("period", "indicator", "measure", "role", "scope"):
+        assert scores[field] >= floors[field], (field, scores)
 
 
-FLOORS = {"period": 0.97, "indicator": 0.86, "measure": 0.98, "role": 0.98, "scope": 1.0}
+FLOORS = {
+    "development": {"period": 0.97, "indicator": 0.86, "measure": 0.98, "role": 0.98, "scope": 1.0},
+    "held_out": {"period": 0.87, "indicator": 0.69, "measure": 1.0, "role": 0.94, "scope": 1.0},
+}
