@@ -20,6 +20,7 @@ from collections import defaultdict
 from itertools import combinations
 from typing import TYPE_CHECKING
 
+from extractors.lexicon import FOOTNOTE_MARKER_CLASS
 from reports.findings import Finding, span_of
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ MIN_CONTAINMENT = 0.6
 #: A claim text found in more documents than this is boilerplate, not evidence of copying.
 MAX_DOCS_PER_CLAIM = 20
 
-_NOISE = re.compile(r"[\s\u3000①-⑳㉑-㉟㊱-㊿¹²³⁴-⁹⁰\[\]^]+")
+_NOISE = re.compile(rf"[\s{FOOTNOTE_MARKER_CLASS}\[\]^]+")
 
 
 def claim_key(text: str) -> str:

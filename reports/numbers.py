@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from extractors.lexicon import FOOTNOTE_MARKER_CLASS
 from reports.findings import Finding, Span, date_key, span_of
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ class _Operands:
 
 
 # A sentence ends at CJK end punctuation, or at "." + space, markers and closing quotes allowed between.
-_SENTENCE_END = re.compile(r"[。！？!?；;]|\.[\u00b9\u00b2\u00b3\u2070-\u2079\u2460-\u2473\u201d\u2019\")\]]*\s")
+_SENTENCE_END = re.compile(rf"[。！？!?；;]|\.[{FOOTNOTE_MARKER_CLASS}”’\")\]]*\s")
 
 
 _REFERS_BACK = re.compile(r"^\W*(这|此|该|两者|二者|其|相差|差距|价差|this|that|these|those|the (gap|difference|ratio))",

@@ -391,7 +391,7 @@ def _cues(text: str) -> tuple[str, ...]:
 @pytest.mark.parametrize(
     ("sentence", "cue", "present"),
     [
-        ("如图１所示，东部地区算力占比持续上升。", "cue.citation", True),  # full-width digits (\\d took them already)
+        ("如图１所示，东部地区算力占比持续上升。", "cue.citation", True),  # full-width digits (re's \d took them already)
         ("Capacity in the region doubled (see Exhibit 3).", "cue.citation", True),  # Exhibit (claims copy lacked it)
         ("算力总规模较上年增长显著❸。", "cue.citation", True),  # negative circled marker (claims copy stopped at ⑳)
         ("出处：《中国数字经济发展报告》", "gate.meta_line", True),  # 出处 (claims copy lacked it)
@@ -401,3 +401,11 @@ def _cues(text: str) -> tuple[str, ...]:
 )
 def test_claim_judge_uses_the_lexicon(sentence: str, cue: str, present: bool) -> None:
     assert (cue in _cues(sentence)) is present
+
+
+from reports.duplicates import claim_key  # noqa: E402
+
+
+def test_duplicate_claim_key_drops_every_marker_series() -> None:
+    """The duplicates check compares claims without their note markers (it stopped at ㊿ but missed ❶ and ⓪)."""
+    assert claim_key("算力总规模位居世界第二❶。") == claim_key("算力总规模位居世界第二①。") == claim_key("算力总规模位居世界第二。")

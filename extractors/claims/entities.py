@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from extractors.text import nlp
 from extractors.errors import ExtractionError
+from extractors.lexicon import HAN
 from extractors.text.sentences import detect_language, paragraph_spans, split_sentences
 from extractors.types import Entity
 
@@ -44,7 +45,7 @@ _LAW_TITLE = re.compile(r"(?:法|法案|条例|规定|办法|细则|管制框架
 _MODEL_FAMILIES = ["DeepSeek", "Qwen", "GPT", "Llama", "LLaMA", "GLM", "Kimi", "Claude", "Gemini", "OpenAI", "Mixtral",
                    "Hunyuan", "ERNIE", "Grok"]
 _VERSION = r"^(?:[A-Za-z]{0,3}\d+(?:\.\d+)*[A-Za-z]{0,3}|V\d+(?:\.\d+)?)$"
-_ORG_SUFFIX = r"^[\u4e00-\u9fff]{0,6}(?:公司|集团|委员会|研究院|研究所|大学|学院|实验室|协会|基金会|管理局|统计局|商务部|外交部|财政部)$"
+_ORG_SUFFIX = rf"^[{HAN}]{{0,6}}(?:公司|集团|委员会|研究院|研究所|大学|学院|实验室|协会|基金会|管理局|统计局|商务部|外交部|财政部)$"
 _EN_ORG_SUFFIX = ["inc", "inc.", "corp", "corp.", "corporation", "university", "institute", "agency", "commission",
                   "council", "ministry", "bureau", "laboratory", "labs", "foundation", "association", "company"]
 
@@ -100,10 +101,10 @@ def rule_patterns(language: str) -> list[dict[str, Any]]:
         places = [name for name, label in gazetteer() if label == "GPE"]
         patterns += [
             {"label": "ORG", "id": "entities.org_suffix",
-             "pattern": [{"TEXT": {"IN": places}}, {"TEXT": {"REGEX": r"^[\u4e00-\u9fff]{2,4}$"}, "OP": "?"},
+             "pattern": [{"TEXT": {"IN": places}}, {"TEXT": {"REGEX": rf"^[{HAN}]{{2,4}}$"}, "OP": "?"},
                          {"TEXT": {"REGEX": _ORG_SUFFIX}}]},
             {"label": "ORG", "id": "entities.org_suffix",
-             "pattern": [{"TEXT": {"REGEX": r"^[\u4e00-\u9fff]{2,8}(?:公司|集团|研究院|大学|委员会)$"}}]},
+             "pattern": [{"TEXT": {"REGEX": rf"^[{HAN}]{{2,8}}(?:公司|集团|研究院|大学|委员会)$"}}]},
         ]
     else:
         title_word = {"IS_TITLE": True, "LOWER": {"NOT_IN": ["the", "a", "an", "this", "that", "our", "its"]}, "OP": "+"}
@@ -138,7 +139,7 @@ class RuleNer:
 
 @lru_cache(maxsize=2)
 def _ruler(language: str) -> Any:
-    words = tuple(name for name, _ in gazetteer() if re.search(r"[\u4e00-\u9fff]", name))
+    words = tuple(name for name, _ in gazetteer() if re.search(rf"[{HAN}]", name))
     return nlp.ruler_pipeline(language, json.dumps(rule_patterns(language), ensure_ascii=False), words)
 
 

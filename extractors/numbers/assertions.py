@@ -38,6 +38,8 @@ import logging
 import re
 from dataclasses import dataclass, replace
 
+from extractors.lexicon import CAPTION_LABEL, HAN
+
 from extractors.numbers.numerals import NotANumber, parse_number
 from extractors.text.nlp import leading_noun_phrase
 from extractors.numbers.context import (
@@ -80,9 +82,9 @@ _EXCLUDED = re.compile(
     r"|[0-9]{4}-[0-9]{3}[0-9Xx](?:[（(][0-9]{4}[）)])?(?:[0-9]{2}-[0-9]{4}-[0-9]{2})?"
     r"|(?<![0-9A-Za-z])[0-9A-Za-z]+(?:-[0-9A-Za-z]+){2,}"
     r"|[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?"
-    r"|(?:图|表|附表|附图|公式|Figure|Fig\.|Table|Chart|Eq\.)[ \t]*[0-9]+(?:[.\-][0-9]+)*"
+    r"|(?:附表|附图|公式|Eq\.)[ \t]*[0-9]+(?:[.\-][0-9]+)*|(?i:" + CAPTION_LABEL + r")(?:[.\-][0-9]+)*"
     r"|第[ \t]*[0-9零〇一二两三四五六七八九十百千]+"
-    r"|(?<![0-9])[0-9]+[ \t]*(?:卷|期|页|版)(?![\u4e00-\u9fff]*[0-9])"
+    rf"|(?<![0-9])[0-9]+[ \t]*(?:卷|期|页|版)(?![{HAN}]*[0-9])"
     r"|[pP]p?\.[ \t]*[0-9]+(?:[-–][0-9]+)?"
 )
 #: English references (Section 3, Article 5, page 4, note 1, Phase 2, No. 7): numbers that name, not count.
@@ -100,20 +102,20 @@ _CONNECTOR = re.compile(r"[ \t]*(?:[-–—~～至到]|to|and|与|和)[ \t]*(?:[
 _BETWEEN_EN = re.compile(r"\bbetween[ \t]+(?:[$¥€£][ \t]?)?$", re.IGNORECASE)
 _BETWEEN = re.compile(r"[ \t]*之?间")
 _SCALED = re.compile(r"[万萬亿億兆]|thousand|million|billion|trillion|bn|mn|[kKMB]$")
-_DA = re.compile(r"[ \t]?大(?![于於约約概幅量多部都])(?=[\u4e00-\u9fff])")
+_DA = re.compile(rf"[ \t]?大(?![于於约約概幅量多部都])(?=[{HAN}])")
 _IDIOMS = ("三位一体", "五位一体", "四位一体", "一带一路", "三位一體", "五位一體", "二元", "一元论", "二次", "一次性", "两手")
 # A known measure word wins over two characters of whatever follows (每吨钢材 is per 吨, not 吨钢).
 _PER_WORD = re.compile(
     r"每[ \t]*[个個]?(?P<w>" + "|".join(re.escape(w) for w in sorted(
         (*MEASURE_WORDS, "小时", "季度", "分钟", "年", "月", "周", "天", "日", "秒"), key=len, reverse=True))
-    + r"|[\u4e00-\u9fff]{1,2}|[A-Za-z]+)"
+    + rf"|[{HAN}]{{1,2}}|[A-Za-z]+)"
 )
 _PER_AFTER = re.compile(
     r"[ \t]*(?:/|每|per[ \t]+)[ \t]*(?P<w>百万tokens|千tokens|(?:million|thousand|billion)[ \t]+[A-Za-z]+|tokens?|"
     r"年|月|天|日|人|小时|季度|股|[A-Za-z]+)"
 )
 #: A price per piece written after the amount: 三块五一斤, 12元一瓶, 2美元一杯.
-_PER_PIECE_AFTER = re.compile(rf"[ \t]*[一每][ \t]*(?P<w>{PRICE_PIECE_RE})(?=的|[^\u4e00-\u9fff]|$)")
+_PER_PIECE_AFTER = re.compile(rf"[ \t]*[一每][ \t]*(?P<w>{PRICE_PIECE_RE})(?=的|[^{HAN}]|$)")
 _CURRENCIES = frozenset(CURRENCY_AFTER.values()) | frozenset(CURRENCY_BEFORE.values())
 #: Canonical time units (CANONICAL_AFTER and noun_after give these names): a count of time is a duration.
 _DURATIONS = frozenset({"year", "month", "week", "day", "hour", "minute", "quarter", "decade"})

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from extractors.lexicon import FOOTNOTE_MARKER_CLASS, HAN
 from extractors.numbers.numerals import ENGLISH_SCALES, ENGLISH_SMALL, ENGLISH_TENS
 
 # --------------------------------------------------------------------------- units
@@ -84,7 +85,7 @@ class Unit:
     lead: int | None = None
 
 
-_NOT_LIANG = re.compile(r"(?!的)[\u4e00-\u9fff0-9]")  # 两 (liang, 50 g) ends its phrase: 二两。 三十两的
+_NOT_LIANG = re.compile(rf"(?!的)[{HAN}0-9]")  # 两 (liang, 50 g) ends its phrase: 二两。 三十两的
 
 
 def unit_after(text: str, end: int) -> Unit | None:
@@ -337,7 +338,7 @@ def cue_after(text: str, end: int) -> Cue | None:
 #: 比170低, 比三十大一些: a comparison around the numeral; the adjective must end the phrase,
 #: so 比3家大企业 (three big firms) is not "more than 3".
 _COMPARE_PRE = re.compile(r"比[ \t]*$")
-_COMPARE_POST = re.compile(r"[ \t]*(?P<cmp>大|高|多|小|低|少)(?=一些|一点|得多|很多|[^\u4e00-\u9fff]|$)")
+_COMPARE_POST = re.compile(rf"[ \t]*(?P<cmp>大|高|多|小|低|少)(?=一些|一点|得多|很多|[^{HAN}]|$)")
 _COMPARE_QUALIFIER = {"大": "more_than", "高": "more_than", "多": "more_than",
                       "小": "less_than", "低": "less_than", "少": "less_than"}
 
@@ -359,7 +360,7 @@ def comparison_around(text: str, start: int, end: int) -> tuple[Cue, Cue] | None
 _SMALL_DIGIT = "[0-9一二两三四五六七八九]"
 _CENTS_NUMBER = "(?:[0-9]{1,2}|[一二两三四五六七八九十]{1,3})"
 #: 元/块 then 角 (毛) and 分: 五元三毛, 3元5角, 50元6角三分, 两块五毛钱; 分 must end the amount (not 分钟).
-_FEN = r"[ \t]*分(?=[的钱]|[^\u4e00-\u9fff]|$)"
+_FEN = rf"[ \t]*分(?=[的钱]|[^{HAN}]|$)"
 _YUAN_TAIL = re.compile(
     rf"[ \t]*(?:(?P<jiao>{_SMALL_DIGIT})[ \t]*[角毛](?:[ \t]*(?P<fen>{_SMALL_DIGIT}){_FEN})?"
     rf"|零?[ \t]*(?P<fen_only>{_SMALL_DIGIT}){_FEN})(?:[ \t]*钱)?"
@@ -371,7 +372,7 @@ PRICE_PIECES = ("千瓦时", "公斤", "千克", "斤", "克", "两", "瓶", "�
                 "升", "度", "次", "只", "本", "台", "吨")
 PRICE_PIECE_RE = "|".join(sorted(PRICE_PIECES, key=len, reverse=True))
 _KUAI_TAIL = re.compile(
-    rf"(?P<jiao>{_SMALL_DIGIT})(?:[ \t]*钱)?(?=[^\u4e00-\u9fff0-9]|的|$|[一每][ \t]*(?:{PRICE_PIECE_RE}))"
+    rf"(?P<jiao>{_SMALL_DIGIT})(?:[ \t]*钱)?(?=[^{HAN}0-9]|的|$|[一每][ \t]*(?:{PRICE_PIECE_RE}))"
 )
 #: Minor units whose name says their currency: 2美元50美分, 两美元又三美分.
 _CENTS = {"USD": "美分", "EUR": "欧分", "GBP": "便士"}
@@ -466,8 +467,8 @@ _SUBJECT_TRIM_END = re.compile(
     r"\*\*|[ \t])+$"
 )
 _SUBJECT_TRIM_START = re.compile(r"^(?:[ \t*\-]|（[^（）]*）|\([^()]*\)|而|但|且|并|和|及|以及|的|其中|另外|此外|同时|与此同时|其|这|该)+")
-_MARKERS = re.compile(r"[\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]")
-_PAREN_ABBR = re.compile(r"(?:^|(?<=的))[\u4e00-\u9fff]{1,6}（([A-Za-z][A-Za-z0-9]{0,7})）")
+_MARKERS = re.compile(rf"[{FOOTNOTE_MARKER_CLASS}]")
+_PAREN_ABBR = re.compile(rf"(?:^|(?<=的))[{HAN}]{{1,6}}（([A-Za-z][A-Za-z0-9]{{0,7}})）")
 
 
 def clause_start(text: str, start: int) -> int:

@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from extractors.lexicon import HAN, is_han
 from extractors.numbers.numerals import (
     BIG_UNITS,
     DIGITS,
@@ -281,19 +282,15 @@ def _plausible(text: str, t: NumberToken) -> bool:
         pair_before, pair_after = before + surface, surface + after
         if pair_before in _IDIOMS or pair_after in _IDIOMS:
             return False
-        if surface in _CAPITALS and _is_cjk(before) and before not in "是为有":
+        if surface in _CAPITALS and is_han(before) and before not in "是为有":
             return False
-        if surface in _CAPITALS and _is_cjk(after):
+        if surface in _CAPITALS and is_han(after):
             return False
     return True
 
 
 def _unit_follows(text: str, end: int) -> bool:
     return unit_after(text, end) is not None
-
-
-def _is_cjk(ch: str) -> bool:
-    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
 
 
 # --------------------------------------------------------------------------- numerals that are no numbers
@@ -311,14 +308,14 @@ _CN_NAME_AFTER = re.compile(
     r"|年(?:计划|规划)"  # 第十个五年计划, 五年规划纲要: the plan, not a period
     rf"|届(?=全国|中央|人大|政协|全会|[{_CN_SMALL}]+(?:中全会|次))"  # 十九届五中全会, 十三届全国人大
     r"|中全会"  # 五中全会
-    r"|大(?=[^\u4e00-\u9fff]|以来|精神|报告|代表|召开|胜利|作出|提出|部署|确定|强调|闭幕|开幕|和|的|后|前|上|、)"
+    rf"|大(?=[^{HAN}]|以来|精神|报告|代表|召开|胜利|作出|提出|部署|确定|强调|闭幕|开幕|和|的|后|前|上|、)"
     r"|周年"  # 成立75周年: an anniversary is an ordinal
     r"|(?:[一二三]?|次)产业|线城市"  # 二三产业, 三次产业, 三四线城市, 一线城市: names of sectors and city tiers
     r"|月"  # 一月, 十二月: a month (N个月 is a duration)
 )
 #: What a name needs right before its numeral.
 _CN_NAME_BEFORE = {
-    "大": re.compile(r"(?:^|[^\u4e00-\u9fff]|党的|中共|和|、|是)$"),  # 党的十九大, 十八大以来; not 四大 (four big)
+    "大": re.compile(rf"(?:^|[^{HAN}]|党的|中共|和|、|是)$"),  # 党的十九大, 十八大以来; not 四大 (four big)
     "session": re.compile(r"(?:人大|政协|届|大会)$"),  # 十三届全国人大五次会议
 }
 _PLAN_HEAD = re.compile("十[一二三四五六七八九]?|[六七八九]")
