@@ -31,6 +31,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from extractors.lexicon import (
+    CAPTION,
+    CAPTION_LABEL,
+    CIRCLED_MARKER_CLASS,
+    FOOTNOTE_MARKER_CLASS,
+    HAN,
+    MARKDOWN_HEADING_FRAGMENT,
+    NUMBERED_HEADING_FRAGMENT,
+    SOURCE_CUE,
+)
 from extractors.types import Entity, NumericAssertion
 
 logger = logging.getLogger(__name__)
@@ -88,7 +98,7 @@ class Judgement:
 
 # --------------------------------------------------------------------------- cue patterns
 
-_CJK = "\u3400-\u9fff"
+_CJK = HAN  # Chinese characters (the lexicon's \p{Han})
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}\s*(?:年|—|-|–|～|~|s\b)|\b(?:in|since|by|from|until|of)\s+(?:1[89]|20)\d{2}\b|(?:截至|截止|到|至|自)\s*(?:1[89]|20)\d{2}")
 _MONTH_DAY = re.compile(r"(?<!\d)\d{1,2}\s*(?:月|日|号)|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|季度|上半年|下半年|年初|年底|年中|近年来|今年|去年|明年")
 _REPORTED = re.compile(
@@ -97,7 +107,7 @@ _REPORTED = re.compile(
     re.IGNORECASE,
 )
 _SUPERLATIVE = re.compile(
-    r"最(?![终后近初])[\u4e00-\u9fff]|首次|首个|首家|第一|领先|远超|居首|之最|前所未有|历史新高|全球[首最]|唯一|"
+    rf"最(?![终后近初])[{_CJK}]|首次|首个|首家|第一|领先|远超|居首|之最|前所未有|历史新高|全球[首最]|唯一|"
     r"\b(?:largest|biggest|highest|lowest|most|first|leading|record|best|only|fastest)\b",
     re.IGNORECASE,
 )
@@ -152,7 +162,7 @@ _RHETORIC = re.compile(r"试图|企图|图谋|妄图|希望|致力于|意在|力
 # Without entities from a NER backend: places (entity) and named actors by shape.
 _FALLBACK_PLACE = re.compile(r"中国|美国|日本|韩国|英国|德国|法国|欧盟|俄罗斯|印度|欧洲|China|United States|U\.S\.|Europe|Japan")
 _FALLBACK_ACTOR = re.compile(
-    r"《[^》]{2,40}》|[\u4e00-\u9fff]{2,10}(?:公司|集团|委员会|研究院|研究所|大学|商务部|工信部|科技部)"
+    rf"《[^》]{{2,40}}》|[{_CJK}]{{2,10}}(?:公司|集团|委员会|研究院|研究所|大学|商务部|工信部|科技部)"
     r"|(?<![A-Za-z0-9])[A-Z][a-z]+[A-Z][A-Za-z0-9-]*(?![A-Za-z0-9])"  # DeepSeek, OpenAI, PyTorch (not "AI")
     r"|(?<![A-Za-z0-9])[A-Z][a-z]+(?:\s+(?:of\s+)?[A-Z][a-z]+)+(?![A-Za-z0-9])"  # Department of Commerce
     r"|(?<=[a-z,;] )[A-Z][a-z]+(?![A-Za-z0-9])"  # a capitalized word inside an English sentence: Huawei
@@ -221,12 +231,12 @@ _RANKING = re.compile(
     r"|\b(?:advantage over|edge over|lead over|one of the (?:world's|largest|leading|biggest))\b",
     re.IGNORECASE,
 )
-_MARKER = re.compile(r"[①-⑳¹²³⁴⁵⁶⁷⁸⁹⁰]|\[\d{1,3}\]")
+_MARKER = re.compile(rf"[{FOOTNOTE_MARKER_CLASS}]|\[\d{{1,3}}\]")
 # A pointer to a figure or table ("见图1", "如图5所示"): the sentence reports shown data.
-_FIGURE_REF = re.compile(r"见(?:图|表)\s*\d+|(?:图|表)\s*\d+\s*所示|\(see (?:Figure|Fig\.|Table) \d+\)", re.IGNORECASE)
+_FIGURE_REF = re.compile(rf"见{CAPTION_LABEL}|{CAPTION_LABEL}\s*所示|\(see {CAPTION_LABEL}\)", re.IGNORECASE)
 # A page number, circled markers and "作者，作者：《" glued after a sentence: the page's footnote bodies.
 _GLUED_NOTE = re.compile(
-    r"\d{{0,4}}[①-⑳]+\s*(?=[{cjk}·]{{2,12}}(?:[，,、][{cjk}·]{{2,12}})*(?:等)?\s*[:：]\s*《)".format(cjk=_CJK)
+    r"\d{{0,4}}[{circled}]+\s*(?=[{cjk}·]{{2,12}}(?:[，,、][{cjk}·]{{2,12}})*(?:等)?\s*[:：]\s*《)".format(cjk=_CJK, circled=CIRCLED_MARKER_CLASS)
 )
 # Quotation marks around a figure: a mentioned threshold or name, not a figure asserted here.
 _QUOTED = re.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"")
@@ -247,17 +257,14 @@ _ATTR_EN_SAID = re.compile(r"(?P<who>\b[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,5})
 _NOT_WHO = re.compile(r"^(?:本文|笔者|我们|我|有人|人们|一般|普遍|广泛|学界|通常|被|可以|也|还|并|则|均|都|这|该|其|他们|它)")
 
 # Gates: sentence shapes that are not assertions.
-_HEADING_NUMBER = re.compile(
-    r"^\s*(?:#{1,6}\s|[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:\.\d+)*[.．、)）]\s*|第[一二三四五六七八九十\d]+[章节部分]|[IVX]+\.\s)"
-)
-_FINAL_PUNCT = re.compile(r"[。！？.!?…][”’」』)）\]]*[①-⑳¹²³⁴⁵⁶⁷⁸⁹⁰]*$")
+_HEADING_NUMBER = re.compile(rf"^\s*(?:{MARKDOWN_HEADING_FRAGMENT}|{NUMBERED_HEADING_FRAGMENT})")
+_FINAL_PUNCT = re.compile(rf"[。！？.!?…][”’」』)）\]]*[{FOOTNOTE_MARKER_CLASS}]*$")
 _META_LINE = re.compile(
     r"^\s*(?:关键词|关键字|key\s*words?|中图分类号|文献标志码|文献标识码|文章编号|DOI|收稿日期|基金项目|作者简介|"
-    r"通讯作者|引用格式|相关阅读|来源|数据来源|资料来源|sources?|references?|参考文献)\s*[:：]",
+    rf"通讯作者|引用格式|相关阅读|{SOURCE_CUE}|references?|参考文献)\s*[:：]",
     re.IGNORECASE,
 )
 _META_NOTE = re.compile(r"^\s*[（(]?\s*(?:注|note|编者按|免责声明|disclaimer)\s*[:：]|^\s*[（(]?\s*本文", re.IGNORECASE)
-_CAPTION = re.compile(r"^\s*(?:图|表|Figure|Fig\.|Table|Chart)\s*[\d一二三四五六七八九十]+", re.IGNORECASE)
 _REFERENCE = re.compile(
     r"^\s*\[\d+\]|^[{cjk}·]{{2,12}}(?:[，,、][{cjk}·]{{2,12}})*(?:等)?[:：]\s*《|》\s*[，,]?\s*《[^》]+》\s*\d{{4}}\s*年\s*第\s*\d+\s*期|"
     r"^[A-Z][a-z]+,\s+[A-Z]\..*\(\d{{4}}\)|\bet al\.|^\s*https?://\S+\s*$".format(cjk=_CJK)
@@ -432,7 +439,7 @@ def _gates(text: str, numbers: Sequence[NumericAssertion]) -> list[str]:
     for gate, pattern in (
         ("gate.meta_line", _META_LINE),
         ("gate.meta_note", _META_NOTE),
-        ("gate.caption", _CAPTION),
+        ("gate.caption", CAPTION),
         ("gate.reference", _REFERENCE),
         ("gate.author_line", _AUTHOR_LINE),
         ("gate.recommendation", _RECOMMEND),
