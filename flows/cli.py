@@ -17,6 +17,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from flows.runtime import configure_prefect_env
 
@@ -42,10 +43,17 @@ STATE = {"debug": False}
 
 DbOption = Annotated[Optional[str], typer.Option(
     "--db", help="Database URL or SQLite file (default: $CLAIMLEDGER_DB or ./claimledger.db).")]
+TimeoutOption = Annotated[Optional[float], typer.Option(
+    "--timeout", help="Seconds per HTTP request (default: [fetch] timeout in the config, else 30).")]
+MaxBytesOption = Annotated[Optional[int], typer.Option(
+    "--max-bytes", help="Largest file or download accepted (default: [fetch] max_bytes, else 50 MiB).")]
+RetryDelaysOption = Annotated[Optional[str], typer.Option(
+    "--retry-delays", help="Seconds before each Prefect retry of a timeout, dropped connection or 5xx, "
+                           "comma-separated; '' for none (default: [fetch] retry_delays, else 1,4,10).")]
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]Error:[/red] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[red]Error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -78,19 +86,33 @@ def ingest(
     ner: Annotated[str, typer.Option(help="Entity backend: 'rules', 'hanlp:<name_or_path>' or 'spacy:<path>'.")] = "rules",
     prefect: Annotated[str, typer.Option(
         help="'auto' records the run in Prefect ($PREFECT_API_URL or a local background server); "
-             "'off' runs the same flow code without Prefect.")] = "auto",
+             "'off' runs the same tasks' plain functions without Prefect (no run record, retries "
+             "or extraction cache).")] = "auto",
     force: Annotated[bool, typer.Option(
         "--force", help="Re-extract documents whose bytes are already stored (after an upgrade).")] = False,
+    config: Annotated[Optional[Path], typer.Option(
+        help="TOML file whose [fetch] table sets timeout, max_bytes and retry_delays "
+             "(default: ./claimledger.toml if present).")] = None,
+    timeout: TimeoutOption = None,
+    max_bytes: MaxBytesOption = None,
+    retry_delays: RetryDelaysOption = None,
 ) -> None:
     """Ingest documents into the database (one transaction per document)."""
+    from flows.config import ConfigError, fetch_overrides, load_config
     from flows.fetch import expand_sources
 
+    try:
+        fetch = fetch_overrides(load_config(config).fetch, timeout=timeout, max_bytes=max_bytes,
+                                retry_delays=retry_delays)
+    except ConfigError as exc:
+        raise fail(str(exc))
     expanded = list(expand_sources(sources))
     if not expanded:
         raise fail("no documents found in the given paths")
-    summary = _run_ingest(expanded, db, ner, prefect, force)
+    summary = _run_ingest(expanded, db, ner, prefect, force, fetch)
     for outcome in summary.failed:
-        err.print(f"[red]error[/red] {outcome.source}: {outcome.reason}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error[/red] {escape(f'{outcome.source}: {outcome.reason}')}", highlight=False,
+                  soft_wrap=True)
     parts = [f"{summary.count(s)} {s}" for s in ("added", "replaced", "unchanged", "failed") if summary.count(s)]
     out.print(f"Ingested {len(summary.outcomes)} source(s): {', '.join(parts)}. "
               f"Database: {_db_label(db)}", highlight=False)
@@ -98,7 +120,7 @@ def ingest(
         raise typer.Exit(126 if len(summary.failed) == len(summary.outcomes) and len(summary.outcomes) > 1 else 1)
 
 
-def _run_ingest(sources: list[str], db: str | None, ner: str, prefect: str, force: bool):  # type: ignore[no-untyped-def]
+def _run_ingest(sources: list[str], db: str | None, ner: str, prefect: str, force: bool, fetch):  # type: ignore[no-untyped-def]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     api_url = _prefect_api(prefect)
@@ -114,9 +136,7 @@ def _run_ingest(sources: list[str], db: str | None, ner: str, prefect: str, forc
 
         ing.add_progress_hook(hook)
         try:
-            if api_url is None:
-                return ing.ingest_sources_local(sources, db, ner, force=force)
-            return ing.ingest_sources(sources, db, ner, force=force)
+            return ing.run_ingest(sources, db, ner, force=force, fetch=fetch, use_prefect=api_url is not None)
         finally:
             ing.remove_progress_hook(hook)
 
@@ -164,19 +184,25 @@ def serve(
     report: Annotated[Optional[Path], typer.Option(help="Re-render the report here after each cycle (format from the suffix).")] = None,
     ner: Annotated[Optional[str], typer.Option(help="Entity backend (see 'ingest').")] = None,
     once: Annotated[bool, typer.Option("--once", help="Run one cycle now and exit.")] = False,
-    prefect: Annotated[str, typer.Option(help="With --once: 'auto' records the run in Prefect, 'off' runs without it.")] = "auto",
+    prefect: Annotated[str, typer.Option(help="With --once: 'auto' records the run in Prefect, 'off' runs "
+                                              "the same tasks' plain functions without it.")] = "auto",
+    timeout: TimeoutOption = None,
+    max_bytes: MaxBytesOption = None,
+    retry_delays: RetryDelaysOption = None,
 ) -> None:
     """Ingest new or changed documents from watched folders, URLs and feeds on a schedule."""
-    from flows.config import ConfigError, load_config, with_overrides
+    from flows.config import ConfigError, fetch_overrides, load_config, with_overrides
 
     try:
-        cfg = with_overrides(load_config(config), cron=cron, interval=interval, db=db, ner=ner,
-                             report=str(report) if report else None)
+        cfg = load_config(config)
+        cfg = with_overrides(cfg, cron=cron, interval=interval, db=db, ner=ner,
+                             report=str(report) if report else None,
+                             fetch=fetch_overrides(cfg.fetch, timeout=timeout, max_bytes=max_bytes,
+                                                   retry_delays=retry_delays))
     except ConfigError as exc:
         raise fail(str(exc))
     if not cfg.has_sources:
         raise fail("nothing to watch: add folders, urls or feeds under [sources] in claimledger.toml")
-    _fetch_env(cfg.fetch)
     if once:
         _serve_once(cfg, prefect)
         return
@@ -194,32 +220,36 @@ def serve(
         raise fail(str(exc))
 
 
-def _fetch_env(settings) -> None:  # type: ignore[no-untyped-def]
-    """Prefect's fetch task reads its limits from the environment at import."""
-    os.environ.setdefault("CLAIMLEDGER_FETCH_TIMEOUT", str(settings.timeout))
-    os.environ.setdefault("CLAIMLEDGER_MAX_BYTES", str(settings.max_bytes))
-
-
 def _serve_once(cfg, prefect: str) -> None:  # type: ignore[no-untyped-def]
+    """One cycle, recorded in Prefect or not; the same output either way, exit 1 if nothing landed."""
+    from flows import ingest as ing
     from flows import serve as srv
 
-    if _prefect_api(prefect) is not None:
-        counts = srv.scheduled_ingest(srv.config_to_parameters(cfg))
-        out.print("Cycle done (Prefect run): " + ", ".join(f"{v} {k}" for k, v in counts.items()), highlight=False)
-        return
-    result = srv.run_cycle(cfg, use_prefect=False)
-    for outcome in result.outcomes:
-        if outcome.status == "failed":
-            err.print(f"[red]error[/red] {outcome.source}: {outcome.reason}", highlight=False, soft_wrap=True)
-    for url, reason in result.feed_failures:
-        err.print(f"[red]error[/red] {url}: {reason}", highlight=False, soft_wrap=True)
-    parts = [f"{result.count(s)} {s}" for s in ("added", "replaced", "unchanged", "not_modified", "failed")]
-    out.print(f"Cycle done (run {result.run_id}): {', '.join(parts)}, "
-              f"{result.unchanged_files} stored file(s) skipped.", highlight=False)
-    if result.report:
-        err.print(f"Report written to {result.report}", highlight=False)
-    elif result.report_error:
-        err.print(f"[yellow]warning[/yellow] report not written: {result.report_error}", highlight=False)
+    failures: list = []
+    hook = lambda outcome: failures.append(outcome) if outcome.status == "failed" else None  # noqa: E731
+    ing.add_progress_hook(hook)
+    try:
+        if _prefect_api(prefect) is not None:
+            state = srv.scheduled_ingest(srv.config_to_parameters(cfg), return_state=True)
+            counts, all_failed, report_error = ing.state_value(state), state.is_failed(), None
+        else:
+            result = srv.run_cycle(cfg)
+            counts, all_failed, report_error = result.counts(), result.all_failed, result.report_error
+    finally:
+        ing.remove_progress_hook(hook)
+    for outcome in failures:
+        err.print(f"[red]error[/red] {escape(f'{outcome.source}: {outcome.reason}')}", highlight=False,
+                  soft_wrap=True)
+    parts = [f"{counts[s]} {s}" for s in ("added", "replaced", "unchanged", "not_modified", "failed")]
+    out.print(f"Cycle done (run {counts['run_id']}): {', '.join(parts)}, "
+              f"{counts['skipped_files']} stored file(s) skipped.", highlight=False)
+    if cfg.report and counts["report_written"]:
+        err.print(f"Report written to {cfg.report}", highlight=False)
+    elif cfg.report:
+        err.print(f"[yellow]warning[/yellow] report not written: {report_error or 'see the run logs'}",
+                  highlight=False)
+    if all_failed:
+        raise typer.Exit(1)
 
 
 # --------------------------------------------------------------------------- extract
@@ -386,7 +416,8 @@ def server_status() -> None:
 
     state = read_state()
     if state and healthy(state.api_url):
-        out.print(f"running (pid {state.pid}) at {state.api_url}", highlight=False)
+        pid = f"pid {state.pid}" if state.pid else "pid unknown"
+        out.print(f"running ({pid}) at {state.api_url}", highlight=False)
     else:
         out.print("not running")
 

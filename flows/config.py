@@ -23,6 +23,10 @@ _TOP_KEYS = {"db", "report", "cron", "interval", "ner", "name", "dask", "sources
 _SOURCE_KEYS = {"folders", "urls", "feeds"}
 _FETCH_KEYS = {"timeout", "max_bytes", "retry_delays"}
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+DEFAULT_TIMEOUT_S = 30.0
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_RETRY_DELAYS = (1.0, 4.0, 10.0)
+MAX_RETRIES = 50  # Prefect refuses a longer retry_delay_seconds list
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 
 
@@ -40,9 +44,15 @@ class FolderSource:
 
 @dataclass(frozen=True, slots=True)
 class FetchSettings:
-    timeout: float = 30.0
-    max_bytes: int = 50 * 1024 * 1024
-    retry_delays: tuple[float, ...] = (1.0, 4.0, 10.0)
+    """How sources are read: the ``[fetch]`` table, for ``ingest`` and ``serve`` alike.
+
+    ``timeout`` and ``max_bytes`` are passed to the fetch task as arguments;
+    ``retry_delays`` become the task's Prefect retries (one retry per delay).
+    """
+
+    timeout: float = DEFAULT_TIMEOUT_S
+    max_bytes: int = DEFAULT_MAX_BYTES
+    retry_delays: tuple[float, ...] = DEFAULT_RETRY_DELAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,15 +162,35 @@ def _folder(item: Any, base_dir: Path | None) -> FolderSource:
 
 
 def _fetch(data: Mapping[str, Any]) -> FetchSettings:
-    defaults = FetchSettings()
+    return fetch_overrides(FetchSettings(), timeout=data.get("timeout"), max_bytes=data.get("max_bytes"),
+                           retry_delays=data.get("retry_delays"))
+
+
+def fetch_overrides(settings: FetchSettings, *, timeout: Any = None, max_bytes: Any = None,
+                    retry_delays: Any = None) -> FetchSettings:
+    """``settings`` with the given values (file or command line) checked and applied.
+
+    ``retry_delays`` may be a list of seconds or a comma-separated string
+    (``"1,4,10"``; ``""`` means no retries), as typed after ``--retry-delays``.
+    """
     try:
-        return FetchSettings(
-            timeout=float(data.get("timeout", defaults.timeout)),
-            max_bytes=int(data.get("max_bytes", defaults.max_bytes)),
-            retry_delays=tuple(float(d) for d in data.get("retry_delays", defaults.retry_delays)),
+        if isinstance(retry_delays, str):
+            retry_delays = [part for part in retry_delays.replace(" ", "").split(",") if part]
+        updated = replace(
+            settings,
+            timeout=settings.timeout if timeout is None else float(timeout),
+            max_bytes=settings.max_bytes if max_bytes is None else int(max_bytes),
+            retry_delays=settings.retry_delays if retry_delays is None
+            else tuple(float(d) for d in retry_delays),
         )
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"[C008] bad [fetch] value: {exc}") from None
+    if updated.timeout <= 0 or updated.max_bytes <= 0 or any(d < 0 for d in updated.retry_delays):
+        raise ConfigError("[C008] bad [fetch] value: timeout and max_bytes must be positive, "
+                          "retry delays zero or more")
+    if len(updated.retry_delays) > MAX_RETRIES:
+        raise ConfigError(f"[C008] bad [fetch] value: at most {MAX_RETRIES} retry delays")
+    return updated
 
 
 def _opt_str(data: Mapping[str, Any], key: str) -> str | None:

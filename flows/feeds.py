@@ -1,57 +1,26 @@
-"""Fetching for scheduled runs: retries with backoff, and RSS/Atom feeds as item links.
+"""RSS/Atom feeds for scheduled runs: the ``read_feed`` task and the feed cache.
 
-Prefect retries the ``fetch_source`` task inside a flow run; a scheduled
-cycle run without Prefect (``--prefect off``, tests, cron users) gets the
-same policy here: transient errors (timeouts, 5xx, dropped connections) are
-retried after each delay of ``retry_delays``, permanent ones (4xx, a
-redirect to ``file:``/``ftp:``, a body over the size limit) fail at once.
+A feed is fetched by a Prefect task with the same retry options as
+``fetch_source`` (``[fetch]`` in ``claimledger.toml``, applied with
+:func:`flows.ingest.with_fetch_options`): transient errors (timeouts, 5xx,
+dropped connections) are retried, permanent ones (4xx, a redirect to
+``file:``/``ftp:``, a body over the size limit) fail at once.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
-import time
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from extractors.errors import ExtractionError
 from extractors.load.feeds import FeedItem, parse_feed
 from flows.config import FetchSettings
-from flows.fetch import Fetched, FetchError, PermanentFetchError, fetch_url, is_url, read_path
-
-logger = logging.getLogger(__name__)
-
-Sleep = Callable[[float], None]
-
-
-def fetch_with_backoff(url: str, *, etag: str | None = None, last_modified: str | None = None,
-                       settings: FetchSettings = FetchSettings(), sleep: Sleep = time.sleep) -> Fetched:
-    """``fetch_url`` under ``settings``; the last transient error is raised with the attempt count."""
-    delays = (*settings.retry_delays, None)
-    for attempt, delay in enumerate(delays, start=1):
-        try:
-            return fetch_url(url, etag=etag, last_modified=last_modified,
-                             max_bytes=settings.max_bytes, timeout=settings.timeout)
-        except PermanentFetchError:
-            raise
-        except FetchError as exc:
-            if delay is None:
-                raise FetchError(f"{exc} (gave up after {attempt} attempts)") from exc
-            logger.warning("fetch %s failed (%s); retry %d in %g s", url, exc, attempt, delay)
-            sleep(delay)
-    raise AssertionError("unreachable: the last delay is None")
-
-
-def source_fetcher(settings: FetchSettings, sleep: Sleep = time.sleep) -> Callable[..., Fetched]:
-    """A ``Steps.fetch`` for plain runs: URLs with backoff, files with the same size limit."""
-
-    def fetch(source: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
-        if is_url(source):
-            return fetch_with_backoff(source, etag=etag, last_modified=last_modified,
-                                      settings=settings, sleep=sleep)
-        return read_path(source, max_bytes=settings.max_bytes)
-
-    return fetch
+from flows.fetch import FetchError
+from flows.ingest import fetch_with_settings, retry_transient, run_logger, run_step, with_fetch_options
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,17 +50,32 @@ class FeedCache:
             self._states[url] = state
 
 
-def read_feed(url: str, *, settings: FetchSettings = FetchSettings(), cache: FeedCache | None = None,
-              sleep: Sleep = time.sleep) -> list[FeedItem]:
+@task(name="read_feed", cache_policy=NO_CACHE, retry_condition_fn=retry_transient)
+def read_feed(url: str, settings: FetchSettings = FetchSettings(),
+              cache: FeedCache | None = None) -> list[FeedItem]:
     """The items of one feed; raises ``FetchError`` or ``FeedError`` when it cannot be read."""
     known = cache.get(url) if cache else None
-    fetched = fetch_with_backoff(url, etag=known.etag if known else None,
-                                 last_modified=known.last_modified if known else None,
-                                 settings=settings, sleep=sleep)
+    fetched = fetch_with_settings(url, settings, known.etag if known else None,
+                                  known.last_modified if known else None)
     if fetched.not_modified and known is not None:
-        logger.info("feed %s not modified; %d known items", url, len(known.items))
+        run_logger().info("feed %s not modified; %d known items", url, len(known.items))
         return list(known.items)
     items = parse_feed(fetched.data, base_url=fetched.source)
     if cache is not None:
         cache.put(url, _FeedState(fetched.etag, fetched.last_modified, tuple(items)))
     return items
+
+
+def feed_links(feeds: Sequence[str], settings: FetchSettings,
+               cache: FeedCache | None = None) -> tuple[list[str], list[tuple[str, str]]]:
+    """Item links of every feed, each read by the ``read_feed`` task; a failed feed is listed, never fatal."""
+    step = with_fetch_options(read_feed, settings)
+    links: list[str] = []
+    failures: list[tuple[str, str]] = []
+    for url in feeds:
+        try:
+            links.extend(item.link for item in run_step(step, url, settings, cache))
+        except (FetchError, ExtractionError) as exc:
+            run_logger().warning("feed %s failed: %s", url, exc)
+            failures.append((url, f"feed: {exc}"))
+    return links, failures

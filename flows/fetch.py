@@ -1,13 +1,15 @@
 """Reading sources: local files, folders and http(s) URLs, with limits.
 
 This is the I/O edge of the pipeline, so it is the only place with retries
-(in the Prefect task that wraps :func:`fetch_url`).  Everything after it works
-on bytes.
+(Prefect's, on the ``fetch_source`` / ``read_feed`` tasks that wrap
+:func:`fetch_url`; :class:`PermanentFetchError` tells them not to retry).
+Limits are arguments, taken from ``[fetch]`` in ``claimledger.toml`` or the
+command line; the defaults here are those of :class:`flows.config.FetchSettings`.
+Everything after this module works on bytes.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +17,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-MAX_BYTES = int(os.environ.get("CLAIMLEDGER_MAX_BYTES", 50 * 1024 * 1024))
-TIMEOUT_S = float(os.environ.get("CLAIMLEDGER_FETCH_TIMEOUT", 30))
+from flows.config import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_S
+
 SUFFIXES = {".pdf", ".md", ".markdown", ".txt", ".text", ".html", ".htm", ".xhtml"}
 USER_AGENT = "claimledger/0.1 (+https://example.invalid/claimledger)"
 
@@ -59,7 +61,7 @@ def expand_sources(items: Iterable[str]) -> Iterator[str]:
             yield str(path.resolve()) if path.exists() else str(path)
 
 
-def read_path(source: str, *, max_bytes: int = MAX_BYTES) -> Fetched:
+def read_path(source: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fetched:
     path = Path(source)
     if not path.exists():
         raise PermanentFetchError("no such file")
@@ -81,7 +83,7 @@ def check_url(url: str) -> None:
 
 
 def fetch_url(url: str, *, etag: str | None = None, last_modified: str | None = None,
-              max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT_S,
+              max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = DEFAULT_TIMEOUT_S,
               client: httpx.Client | None = None) -> Fetched:
     """GET with a size cap, a time limit, conditional headers and http(s)-only redirects."""
     check_url(url)

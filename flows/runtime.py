@@ -4,9 +4,13 @@ A bare Prefect flow with no ``PREFECT_API_URL`` starts a temporary server in a
 subprocess on every run (measured here: 17 s on a fresh Prefect home, then
 about 9 s per run).  The CLI avoids paying that on every call: it uses
 ``PREFECT_API_URL`` when the user set one, else it keeps one local
-``prefect server`` running in the background (started on first use, reused by
-later calls, stopped with ``claimledger server stop``).  If that server cannot
-be started, the flow still runs, unrecorded, and the CLI says so once.
+``prefect server`` running in the background, started with Prefect's own
+``prefect server start --background``, waited for with ``prefect server
+status --wait`` and stopped with ``prefect server stop`` (``claimledger
+server stop``).  What is ours: a lock so concurrent commands start it once,
+the port it was started on, and the health check that tells a later command
+to start it again after it died.  If it cannot be started, the flow still
+runs, unrecorded, and the CLI says so once.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import contextlib
 import fcntl
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -59,7 +62,7 @@ def configure_prefect_env() -> None:
 
 @dataclass(frozen=True, slots=True)
 class ServerState:
-    pid: int
+    pid: int | None  # from Prefect's own pid file; None when it has none
     port: int
 
     @property
@@ -68,11 +71,18 @@ class ServerState:
 
 
 class ServerStartError(Exception):
-    """The local Prefect server did not become healthy in time."""
+    """The local Prefect server did not start or did not become healthy in time."""
 
 
 def _state_file() -> Path:
     return claimledger_home() / "prefect-server.json"
+
+
+def _pid_file() -> Path:
+    """Where ``prefect server start --background`` writes the server's pid."""
+    from prefect.cli._server_utils import SERVER_PID_FILE_NAME
+
+    return Path(os.environ.get("PREFECT_HOME", claimledger_home() / "prefect")) / SERVER_PID_FILE_NAME
 
 
 @contextlib.contextmanager
@@ -85,12 +95,20 @@ def _lock() -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def read_state() -> ServerState | None:
+def _server_pid() -> int | None:
     try:
-        data = json.loads(_state_file().read_text())
-        return ServerState(int(data["pid"]), int(data["port"]))
-    except (OSError, ValueError, KeyError):
+        return int(_pid_file().read_text().strip())
+    except (OSError, ValueError):
         return None
+
+
+def read_state() -> ServerState | None:
+    """The port claimledger started the server on (and its pid), or None if it never did."""
+    try:
+        port = int(json.loads(_state_file().read_text())["port"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return ServerState(_server_pid(), port)
 
 
 def healthy(api_url: str, timeout: float = 2.0) -> bool:
@@ -106,63 +124,96 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _prefect_cli(*args: str, api_url: str | None = None,
+                 timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
+    """Run ``prefect <args>`` with this process's Prefect settings.
+
+    ``PREFECT_API_URL`` is dropped (or set to ``api_url``) so that the server
+    commands act on the local server.  A new session keeps the background
+    server out of the terminal's process group: Ctrl-C on a later command
+    does not stop it.
+    """
+    configure_prefect_env()
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
+    return subprocess.run([sys.executable, "-m", "prefect", *args], env=env, capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, timeout=timeout, start_new_session=True)
+
+
+def _last_line(result: subprocess.CompletedProcess[str]) -> str:
+    lines = [line.strip() for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    return lines[-1] if lines else f"exit status {result.returncode}"
+
+
 def ensure_server(on_start=None) -> str:  # type: ignore[no-untyped-def]
-    """The API URL of a healthy local server, starting one if needed."""
+    """The API URL of a healthy local server, starting one if there is none or it died."""
     with _lock():
         state = read_state()
         if state and healthy(state.api_url):
             return state.api_url
         if on_start:
             on_start()
-        state = _start_server()
-        _state_file().write_text(json.dumps({"pid": state.pid, "port": state.port}))
-        return state.api_url
+        return _start_server().api_url
 
 
 def _start_server() -> ServerState:
+    # A server that was killed leaves Prefect's pid file behind, and `start
+    # --background` refuses to run while it exists; `stop` clears it (and
+    # stops a server that is alive but not answering).
+    _prefect_cli("server", "stop")
     port = _free_port()
-    log = open(claimledger_home() / "prefect-server.log", "ab")
-    env = dict(os.environ)
-    env.pop("PREFECT_API_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-         "--port", str(port), "--no-ui", "--analytics-off"],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        env=env, start_new_session=True,
-    )
-    state = ServerState(process.pid, port)
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise ServerStartError(
-                f"prefect server exited with status {process.returncode}; "
-                f"see {claimledger_home() / 'prefect-server.log'}"
-            )
-        if healthy(state.api_url, timeout=1.0):
-            return state
-        time.sleep(0.3)
-    _kill(process.pid)
-    raise ServerStartError(f"prefect server was not healthy after {SERVER_START_TIMEOUT_S:g} s")
+    started = _prefect_cli("server", "start", "--background", "--host", "127.0.0.1", "--port", str(port),
+                           "--no-ui", "--analytics-off")
+    if started.returncode != 0:
+        raise ServerStartError(f"prefect server start failed: {_last_line(started)}")
+    _state_file().write_text(json.dumps({"port": port}))
+    state = ServerState(_server_pid(), port)
+    try:
+        ready = _prefect_cli("server", "status", "--wait", "--timeout", str(int(SERVER_START_TIMEOUT_S)),
+                             api_url=state.api_url, timeout=SERVER_START_TIMEOUT_S + 60)
+    except subprocess.TimeoutExpired:
+        ready = None
+    if ready is None or ready.returncode != 0:
+        _stop_locked()
+        raise ServerStartError(f"prefect server was not healthy after {SERVER_START_TIMEOUT_S:g} s "
+                               f"(run 'PREFECT_HOME={os.environ.get('PREFECT_HOME')} prefect server start' "
+                               "in the foreground to see why)")
+    return state
 
 
-def _kill(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGTERM)
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie left for init to reap counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # the pid now belongs to another user's process
+        return False
+    with contextlib.suppress(OSError):
+        if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            return False
+    return True
+
+
+def _stop_locked() -> bool:
+    """``prefect server stop``, then wait (up to 10 s) until the process has gone.
+
+    Returns whether a server process was alive.
+    """
+    pid = _server_pid()
+    was_alive = pid is not None and _alive(pid)
+    _prefect_cli("server", "stop")
+    with contextlib.suppress(OSError):
+        _state_file().unlink()
+    for _ in range(100):
+        if pid is None or not _alive(pid):
+            break
+        time.sleep(0.1)
+    return was_alive
 
 
 def stop_server() -> bool:
-    """Stop the background server this tool started; True if one was running."""
+    """Stop the background server; True if one was recorded as running."""
     with _lock():
-        state = read_state()
-        if state is None:
-            return False
-        _kill(state.pid)
-        with contextlib.suppress(OSError):
-            _state_file().unlink()
-        for _ in range(50):
-            try:
-                os.kill(state.pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.1)
-        return True
+        return _stop_locked()

@@ -10,13 +10,16 @@ ETag/Last-Modified of their stored version, so unchanged pages answer 304.
 ``build_deployment`` turns the cycle flow into a Prefect deployment with a
 cron or interval schedule; ``serve_forever`` serves it (a long-running
 process that polls the Prefect API for due runs).  ``run_cycle`` is the
-cycle itself, callable without Prefect for ``--once`` and tests.
+cycle itself: inside ``scheduled_ingest`` feeds are read by the ``read_feed``
+task and documents by the ``ingest_sources`` subflow, with retries from
+``[fetch]``; called outside a run (``--once --prefect off``) the same code
+calls the tasks' plain functions.  The flow run ends Failed when nothing of
+the cycle landed (every document and every feed failed).
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -28,12 +31,11 @@ from db.incremental import known_sha256s
 from db.migrate import upgrade
 from db.runs import record_failure
 from db.session import get_engine, session_scope
-from extractors.errors import ExtractionError
-from flows.config import ConfigError, FetchSettings, FolderSource, ServeConfig, config_from_mapping
-from flows.feeds import FeedCache, read_feed, source_fetcher
-from flows.fetch import SUFFIXES, FetchError
-
-logger = logging.getLogger(__name__)
+from flows.config import ConfigError, FolderSource, ServeConfig, config_from_mapping
+from flows.feeds import FeedCache, feed_links
+from flows.fetch import SUFFIXES
+from flows.ingest import (SourceOutcome, failed_if, in_prefect_run, ingest_sources, ingest_sources_local,
+                          notify, run_logger, state_value)
 
 REPORT_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
                   ".json": "json", ".jsonld": "jsonld", ".csv": "csv"}
@@ -55,14 +57,30 @@ class Candidates:
 @dataclass(frozen=True, slots=True)
 class CycleResult:
     run_id: int | None
-    outcomes: tuple[Any, ...]  # flows.ingest.SourceOutcome
+    outcomes: tuple[SourceOutcome, ...]
     unchanged_files: int = 0
     feed_failures: tuple[tuple[str, str], ...] = ()
     report: str | None = None
     report_error: str | None = None
+    feeds_read: int = 0
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def all_failed(self) -> bool:
+        """Something was due (documents or feeds) and none of it was read or stored."""
+        landed = len(self.outcomes) - self.count("failed") + self.feeds_read
+        return landed == 0 and bool(self.outcomes or self.feed_failures)
+
+    def counts(self) -> dict[str, int]:
+        """Counts by status, as the ``scheduled_ingest`` flow returns them."""
+        counts = {s: self.count(s) for s in ("added", "replaced", "unchanged", "not_modified", "failed")}
+        counts["skipped_files"] = self.unchanged_files
+        counts["feed_failures"] = len(self.feed_failures)
+        counts["run_id"] = self.run_id or 0
+        counts["report_written"] = int(self.report is not None)
+        return counts
 
 
 # --------------------------------------------------------------------------- sources
@@ -74,7 +92,7 @@ def folder_files(folders: Sequence[FolderSource]) -> list[str]:
     for folder in folders:
         root = Path(folder.path).expanduser()
         if not root.is_dir():
-            logger.warning("watched folder %s does not exist; skipped", root)
+            run_logger().warning("watched folder %s does not exist; skipped", root)
             continue
         for child in root.glob(folder.glob):
             rel = child.relative_to(root)
@@ -106,20 +124,6 @@ def new_files(paths: Sequence[str], db_url: str | None, *, max_bytes: int) -> tu
     return sorted(keep), len(paths) - len(keep)
 
 
-def feed_links(feeds: Sequence[str], settings: FetchSettings,
-               cache: FeedCache | None = None) -> tuple[list[str], list[tuple[str, str]]]:
-    """Item links of every feed; a feed that fails is listed, never fatal."""
-    links: list[str] = []
-    failures: list[tuple[str, str]] = []
-    for url in feeds:
-        try:
-            links.extend(item.link for item in read_feed(url, settings=settings, cache=cache))
-        except (FetchError, ExtractionError) as exc:
-            logger.warning("feed %s failed: %s", url, exc)
-            failures.append((url, f"feed: {exc}"))
-    return links, failures
-
-
 def collect_sources(config: ServeConfig, cache: FeedCache | None = None) -> Candidates:
     files, unchanged = new_files(folder_files(config.folders), config.db,
                                  max_bytes=config.fetch.max_bytes)
@@ -131,44 +135,42 @@ def collect_sources(config: ServeConfig, cache: FeedCache | None = None) -> Cand
 # --------------------------------------------------------------------------- one cycle
 
 
-def run_cycle(config: ServeConfig, *, use_prefect: bool = False, cache: FeedCache | None = None) -> CycleResult:
+def run_cycle(config: ServeConfig, *, cache: FeedCache | None = None) -> CycleResult:
     """One scheduled cycle: collect, ingest (``trigger="schedule"``), record feed failures, report.
 
-    With ``use_prefect`` the ingest runs as the ``ingest_sources`` flow (a
-    subflow when called from :func:`scheduled_ingest`); otherwise the same
-    steps run in threads, with fetch retries and limits from ``config.fetch``.
+    Inside a Prefect run the ingest is the ``ingest_sources`` subflow (on the
+    configured Dask cluster, if any); outside one it is the same flow body
+    calling the tasks' plain functions.  Feed failures reach the progress
+    hooks as failed outcomes, like failed documents.
     """
-    from flows import ingest
-
     upgrade(get_engine(config.db))  # a writer: migrate (locked) before the first lookup
     candidates = collect_sources(config, cache)
-    logger.info("cycle: %d to ingest, %d unchanged files skipped, %d feed failures",
-                len(candidates.sources), candidates.unchanged_files, len(candidates.feed_failures))
+    run_logger().info("cycle: %d to ingest, %d unchanged files skipped, %d feed failures",
+                      len(candidates.sources), candidates.unchanged_files, len(candidates.feed_failures))
     sources = list(candidates.sources)
-    if use_prefect:
-        summary = _ingest_flow(config)(sources, config.db, config.ner, trigger="schedule")
+    if in_prefect_run():
+        summary = state_value(_ingest_flow(config)(sources, config.db, config.ner, trigger="schedule",
+                                                   fetch=config.fetch, return_state=True))
     else:
-        steps = ingest.Steps(source_fetcher(config.fetch), ingest.extract_source.fn,
-                             ingest.store_document.fn)
-        summary = ingest.ingest_sources_local(sources, config.db, config.ner, trigger="schedule",
-                                              steps=steps)
+        summary = ingest_sources_local(sources, config.db, config.ner, trigger="schedule", fetch=config.fetch)
     with session_scope(get_engine(config.db)) as session:
         for url, reason in candidates.feed_failures:
             record_failure(session, summary.run_id, url, reason)
+    for url, reason in candidates.feed_failures:
+        notify(SourceOutcome(url, "failed", reason=reason))
     report, report_error = _maybe_report(config)
     return CycleResult(summary.run_id, tuple(summary.outcomes), candidates.unchanged_files,
-                       candidates.feed_failures, report, report_error)
+                       candidates.feed_failures, report, report_error,
+                       feeds_read=len(config.feeds) - len(candidates.feed_failures))
 
 
 def _ingest_flow(config: ServeConfig):  # type: ignore[no-untyped-def]
     """``ingest_sources``, on the configured Dask cluster if there is one (needs prefect-dask)."""
-    from flows import ingest
-
     if not config.dask:
-        return ingest.ingest_sources
+        return ingest_sources
     from prefect_dask import DaskTaskRunner
 
-    return ingest.ingest_sources.with_options(task_runner=DaskTaskRunner(address=config.dask))
+    return ingest_sources.with_options(task_runner=DaskTaskRunner(address=config.dask))
 
 
 def _maybe_report(config: ServeConfig) -> tuple[str | None, str | None]:
@@ -177,7 +179,7 @@ def _maybe_report(config: ServeConfig) -> tuple[str | None, str | None]:
     try:
         return str(write_report_file(config.db, Path(config.report))), None
     except (ReportUnavailable, ValueError, OSError) as exc:
-        logger.warning("report %s not written: %s", config.report, exc)
+        run_logger().warning("report %s not written: %s", config.report, exc)
         return None, str(exc)
 
 
@@ -214,13 +216,14 @@ def config_to_parameters(config: ServeConfig) -> dict[str, Any]:
 
 @flow(name="scheduled_ingest", log_prints=False)
 def scheduled_ingest(config: dict[str, Any]) -> dict[str, int]:
-    """The deployed flow: one cycle, counts by status (the run record is in ``ingest_runs``)."""
-    result = run_cycle(config_from_mapping(config), use_prefect=True, cache=_FEED_CACHE)
-    counts = {s: result.count(s) for s in ("added", "replaced", "unchanged", "not_modified", "failed")}
-    counts["skipped_files"] = result.unchanged_files
-    counts["feed_failures"] = len(result.feed_failures)
-    counts["run_id"] = result.run_id or 0
-    return counts
+    """The deployed flow: one cycle, counts by status (the run record is in ``ingest_runs``).
+
+    Ends Failed, still carrying the counts, when nothing of the cycle landed.
+    """
+    result = run_cycle(config_from_mapping(config), cache=_FEED_CACHE)
+    return failed_if(result.all_failed, result.counts(),  # type: ignore[return-value]
+                     f"nothing landed: {result.count('failed')} document(s) and "
+                     f"{len(result.feed_failures)} feed(s) failed")
 
 
 def build_deployment(config: ServeConfig):  # type: ignore[no-untyped-def]

@@ -113,6 +113,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("pg_url")
 
 
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[None]:
+    """One temporary Prefect API (``prefect_test_harness``, ~10 s to start) for real flow runs.
+
+    Session-scoped, so each test process starts it at most once; tests that
+    only need the plain task functions call ``.fn`` and never request it.
+    """
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite golden files under tests/golden from the current output")

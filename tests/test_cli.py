@@ -1,4 +1,9 @@
-"""End to end through the `claimledger` command: the seeds, bad inputs, extract --json, Prefect."""
+"""End to end through the `claimledger` command: the seeds, bad inputs, extract --json, Prefect.
+
+Ingests take the default path: the run is recorded in a local background
+Prefect server, started once for this module (``prefect_home``) and stopped
+at its end.  Only the tests of the ``--prefect off`` switch itself run without it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,9 +27,30 @@ def claimledger(*args: str, env: dict[str, str] | None = None, cwd: Path | None 
                           text=True, env=full_env, cwd=cwd or ROOT, timeout=timeout)
 
 
+@pytest.fixture(scope="module")
+def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A CLAIMLEDGER_HOME shared by the module, so its local Prefect server starts once."""
+    env = {"CLAIMLEDGER_HOME": str(tmp_path_factory.mktemp("prefect-home"))}
+    yield env
+    claimledger("server", "stop", env=env)
+
+
 @pytest.fixture()
-def home(tmp_path: Path) -> dict[str, str]:
-    return {"CLAIMLEDGER_HOME": str(tmp_path / "home")}
+def home(prefect_home: dict[str, str]) -> dict[str, str]:
+    return prefect_home
+
+
+def server_api(home: dict[str, str]) -> str:
+    """The API URL of the local server the CLI started under ``home``."""
+    state = json.loads((Path(home["CLAIMLEDGER_HOME"]) / "prefect-server.json").read_text())
+    return f"http://127.0.0.1:{state['port']}/api"
+
+
+def flow_runs(home: dict[str, str]) -> list[dict]:
+    import httpx
+
+    return httpx.post(f"{server_api(home)}/flow_runs/filter", json={"sort": "EXPECTED_START_TIME_DESC"},
+                      timeout=30).json()
 
 
 def _rows(db: Path, sql: str, *params) -> list[tuple]:  # type: ignore[no-untyped-def]
@@ -32,14 +59,12 @@ def _rows(db: Path, sql: str, *params) -> list[tuple]:  # type: ignore[no-untype
 
 
 @pytest.fixture(scope="module")
-def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Both seeds ingested once through the CLI (without Prefect; the Prefect path is tested below)."""
+def seeds_db(tmp_path_factory: pytest.TempPathFactory, prefect_home: dict[str, str]) -> Path:
+    """Both seeds ingested once through the CLI, recorded in the module's Prefect server."""
     if not SEEDS.is_dir():
         pytest.skip("../shared/fixtures/seeds not beside the checkout")
-    tmp = tmp_path_factory.mktemp("seeds")
-    db = tmp / "seeds.db"
-    result = claimledger("ingest", str(SEEDS), "--db", str(db), "--prefect", "off",
-                         env={"CLAIMLEDGER_HOME": str(tmp / "home")})
+    db = tmp_path_factory.mktemp("seeds") / "seeds.db"
+    result = claimledger("ingest", str(SEEDS), "--db", str(db), env=prefect_home)
     assert result.returncode == 0, result.stderr
     assert "2 added" in result.stdout
     return db
@@ -98,7 +123,7 @@ def test_cli_bad_inputs_fail_one_line_each_and_others_land(tmp_path: Path, home:
     (folder / "huge.txt").write_text("很长的文本。" * 20000, encoding="utf-8")
     db = tmp_path / "bad.db"
     result = claimledger("ingest", str(folder), str(tmp_path / "missing.pdf"), "--db", str(db),
-                         "--prefect", "off", env={**home, "CLAIMLEDGER_MAX_BYTES": "100000"})
+                         "--max-bytes", "100000", env=home)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error ")]
@@ -116,8 +141,8 @@ def test_cli_reingest_same_bytes_changes_nothing(tmp_path: Path, home: dict[str,
     post = tmp_path / "post.md"
     post.write_text("---\ntitle: 测试\n---\n\n数据显示，超过1000家企业参与。\n", encoding="utf-8")
     db = tmp_path / "re.db"
-    first = claimledger("ingest", str(post), "--db", str(db), "--prefect", "off", env=home)
-    second = claimledger("ingest", str(post), "--db", str(db), "--prefect", "off", env=home)
+    first = claimledger("ingest", str(post), "--db", str(db), env=home)
+    second = claimledger("ingest", str(post), "--db", str(db), env=home)
     assert first.returncode == 0 and second.returncode == 0, second.stderr
     assert "1 unchanged" in second.stdout
     assert _rows(db, "SELECT count(*) FROM documents")[0][0] == 1
@@ -144,33 +169,67 @@ def test_cli_help_for_every_command() -> None:
         assert result.returncode == 0 and "Usage" in result.stdout, command
 
 
-@pytest.mark.slow
-def test_cli_ingest_records_the_flow_run_in_prefect(tmp_path: Path, home: dict[str, str], seed_blog_path: Path) -> None:
-    """The default path: the run is recorded in a (background, local) Prefect server."""
+def test_cli_ingest_records_the_flow_run_in_prefect(tmp_path: Path, home: dict[str, str],
+                                                    seed_blog_path: Path) -> None:
+    """The default path: the run is recorded in the local background server; all failed = a Failed run."""
     db = tmp_path / "prefect.db"
-    try:
-        result = claimledger("ingest", str(seed_blog_path), "--db", str(db), env=home)
-        assert result.returncode == 0, result.stderr
-        assert "Traceback" not in result.stderr
-        state = json.loads((Path(home["CLAIMLEDGER_HOME"]) / "prefect-server.json").read_text())
-        import httpx
+    result = claimledger("ingest", str(seed_blog_path), "--db", str(db), env=home)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    latest = flow_runs(home)[0]
+    assert (latest["state_type"], latest["parameters"]["trigger"]) == ("COMPLETED", "cli")
+    assert _rows(db, "SELECT count(*) FROM documents")[0][0] == 1
 
-        runs = httpx.post(f"http://127.0.0.1:{state['port']}/api/flow_runs/filter",
-                          json={"limit": 10}, timeout=10).json()
-        assert any(r["state_type"] == "COMPLETED" for r in runs)
-        flows = httpx.post(f"http://127.0.0.1:{state['port']}/api/flows/filter", json={}, timeout=10).json()
-        assert "ingest_sources" in {f["name"] for f in flows}
-        assert _rows(db, "SELECT count(*) FROM documents")[0][0] == 1
-    finally:
-        claimledger("server", "stop", env=home)
+    failed = claimledger("ingest", str(tmp_path / "gone.md"), str(tmp_path / "gone.pdf"), "--db", str(db), env=home)
+    assert failed.returncode == 126  # every one of several sources failed
+    assert sorted(line for line in failed.stderr.splitlines() if line.startswith("error ")) == [
+        f"error {tmp_path / 'gone.md'}: no such file", f"error {tmp_path / 'gone.pdf'}: no such file"]
+    latest = flow_runs(home)[0]
+    assert latest["state_type"] == "FAILED" and latest["state"]["message"] == "all 2 source(s) failed"
+
+
+@pytest.mark.slow
+def test_cli_restarts_a_killed_local_server(tmp_path: Path, home: dict[str, str]) -> None:
+    """A local server that died (here: SIGKILL) is started again by the next command."""
+    import signal
+
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: 重启\n---\n\n数据显示，超过2000家企业参与。\n", encoding="utf-8")
+    db = tmp_path / "r.db"
+    assert claimledger("ingest", str(post), "--db", str(db), env=home).returncode == 0  # server up
+    assert claimledger("server", "status", env=home).stdout.startswith("running")
+    pid_file = Path(home["CLAIMLEDGER_HOME"]) / "prefect" / "server.pid"  # Prefect's own
+    os.kill(int(pid_file.read_text()), signal.SIGKILL)
+    assert claimledger("server", "status", env=home).stdout.strip() == "not running"
+
+    result = claimledger("ingest", str(post), "--db", str(db), env=home)
+    assert result.returncode == 0 and "1 unchanged" in result.stdout, result.stderr
+    assert "Starting a local Prefect server" in result.stderr
+    assert claimledger("server", "status", env=home).stdout.startswith("running")
+    assert flow_runs(home)[0]["state_type"] == "COMPLETED"
+
+
+def test_cli_prefect_off_runs_the_same_tasks_without_a_server(tmp_path: Path, seed_blog_path: Path) -> None:
+    """``--prefect off``: no server is started or needed, and the result is the same."""
+    own_home = {"CLAIMLEDGER_HOME": str(tmp_path / "home")}
+    db = tmp_path / "off.db"
+    result = claimledger("ingest", str(seed_blog_path), str(tmp_path / "gone.md"), "--db", str(db),
+                         "--prefect", "off", "--max-bytes", "100", env=own_home)
+    assert result.returncode == 126
+    assert "Starting a local Prefect server" not in result.stderr
+    assert not (tmp_path / "home" / "prefect-server.json").exists()
+    assert any("over the 100-byte limit" in line for line in result.stderr.splitlines())
+    again = claimledger("ingest", str(seed_blog_path), "--db", str(db), "--prefect", "off", env=own_home)
+    assert again.returncode == 0 and "1 added" in again.stdout, again.stderr
+    assert _rows(db, 'SELECT "trigger", added FROM ingest_runs ORDER BY id') == [("cli", 0), ("cli", 1)]
 
 
 def test_cli_force_reextracts_stored_bytes_and_records_it(tmp_path: Path, home: dict[str, str]) -> None:
     post = tmp_path / "post.md"
     post.write_text("---\ntitle: 测试\n---\n\n据统计，2025年超过1000家企业参与。\n", encoding="utf-8")
     db = tmp_path / "force.db"
-    claimledger("ingest", str(post), "--db", str(db), "--prefect", "off", env=home)
-    again = claimledger("ingest", str(post), "--db", str(db), "--prefect", "off", "--force", env=home)
+    claimledger("ingest", str(post), "--db", str(db), env=home)
+    again = claimledger("ingest", str(post), "--db", str(db), "--force", env=home)
     assert again.returncode == 0, again.stderr
     assert "1 replaced" in again.stdout
     assert _rows(db, "SELECT count(*) FROM documents")[0][0] == 1
@@ -195,8 +254,7 @@ def test_cli_report_flags_conflicting_and_stale_figures_across_documents(tmp_pat
                                    "数据显示，截至2024年底，全国智能算力规模为420 EFLOPS。\n\n"
                                    "据统计，2015年全国数据中心机架数为100万个。\n", encoding="utf-8")
     db = tmp_path / "conflict.db"
-    ingest = claimledger("ingest", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--db", str(db),
-                         "--prefect", "off", env=home)
+    ingest = claimledger("ingest", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--db", str(db), env=home)
     assert ingest.returncode == 0, ingest.stderr
     report = claimledger("report", "--db", str(db), "--format", "md", env=home)
     assert report.returncode == 0, report.stderr

@@ -1,9 +1,11 @@
-"""Feeds and fetching for scheduled runs, against a real HTTP server in this process.
+"""Feeds and fetching, against a real HTTP server in this process.
 
-``LocalSite`` (also used by test_serve.py) serves an RSS feed and pages on
-127.0.0.1 with a random port: normal pages with ETags (304 on a matching
-If-None-Match), a slow page, a 500, a page over the size limit and
-redirects to ``file:`` and ``ftp:`` URLs.
+``LocalSite`` (also used by test_serve.py and test_flow.py) serves an RSS
+feed and pages on 127.0.0.1 with a random port: normal pages with ETags (304
+on a matching If-None-Match), a slow page, a 500, a page over the size limit
+and redirects to ``file:`` and ``ftp:`` URLs.  Limits and parsing are tested
+through the tasks' plain functions (``.fn``); retries need a Prefect run
+(the ``prefect_api`` fixture).
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from prefect import flow
+
 from extractors.load.feeds import FeedError, FeedItem, parse_feed
 from flows.config import FetchSettings
-from flows.feeds import FeedCache, fetch_with_backoff, read_feed, source_fetcher
+from flows.feeds import FeedCache, feed_links, read_feed
 from flows.fetch import FetchError, PermanentFetchError
+from flows.ingest import fetch_source, with_fetch_options
 
 # Generous enough for a loaded CI machine serving the local pages; the slow page
 # sleeps far longer than this, so "timed out" stays certain.
@@ -175,27 +180,41 @@ def test_feeds_parse_feed_rejects_non_feeds(data: bytes) -> None:
 # --------------------------------------------------------------------------- fetching
 
 
+def fetch_in_a_run(url: str, settings: FetchSettings = FAST, **kwargs: object) -> object:
+    """``fetch_source`` with the configured retries, in a Prefect flow run: the result or the exception."""
+
+    @flow(name="fetch_once")
+    def run() -> object:
+        return with_fetch_options(fetch_source, settings)(url, settings=settings, **kwargs)
+
+    return run(return_state=True).result(raise_on_failure=False)
+
+
 def test_feeds_read_feed_over_http_drops_file_links(site: LocalSite) -> None:
-    items = read_feed(f"{site.base}/feed.xml", settings=FAST)
+    items = read_feed.fn(f"{site.base}/feed.xml", FAST)
     links = [i.link for i in items]
     assert links == [site.base + p for p in site.feed_items]
     assert not any(link.startswith("file:") for link in links)
 
 
-def test_feeds_server_error_is_retried_then_fails(site: LocalSite) -> None:
-    slept: list[float] = []
-    with pytest.raises(FetchError, match="HTTP 500.*after 3 attempts") as info:
-        fetch_with_backoff(f"{site.base}/error500.html", settings=FAST, sleep=slept.append)
-    assert not isinstance(info.value, PermanentFetchError)
-    assert site.hits["/error500.html"] == 3
-    assert slept == [0.01, 0.02]
+def test_feeds_server_error_is_retried_then_fails(prefect_api: None, site: LocalSite) -> None:
+    error = fetch_in_a_run(f"{site.base}/error500.html")
+    assert isinstance(error, FetchError) and not isinstance(error, PermanentFetchError)
+    assert "HTTP 500" in str(error) and "gave up after 3 attempts" in str(error)
+    assert site.hits["/error500.html"] == 3  # FAST has two retry delays
+
+
+def test_feeds_retries_follow_the_configured_delays(prefect_api: None, site: LocalSite) -> None:
+    error = fetch_in_a_run(f"{site.base}/error500.html", FetchSettings(timeout=2.0, retry_delays=()))
+    assert isinstance(error, FetchError) and "gave up" not in str(error)
+    assert site.hits["/error500.html"] == 1
 
 
 def test_feeds_slow_page_times_out(site: LocalSite) -> None:
     settings = FetchSettings(timeout=0.3, max_bytes=FAST.max_bytes, retry_delays=())
     started = time.monotonic()
     with pytest.raises(FetchError, match="timed out after 0.3 s"):
-        fetch_with_backoff(f"{site.base}/slow.html", settings=settings)
+        fetch_source.fn(f"{site.base}/slow.html", settings=settings)
     assert time.monotonic() - started < SLOW_PAGE_SECONDS / 2
 
 
@@ -205,55 +224,76 @@ def test_feeds_slow_page_times_out(site: LocalSite) -> None:
     ("/redirect-ftp", "only http and https URLs are fetched, not 'ftp'"),
     ("/missing.html", "HTTP 404"),
 ])
-def test_feeds_permanent_failures_are_not_retried(site: LocalSite, path: str, message: str) -> None:
-    with pytest.raises(PermanentFetchError, match=message):
-        fetch_with_backoff(f"{site.base}{path}", settings=FAST, sleep=lambda s: None)
+def test_feeds_permanent_failures_are_not_retried(prefect_api: None, site: LocalSite, path: str,
+                                                  message: str) -> None:
+    error = fetch_in_a_run(f"{site.base}{path}")
+    assert isinstance(error, PermanentFetchError) and message in str(error)
     assert site.hits[path] == 1
 
 
 def test_feeds_conditional_get_sends_stored_validators(site: LocalSite) -> None:
     url = f"{site.base}/page/a.html"
-    first = fetch_with_backoff(url, settings=FAST)
+    first = fetch_source.fn(url, settings=FAST)
     assert first.etag == site.etag("/page/a.html") and b"Storage grants" in first.data
-    fetch_with_backoff(url, etag=first.etag, settings=FAST)
+    fetch_source.fn(url, first.etag, settings=FAST)
     assert site.conditional_hits["/page/a.html"] >= 1
 
 
 def test_feeds_conditional_get_returns_not_modified(site: LocalSite) -> None:
     url = f"{site.base}/page/a.html"
-    first = fetch_with_backoff(url, settings=FAST)
-    again = fetch_with_backoff(url, etag=first.etag, settings=FAST)
+    first = fetch_source.fn(url, settings=FAST)
+    again = fetch_source.fn(url, first.etag, settings=FAST)
     assert again.not_modified and again.data == b""
     assert site.conditional_hits["/page/a.html"] == 1
 
 
-def test_feeds_source_fetcher_reads_files_with_the_size_limit(tmp_path) -> None:
+def test_feeds_fetch_source_reads_files_with_the_size_limit(tmp_path) -> None:  # type: ignore[no-untyped-def]
     small = tmp_path / "a.md"
     small.write_text("# T\n\nText 12%.\n", encoding="utf-8")
     big = tmp_path / "b.md"
     big.write_bytes(b"x" * (FAST.max_bytes + 1))
-    fetch = source_fetcher(FAST)
-    assert fetch(str(small)).data.startswith(b"# T")
+    assert fetch_source.fn(str(small), settings=FAST).data.startswith(b"# T")
     with pytest.raises(PermanentFetchError, match="over the 20000-byte limit"):
-        fetch(str(big))
+        fetch_source.fn(str(big), settings=FAST)
 
 
-def test_feeds_cache_keeps_items_when_feed_is_unchanged(site: LocalSite, monkeypatch) -> None:
+def test_feeds_cache_keeps_items_when_feed_is_unchanged(site: LocalSite, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A 304 on the feed itself still yields the items seen last time."""
     import flows.feeds as feeds_mod
 
     cache = FeedCache()
     url = f"{site.base}/feed.xml"
-    first = read_feed(url, settings=FAST, cache=cache)
-    calls: list[dict] = []
-    real = feeds_mod.fetch_with_backoff
+    first = read_feed.fn(url, FAST, cache)
+    calls: list[tuple] = []
+    real = feeds_mod.fetch_with_settings
 
-    def spy(u, **kw):  # type: ignore[no-untyped-def]
-        calls.append(kw)
-        fetched = real(u, **kw)
-        return type(fetched)(fetched.source, b"", kw.get("etag"), None, True)
+    def spy(u, settings, etag=None, last_modified=None):  # type: ignore[no-untyped-def]
+        calls.append((etag, last_modified))
+        fetched = real(u, settings, etag, last_modified)
+        return type(fetched)(fetched.source, b"", etag, None, True)
 
-    monkeypatch.setattr(feeds_mod, "fetch_with_backoff", spy)
+    monkeypatch.setattr(feeds_mod, "fetch_with_settings", spy)
     cache.put(url, type(cache.get(url))('"v1"', None, tuple(first)))
-    assert read_feed(url, settings=FAST, cache=cache) == first
-    assert calls[0]["etag"] == '"v1"'
+    assert read_feed.fn(url, FAST, cache) == first
+    assert calls[0][0] == '"v1"'
+
+
+def test_feeds_are_read_by_the_retried_task_in_a_run(prefect_api: None, site: LocalSite) -> None:
+    """In a flow run each feed is a ``read_feed`` task run with the fetch retries; a failed feed is listed."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    @flow(name="feeds_once")
+    def run() -> tuple[list[str], list[tuple[str, str]]]:
+        return feed_links([f"{site.base}/feed.xml", f"{site.base}/error500.html"], FAST)
+
+    state = run(return_state=True)
+    links, failures = state.result()
+    assert links == [site.base + p for p in site.feed_items]
+    assert failures == [(f"{site.base}/error500.html",
+                         "feed: HTTP 500 (gave up after 3 attempts)")]
+    with get_client(sync_client=True) as client:
+        task_runs = client.read_task_runs(flow_run_filter=FlowRunFilter(
+            id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
+    feed_runs = sorted((r.run_count, r.state_type.value) for r in task_runs if r.name.startswith("read_feed"))
+    assert feed_runs == [(1, "COMPLETED"), (3, "FAILED")]

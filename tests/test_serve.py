@@ -1,8 +1,10 @@
 """Scheduled ingestion: config, deployment schedule, and cycles triggered by the test.
 
-Cycles run through ``run_cycle`` (the same code a scheduled run executes,
-without Prefect), so no test waits for a schedule; the deployment object is
-built and inspected but never served.
+Most cycles run through ``run_cycle`` outside a Prefect run (the flow's own
+code calling the tasks' plain functions); the ones about retries and the
+run's final state run the deployed ``scheduled_ingest`` flow itself against
+the session's temporary Prefect API.  No test waits for a schedule; the
+deployment object is built and inspected but never served.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typer.testing import CliRunner
 from db.session import get_engine
 from flows.config import (ConfigError, FetchSettings, FolderSource, ServeConfig, config_from_mapping,
                           load_config, parse_interval, with_overrides)
-from flows.serve import build_deployment, config_to_parameters, folder_files, run_cycle
+from flows.ingest import add_progress_hook, remove_progress_hook
+from flows.serve import build_deployment, config_to_parameters, folder_files, run_cycle, scheduled_ingest
 from tests.test_feeds import FAST, LocalSite, page_html, site  # noqa: F401 - fixture
 
 DOC_A = "# Storage note\n\nThe agency said grid storage grants rose 43% to $2.5 million in 2024.\n"
@@ -150,7 +153,18 @@ def test_serve_watched_folder_only_new_and_changed(db_url: str, tmp_path: Path) 
     assert fourth.outcomes == () and fourth.unchanged_files == 3
 
 
-def test_serve_feed_cycle_failures_never_stop_others(sqlite_url: str, site: LocalSite,
+def run_scheduled(config: ServeConfig):  # type: ignore[no-untyped-def]
+    """The deployed flow, run once: its final state and every outcome the progress hooks saw."""
+    outcomes: list = []
+    add_progress_hook(outcomes.append)
+    try:
+        state = scheduled_ingest(config_to_parameters(config), return_state=True)
+    finally:
+        remove_progress_hook(outcomes.append)
+    return state, outcomes
+
+
+def test_serve_feed_cycle_failures_never_stop_others(prefect_api: None, sqlite_url: str, site: LocalSite,
                                                      tmp_path: Path) -> None:
     folder = tmp_path / "watched"
     folder.mkdir()
@@ -158,15 +172,19 @@ def test_serve_feed_cycle_failures_never_stop_others(sqlite_url: str, site: Loca
     config = ServeConfig(db=sqlite_url, folders=(FolderSource(str(folder)),),
                          urls=(f"{site.base}/page/a.html",),
                          feeds=(f"{site.base}/feed.xml", f"{site.base}/missing-feed.xml"), fetch=FAST)
-    result = run_cycle(config)
-    status = {o.source.removeprefix(site.base): o.status for o in result.outcomes}
+    state, outcomes = run_scheduled(config)
+    assert state.is_completed()
+    status = {o.source.removeprefix(site.base): o.status for o in outcomes}
     assert status == {
         str((folder / "c.md").resolve()): "added", "/page/a.html": "added", "/page/b.html": "added",
         "/slow.html": "failed", "/error500.html": "failed", "/huge.html": "failed",
-        "/redirect-file": "failed", "/redirect-ftp": "failed",
+        "/redirect-file": "failed", "/redirect-ftp": "failed", "/missing-feed.xml": "failed",
     }
+    counts = state.result()
+    assert (counts["added"], counts["failed"], counts["feed_failures"]) == (3, 5, 1)
     assert site.hits["/page/a.html"] == 1  # listed as a URL and in the feed: fetched once
-    assert site.hits["/error500.html"] == 3  # retried, then failed
+    assert site.hits["/error500.html"] == 3  # Prefect retried it twice (FAST has two delays), then failed
+    assert site.hits["/missing-feed.xml"] == 1  # a 404 is never retried
     failures = dict(rows(sqlite_url, "SELECT source, reason FROM ingest_failures"))
     failures = {k.removeprefix(site.base): v for k, v in failures.items()}
     assert f"timed out after {FAST.timeout:g} s" in failures["/slow.html"]
@@ -175,6 +193,24 @@ def test_serve_feed_cycle_failures_never_stop_others(sqlite_url: str, site: Loca
     assert "not 'file'" in failures["/redirect-file"] and "not 'ftp'" in failures["/redirect-ftp"]
     assert failures["/missing-feed.xml"].startswith("feed: HTTP 404")
     assert rows(sqlite_url, 'SELECT "trigger", added, failed FROM ingest_runs') == [("schedule", 3, 5)]
+
+
+def test_serve_cycle_run_fails_when_nothing_lands(prefect_api: None, sqlite_url: str, site: LocalSite) -> None:
+    """Every document and every feed failed: the flow run (and its ingest subflow) end Failed."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
+
+    config = ServeConfig(db=sqlite_url, urls=(f"{site.base}/missing.html",),
+                         feeds=(f"{site.base}/missing-feed.xml",), fetch=FAST)
+    state, outcomes = run_scheduled(config)
+    assert state.is_failed() and "nothing landed" in (state.message or "")
+    counts = state.result(raise_on_failure=False)
+    assert (counts["failed"], counts["feed_failures"], counts["added"]) == (1, 1, 0)
+    assert sorted(o.source.removeprefix(site.base) for o in outcomes) == ["/missing-feed.xml", "/missing.html"]
+    with get_client(sync_client=True) as client:
+        [subflow] = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[state.state_details.flow_run_id])))
+    assert subflow.state_type.value == "FAILED"
 
 
 def test_serve_second_cycle_sends_stored_validators(sqlite_url: str, site: LocalSite) -> None:
@@ -228,12 +264,8 @@ def test_serve_cycle_report_with_unknown_suffix_is_a_warning(sqlite_url: str, tm
 
 
 @pytest.fixture()
-def cli(monkeypatch):  # type: ignore[no-untyped-def]
+def cli():  # type: ignore[no-untyped-def]
     from flows.cli import app
-
-    # serve exports the fetch limits for Prefect's task; keep them out of other tests
-    monkeypatch.setenv("CLAIMLEDGER_FETCH_TIMEOUT", "30")
-    monkeypatch.setenv("CLAIMLEDGER_MAX_BYTES", str(50 * 1024 * 1024))
 
     return lambda *args: CliRunner().invoke(app, list(args))
 
@@ -251,7 +283,33 @@ def test_serve_cli_once_without_prefect(cli, tmp_path: Path) -> None:  # type: i
     assert "0 added" in second.output and "1 stored file(s) skipped" in second.output
 
 
+def test_serve_cli_once_records_the_cycle_in_prefect(prefect_api: None, cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                    monkeypatch) -> None:
+    """The default --once: the deployed flow runs once in Prefect; same output, exit 1 if nothing landed."""
+    from prefect.settings import PREFECT_API_URL
+
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text(DOC_A, encoding="utf-8")
+    config = tmp_path / "claimledger.toml"
+    config.write_text('[sources]\nfolders = [{ path = "docs" }]\n[fetch]\nretry_delays = []\n')
+    db = str(tmp_path / "cl.db")
+    first = cli("serve", "--config", str(config), "--db", db, "--once")
+    assert first.exit_code == 0, first.output
+    assert "Cycle done (run 1): 1 added, 0 replaced" in first.output
+    (tmp_path / "docs" / "empty.pdf").write_bytes(b"")
+    (tmp_path / "docs" / "long.md").write_text(DOC_C * 30, encoding="utf-8")
+    second = cli("serve", "--config", str(config), "--db", db, "--once", "--max-bytes", "1000")
+    assert second.exit_code == 1  # nothing of the cycle landed: the flow run ended Failed
+    docs = (tmp_path / "docs").resolve()
+    assert sorted(line for line in second.output.splitlines() if line.startswith("error ")) == [
+        f"error {docs / 'empty.pdf'}: [S001] file is empty (0 bytes)",
+        f"error {docs / 'long.md'}: file is {len(DOC_C) * 30} bytes, over the 1000-byte limit"]
+    assert "0 added" in second.output and "2 failed" in second.output
+
+
 @pytest.mark.parametrize(("args", "message"), [
+    (["--retry-delays", "1,soon"], "Error: [C008] bad [fetch] value"),
     (["--cron", "0 * * * *", "--interval", "5m"], "Error: [C005] give either cron or interval"),
     (["--interval", "5m"], "Error: nothing to watch"),
     (["--config", "missing.toml"], "Error: [C003] config file missing.toml does not exist"),
