@@ -29,16 +29,13 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from db.errors import DatabaseMissing, classify, missing_sqlite_file
+from db.errors import classify
 
 DEFAULT_DB_FILE = "claimledger.db"
 ENV_VAR = "CLAIMLEDGER_DB"
 TIMEOUT_ENV_VAR = "CLAIMLEDGER_DB_TIMEOUT"
 DEFAULT_TIMEOUT_S = 60.0
 PG_CONNECT_TIMEOUT_S = 10
-
-__all__ = ["DatabaseMissing", "dispose_engines", "get_engine", "is_sqlite", "lock_timeout",
-           "make_engine", "require_existing", "resolve_url", "session_scope"]
 
 
 class DatabaseUrlError(ValueError):
@@ -72,17 +69,6 @@ def lock_timeout() -> float:
         return max(0.0, float(raw)) if raw else DEFAULT_TIMEOUT_S
     except ValueError:
         raise DatabaseUrlError(f"${TIMEOUT_ENV_VAR} must be a number of seconds, got {raw!r}") from None
-
-
-def require_existing(url: str | None = None) -> str:
-    """The resolved URL, or :class:`DatabaseMissing` for a SQLite file that does not exist.
-
-    Readers (reports, SQL) must not create an empty database as a side effect.
-    """
-    resolved = resolve_url(url)
-    if (missing := missing_sqlite_file(resolved)) is not None:
-        raise missing
-    return resolved
 
 
 def make_engine(url: str | None = None) -> Engine:

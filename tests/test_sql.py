@@ -12,7 +12,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from db import sql as user_sql
-from db.errors import DatabaseMissing, SchemaNotCurrent
+from db.errors import DatabaseMissing
 from db.migrate import upgraded_engine
 from db.session import session_scope
 from db.sql import (
