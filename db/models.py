@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -67,6 +68,9 @@ class Document(Base):
     offset_map: Mapped[str] = mapped_column(Text)  # JSON [[clean_start, raw_start, length], ...]
     warnings: Mapped[str | None] = mapped_column(Text)  # JSON list
     extractor_version: Mapped[str] = mapped_column(String(32))
+    # Ingested with --reference: a trusted source (official report, statistical bulletin) that the
+    # figures of other documents are checked against (numbers.matches/contradicts_reference).
+    is_reference: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -166,6 +170,16 @@ class NumericAssertion(Base):
     # measure | bare.  Migration 0004 classified rows stored before it from ``unit``/``rule_id``;
     # NULL only if another writer inserted a row without it.
     unit_kind: Mapped[str | None] = mapped_column(String(16))
+    # What, whose, when and as what (migration 0005; NULL on rows stored before it until re-extracted):
+    # canonical indicator (国内生产总值), scope (中国, 广东省), ISO-like period (2025, 2025-Q1, 2021/2025),
+    # measure (level | change | growth_rate | share | multiple | rank), role (actual | target | forecast)
+    # and which way of the indicator is good (higher | lower).
+    indicator: Mapped[str | None] = mapped_column(Text)
+    scope: Mapped[str | None] = mapped_column(Text)
+    period: Mapped[str | None] = mapped_column(String(32))
+    measure: Mapped[str | None] = mapped_column(String(16))
+    role: Mapped[str | None] = mapped_column(String(16))
+    better: Mapped[str | None] = mapped_column(String(8))
 
 
 class Footnote(Base):
@@ -340,3 +354,4 @@ class IngestFailure(Base):
 
 
 Index("ix_numeric_assertions_unit_subject", NumericAssertion.unit, NumericAssertion.subject)
+Index("ix_numeric_assertions_indicator", NumericAssertion.indicator, NumericAssertion.period)

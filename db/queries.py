@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from db import models as m
@@ -28,6 +28,7 @@ from extractors.records import (
     FigureRow,
     SpanRow,
     FindingRow,
+    TargetOutcomeRow,
     Corpus,
 )
 
@@ -54,7 +55,18 @@ def load_corpus(session: Session) -> Corpus:
                       f.source, f.citation_id, f.mentions)
             for f in session.scalars(select(m.Figure).order_by(m.Figure.document_id, m.Figure.start))
         ),
+        target_outcomes=_target_outcomes(session),
     )
+
+
+def _target_outcomes(session: Session) -> tuple[TargetOutcomeRow, ...]:
+    """The ``target_outcomes`` view (migration 0005): the verdict is computed in SQL only."""
+    rows = session.execute(text(
+        "SELECT outcome_document_id, target_assertion_id, target_document_id, outcome_assertion_id, "
+        "indicator, scope, period, verdict FROM target_outcomes "
+        "ORDER BY outcome_document_id, outcome_assertion_id, target_assertion_id"
+    ))
+    return tuple(TargetOutcomeRow(*row) for row in rows)
 
 
 def _documents(session: Session) -> tuple[DocumentRow, ...]:
@@ -63,7 +75,7 @@ def _documents(session: Session) -> tuple[DocumentRow, ...]:
         pages[p.document_id].append(PageRow(p.document_id, p.page_index, p.page, p.start, p.end))
     return tuple(
         DocumentRow(d.id, d.source, d.kind, d.title, d.language, d.published, d.text, d.body_end,
-                    tuple(pages[d.id]))
+                    tuple(pages[d.id]), bool(d.is_reference))
         for d in session.scalars(select(m.Document).order_by(m.Document.id))
     )
 
@@ -97,7 +109,8 @@ def _assertions(session: Session) -> tuple[AssertionRow, ...]:
     return tuple(
         AssertionRow(a.id, a.document_id, a.claim_id, a.page, a.start, a.end, a.surface, a.value,
                      a.value_max, a.unit, a.qualifier, a.subject, a.time_scope, a.change,
-                     bool(a.is_delta), a.per, a.rule_id, a.unit_kind)
+                     bool(a.is_delta), a.per, a.rule_id, a.unit_kind, a.indicator, a.scope, a.period,
+                     a.measure, a.role, a.better)
         for a in rows
     )
 

@@ -111,7 +111,9 @@ def assertion(ids: Linked, n: NumericAssertion, claim_index: int | None) -> Row:
             "start": n.start, "end": n.end, "surface": n.surface,
             "value": n.value, "value_max": n.value_max, "unit": n.unit, "qualifier": n.qualifier,
             "subject": n.subject, "time_scope": n.time_scope, "change": n.change,
-            "is_delta": n.is_delta, "per": n.per, "rule_id": n.rule_id or None, "unit_kind": n.unit_kind}
+            "is_delta": n.is_delta, "per": n.per, "rule_id": n.rule_id or None, "unit_kind": n.unit_kind,
+            "indicator": n.indicator, "scope": n.scope, "period": n.period, "measure": n.measure,
+            "role": n.role, "better": n.better}
 
 
 # --------------------------------------------------------------------------- notes

@@ -49,6 +49,8 @@ COLUMNS: dict[str, str] = {
     "documents.offset_map": "JSON [[clean_start, raw_start, length], ...] from text back to raw_text.",
     "documents.warnings": "JSON list of extraction warnings.",
     "documents.extractor_version": "Version of the extractors that produced the rows.",
+    "documents.is_reference": ("True for a trusted source ingested with --reference (an official report, a "
+                               "statistical bulletin): other documents' figures are checked against it."),
     "documents.etag": "HTTP ETag when fetched from a URL.",
     "documents.last_modified": "HTTP Last-Modified when fetched from a URL.",
     "documents.ingested_at": "When the document was stored (UTC).",
@@ -93,6 +95,16 @@ COLUMNS: dict[str, str] = {
     "numeric_assertions.change": "increase, decrease or level, when the number describes a change.",
     "numeric_assertions.is_delta": "True when the value is a change, not a level.",
     "numeric_assertions.per": "Denominator of a rate, e.g. 1000000 tokens.",
+    "numeric_assertions.indicator": ("What is measured, canonical across documents (国内生产总值, 城镇新增就业, "
+                                     "居民消费价格: extractors/data/indicators.tsv), else the cleaned subject."),
+    "numeric_assertions.scope": "Whose figure: a country, region, city or organization (中国, 广东省); "
+                                "from the sentence, else the document's title.",
+    "numeric_assertions.period": ("The period the figure is about, ISO-like: 2025, 2025-03, 2025-Q1, or start/end "
+                                  "(2021/2025 for 十四五, 2025-01/2025-09 for 前三季度)."),
+    "numeric_assertions.measure": "level, change (absolute), growth_rate, share, multiple or rank.",
+    "numeric_assertions.role": "actual (an outcome), target (预期目标, 力争, 到2030年达到) or forecast.",
+    "numeric_assertions.better": ("Which way of the indicator is good: higher, or lower (prices, unemployment); "
+                                  "NULL when the indicator is not in the indicator table."),
     # footnotes
     "footnotes.marker": "The marker as printed (①, 1, *).",
     "footnotes.start": "Start offset of the footnote body in documents.text.",
@@ -187,6 +199,23 @@ COLUMNS: dict[str, str] = {
     "citation_usage.document_count": "Documents citing the work (across the database).",
     "citation_usage.citation_title": "A title of the work as cited.",
     "citation_usage.citation_url": "A URL of the work as cited.",
+    "target_outcomes.indicator": "The indicator both figures measure.",
+    "target_outcomes.scope": "Whose figures (中国, 广东省).",
+    "target_outcomes.period": "The period the target was set for and the outcome is about.",
+    "target_outcomes.measure": "How both figures measure the indicator (level, growth_rate, share ...).",
+    "target_outcomes.target_assertion_id": "The target (numeric_assertions.id, role target).",
+    "target_outcomes.target_document_id": "The document that set the target.",
+    "target_outcomes.target_surface": "The target as written (5%左右, 1200万人以上).",
+    "target_outcomes.target_value": "The target's value (lower end of a range).",
+    "target_outcomes.target_value_max": "Upper end of a target range (6.5%－7%).",
+    "target_outcomes.target_qualifier": "approx (左右), at_least (以上), at_most (以内), range, exact ...",
+    "target_outcomes.outcome_assertion_id": "The outcome (numeric_assertions.id, role actual).",
+    "target_outcomes.outcome_document_id": "The document that states the outcome.",
+    "target_outcomes.outcome_surface": "The outcome as written.",
+    "target_outcomes.outcome_value": "The outcome's value.",
+    "target_outcomes.verdict": ("met, missed or exceeded: a floor (以上) is met at or above it; a ceiling (以内, or "
+                                "左右 where lower is better) is met at or below it; a point or range target is "
+                                "met within 5% of its value when hedged (左右), exceeded above and missed below."),
     "figure_overview.figure_id": "The figure (figures.id).",
     "figure_overview.label": "图1 / 表2 (Figure/Table map to the same labels).",
     "figure_overview.kind": "figure or table.",
@@ -259,6 +288,12 @@ VIEWS: dict[str, tuple[str, str]] = {
         "Which documents rely on each cited work (citations.key).",
         "SELECT citation_key, citation_title, document_count, document_title FROM citation_usage "
         "WHERE document_count > 1 ORDER BY document_count DESC, citation_key",
+    ),
+    "target_outcomes": (
+        "A target for a period paired with the outcome stated for the same indicator, scope, period and measure "
+        "(in any document), with a verdict.",
+        "SELECT indicator, period, target_surface, outcome_surface, verdict FROM target_outcomes "
+        "WHERE verdict = 'missed' ORDER BY period DESC",
     ),
     "figure_overview": (
         "Each figure and table with its document, page, data source and source status.",

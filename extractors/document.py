@@ -18,12 +18,13 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from extractors.notes import citations as cit
 from extractors.notes import footnotes as fn
 from extractors.numbers import assertions as num
+from extractors.numbers.meaning import better_direction, describe_figures
 from extractors.claims.rules import judge_sentence
 from extractors.claims.entities import load_backend
 from extractors.notes.figures import find_figures
@@ -80,7 +81,9 @@ def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str
         Sentence(s, e, text[s:e], page_of(s))
         for s, e in split_sentences(body, language=language)
     ]
-    numbers = sorted((replace(n, page=page_of(n.start)) for n in num.extract(body)), key=lambda n: n.start)
+    title = _title(loaded, body)
+    numbers = _described(body, num.extract(body), page_of, title=title, published=loaded.published,
+                         language=language)
     entities = sorted((replace(e, page=page_of(e.start)) for e in load_backend(ner)(body)),
                       key=lambda e: e.start)
     refs = _link_refs(body, assembled, page_of)
@@ -93,13 +96,23 @@ def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str
     return ExtractedDocument(
         source=source, sha256=sha256, kind=loaded.kind, text=text, body_end=assembled.body_end,
         raw=loaded.raw, offset_runs=tuple(assembled.text.runs()), pages=assembled.pages,
-        title=_title(loaded, body), published=loaded.published, language=language, tags=loaded.tags,
+        title=title, published=loaded.published, language=language, tags=loaded.tags,
         sentences=tuple(sentences), footnotes=assembled.footnotes, footnote_refs=tuple(refs),
         citations=tuple(cites.items), numbers=tuple(numbers), claims=tuple(found.claims),
         entities=tuple(entities), claim_citations=tuple(found.citations),
         claim_numbers=tuple(found.numbers), claim_entities=tuple(found.entities), figures=figures,
         warnings=tuple(loaded.warnings) + assembled.warnings, extractor_version=version,
     )
+
+
+def _described(body: str, found: Sequence[NumericAssertion], page_of: Callable[[int], int | None], *,
+               title: str | None, published: str | None, language: str) -> list[NumericAssertion]:
+    """The numbers in offset order, each with its page and its meaning (indicator, scope, period ...)."""
+    numbers = sorted(found, key=lambda n: n.start)
+    meanings = describe_figures(body, numbers, title=title, published=published, language=language)
+    return [replace(n, page=page_of(n.start), indicator=m.indicator, scope=m.scope, period=m.period,
+                    measure=m.measure, role=m.role, better=better_direction(m.indicator))
+            for n, m in zip(numbers, meanings)]
 
 
 @dataclass(slots=True)

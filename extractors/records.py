@@ -10,11 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from extractors.types import (
+    MEASURES,
     QUALIFIERS,
+    ROLES,
     RATIO_KINDS,
     UNIT_KINDS,
+    Better,
     ChangeDirection,
+    Measure,
     Qualifier,
+    Role,
     UnitKind,
     check_vocabulary,
 )
@@ -40,6 +45,7 @@ class DocumentRow:
     text: str
     body_end: int
     pages: tuple[PageRow, ...] = ()
+    is_reference: bool = False  # ingested with --reference: other documents' figures are checked against it
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +75,19 @@ class AssertionRow:
     per: str | None
     rule_id: str | None = None
     unit_kind: UnitKind | None = None
+    indicator: str | None = None
+    scope: str | None = None
+    period: str | None = None
+    measure: Measure | None = None
+    role: Role | None = None  # None only for rows stored before migration 0005 (re-extract to fill)
+    better: Better | None = None
 
     def __post_init__(self) -> None:
         check_vocabulary("AssertionRow", "qualifier", self.qualifier, QUALIFIERS)
+        if self.role is not None:
+            check_vocabulary("AssertionRow", "role", self.role, ROLES)
+        if self.measure is not None:
+            check_vocabulary("AssertionRow", "measure", self.measure, MEASURES)
         if self.unit_kind is not None:
             check_vocabulary("AssertionRow", "unit_kind", self.unit_kind, UNIT_KINDS)
 
@@ -186,6 +202,25 @@ class FindingRow:
 
 
 @dataclass(frozen=True, slots=True)
+class TargetOutcomeRow:
+    """A row of the ``target_outcomes`` view: a target for a period and the outcome stated for it.
+
+    ``document_id`` is the outcome's document (where the finding is listed);
+    the verdict (met | missed | exceeded) is the view's, so SQL users and the
+    report agree.
+    """
+
+    document_id: int
+    target_assertion_id: int
+    target_document_id: int
+    outcome_assertion_id: int
+    indicator: str
+    scope: str | None
+    period: str
+    verdict: str
+
+
+@dataclass(frozen=True, slots=True)
 class Corpus:
     """Everything the checks and the report read, ordered by document then offset."""
 
@@ -196,3 +231,4 @@ class Corpus:
     footnote_refs: tuple[FootnoteRefRow, ...] = ()
     citations: tuple[CitationRow, ...] = ()
     figures: tuple[FigureRow, ...] = ()
+    target_outcomes: tuple[TargetOutcomeRow, ...] = ()

@@ -9,6 +9,7 @@ document pipeline (:mod:`extractors.document`) shifts them into
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
@@ -37,6 +38,23 @@ RATIO_KINDS: frozenset[UnitKind] = frozenset({"percent", "permille", "fraction"}
 
 ChangeDirection = Literal["increase", "decrease", "level"]
 CHANGE_DIRECTIONS: tuple[ChangeDirection, ...] = get_args(ChangeDirection)
+
+#: How a figure measures its indicator: the level itself, an absolute change, a growth rate, a share of a
+#: whole, a multiple of something else, or a rank.  Two figures compare only when they measure the same way.
+Measure = Literal["level", "change", "growth_rate", "share", "multiple", "rank"]
+MEASURES: tuple[Measure, ...] = get_args(Measure)
+#: What the figure is in its document: a reported outcome, a target set (预期目标, 力争, 到2030年达到) or a
+#: forecast/estimate.  A target and an outcome never conflict; they pair (view ``target_outcomes``).
+Role = Literal["actual", "target", "forecast"]
+ROLES: tuple[Role, ...] = get_args(Role)
+#: Which way of an indicator is good (居民消费价格 and 失业率: lower), from the indicator table; it decides
+#: whether an outcome above a "左右" target exceeded or missed it.
+Better = Literal["higher", "lower"]
+BETTER: tuple[Better, ...] = get_args(Better)
+_ONE_PERIOD = r"\d{4}(?:-(?:0[1-9]|1[0-2]|Q[1-4]))?"
+#: A period is ISO-like: a year ``2025``, a month ``2025-03``, a quarter ``2025-Q1``, or ``start/end``
+#: (``2021/2025`` for 十四五, ``2025-01/2025-09`` for 前三季度), so equal strings mean the same period.
+PERIOD_FORM = re.compile(rf"{_ONE_PERIOD}(?:/{_ONE_PERIOD})?")
 
 
 def check_vocabulary(owner: str, name: str, value: object, allowed: tuple[object, ...]) -> None:
@@ -216,9 +234,24 @@ class NumericAssertion:
     page: int | None = None
     rule_id: str = ""
     unit_kind: UnitKind = "bare"
+    # What, whose, when and as what (extractors.numbers.meaning): the number checks compare on these.
+    indicator: str | None = None  # canonical: 国内生产总值, 城镇新增就业 ... (extractors/data/indicators.tsv)
+    scope: str | None = None  # whose: 中国, 广东省, a company ...
+    period: str | None = None  # PERIOD_FORM; ``time_scope`` keeps the printed words
+    measure: Measure | None = None
+    role: Role = "actual"
+    better: Better | None = None
 
     def __post_init__(self) -> None:
         check_vocabulary("NumericAssertion", "qualifier", self.qualifier, QUALIFIERS)
+        check_vocabulary("NumericAssertion", "role", self.role, ROLES)
+        if self.measure is not None:
+            check_vocabulary("NumericAssertion", "measure", self.measure, MEASURES)
+        if self.better is not None:
+            check_vocabulary("NumericAssertion", "better", self.better, BETTER)
+        if self.period is not None and not PERIOD_FORM.fullmatch(self.period):
+            raise ValueError(f"NumericAssertion {self.surface!r}: period {self.period!r} is not "
+                             "YYYY, YYYY-MM, YYYY-Qn or start/end")
         check_vocabulary("NumericAssertion", "unit_kind", self.unit_kind, UNIT_KINDS)
         if self.change is not None:
             check_vocabulary("NumericAssertion", "change", self.change, CHANGE_DIRECTIONS)

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from reports.duplicates import check_duplicate_documents
 from reports.findings import SEVERITY_ORDER, Finding, Span, date_key, span_of
 from reports.numbers import NUMBER_CHECKS
+from reports.reference import REFERENCE_CHECKS
 
 if TYPE_CHECKING:
     from extractors.records import CitationRow, ClaimRow, Corpus, DocumentRow, FootnoteRefRow
@@ -51,9 +52,20 @@ def run_checks(corpus: Corpus) -> list[Finding]:
     findings: list[Finding] = []
     for check in ALL_CHECKS:
         findings.extend(check(corpus))
-    findings.sort(key=lambda f: (f.document_id or 0, SEVERITY_ORDER[f.severity], f.check,
+    findings.sort(key=lambda f: (f.document_id or 0, _priority(f.check), SEVERITY_ORDER[f.severity], f.check,
                                  f.spans[0].start if f.spans else -1))
     return findings
+
+
+#: Within a document the desk reads contradicted figures first, then unsourced statements, then the rest.
+FIRST_CHECKS = ("numbers.contradicts_reference",)
+THEN_CHECKS = ("sourcing.",)
+
+
+def _priority(check: str) -> int:
+    if check in FIRST_CHECKS:
+        return 0
+    return 1 if check.startswith(THEN_CHECKS) else 2
 
 
 # --------------------------------------------------------------------------- sourcing
@@ -298,5 +310,6 @@ ALL_CHECKS: tuple[Check, ...] = (
     check_after_publication,
     check_unsourced_figures,
     *NUMBER_CHECKS,
+    *REFERENCE_CHECKS,
     check_duplicate_documents,
 )

@@ -48,6 +48,9 @@ CHECK_LABELS = {
     "numbers.fraction_mismatch": "fraction stated inconsistently",
     "numbers.conflict": "conflicting figures",
     "numbers.stale": "stale figure",
+    "numbers.contradicts_reference": "contradicts reference",
+    "numbers.matches_reference": "matches reference",
+    "numbers.target_outcome": "target vs outcome",
 }
 CHART_WIDTH = 320
 BAR_HEIGHT = 18

@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 
 OPERAND_WINDOW = 200  # characters between a stated multiple and its operands
 _SHARE = re.compile(r"占|份额|比重|比例|占比|占有率|share|proportion|of (?:the |all |total )", re.I)
-_PAIR_GAP = re.compile(r"^[\s（(，,、:：]*(?:即|或|也就是|约|i\.e\.|or)?[\s（(，,、:：]*$", re.I)
+# The same proportion restated: in brackets (超八成（85%）) or after 即/或/也就是/i.e./or.  A bare comma or 、
+# between two percentages is a list (分别增长30%、50%), not a restatement.
+_PAIR_GAP = re.compile(r"^\s*(?:[（(]|[，,、:：]?\s*(?:即|或|也就是|i\.e\.,?|or)\s*[（(]?)\s*(?:约|about\s)?\s*$", re.I)
+_PRINTED = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _YEAR = re.compile(r"(?<![0-9])(1[89][0-9]{2}|2[01][0-9]{2})(?![0-9])")
 # Bands (low, high) for observed/stated, by hedge.
 BANDS = {"nearly": (0.85, 1.02), "approx": (0.85, 1.15), "over": (0.98, 1.5), "exact": (0.93, 1.07)}
@@ -56,6 +59,17 @@ def as_percent(a: AssertionRow, value: float | None = None) -> float | None:
 def hedge(a: AssertionRow) -> str:
     """How precisely a number is stated: nearly | approx | over | exact, from its qualifier."""
     return HEDGE_OF_QUALIFIER.get(a.qualifier, "exact")
+
+
+def tabled(a: AssertionRow) -> bool:
+    """Is the indicator one of the indicator table's canonical names (not a subject used in its place)?
+
+    Only tabled indicators carry ``better`` (higher | lower), so that field
+    tells.  Two tabled indicators that differ are two different things; a
+    price of one product against a price of another (subjects, not tabled
+    indicators) may still be compared by a stated multiple.
+    """
+    return a.better is not None
 
 
 def _docs(corpus: Corpus) -> dict[int, DocumentRow]:
@@ -93,7 +107,8 @@ class _Operands:
 _SENTENCE_END = re.compile(rf"[。！？!?；;]|\.[{FOOTNOTE_MARKER_CLASS}”’\")\]]*\s")
 
 
-_REFERS_BACK = re.compile(r"^\W*(这|此|该|两者|二者|其|相差|差距|价差|this|that|these|those|the (gap|difference|ratio))",
+_REFERS_BACK = re.compile(r"^\W*(这|此|该|两者|二者|其|相差|差距|价差|也就是说|换言之|换句话说|即|"
+                          r"this|that|these|those|in other words|the (gap|difference|ratio))",
                           re.IGNORECASE)
 
 
@@ -112,6 +127,7 @@ def _is_operand(c: AssertionRow, m: AssertionRow, text: str) -> bool:
         placed = c.start >= m.end and not _SENTENCE_END.search(text, m.end, c.start)
     return (placed and c.id != m.id and bool(c.unit) and c.value is not None and c.value > 0
             and not c.is_delta and not is_multiplier(c) and not is_ratio(c)
+            and (not tabled(m) or c.indicator == m.indicator)
             and abs(c.start - m.start) <= OPERAND_WINDOW)
 
 
@@ -124,7 +140,9 @@ def find_operands(m: AssertionRow, rows: list[AssertionRow], text: str) -> _Oper
     for i, c1 in enumerate(candidates):
         for c2 in candidates[i + 1:]:
             same_per = not (c1.per and c2.per and c1.per != c2.per)
-            if c2.unit == c1.unit and same_per and abs((c2.value or 0) - (c1.value or 0)) > 1e-9:
+            # One statement about one indicator: 0.1微克 of one pollutant and 27微克 of another relate nothing.
+            same_thing = (c1.indicator == c2.indicator or not (tabled(c1) and tabled(c2))) and same_scope(c1, c2)
+            if c2.unit == c1.unit and same_per and same_thing and abs((c2.value or 0) - (c1.value or 0)) > 1e-9:
                 first, second = sorted((c1, c2), key=lambda a: a.start)
                 return _Operands(first, second)
     return None
@@ -153,14 +171,27 @@ def check_arithmetic(corpus: Corpus) -> list[Finding]:
     for doc_id, rows in _by_doc(corpus).items():
         doc = docs[doc_id]
         for m in rows:
-            percent_growth = is_ratio(m) and (m.is_delta or m.change == "increase")
-            if m.value is None or not (is_multiplier(m) or percent_growth):
-                continue
-            ops = find_operands(m, rows, doc.text)
-            if ops is None:
-                continue
-            out.append(_arithmetic_finding(doc, m, ops))
+            ops = find_operands(m, rows, doc.text) if _relates_two_levels(m) else None
+            if ops is None or (ops.first.period and ops.first.period == ops.second.period):
+                continue  # two levels of one period are two things, not a before and after
+            if m.is_delta and not is_ratio(m) and not is_multiplier(m):
+                out.append(_difference_finding(doc, m, ops))
+            else:
+                out.append(_arithmetic_finding(doc, m, ops))
     return out
+
+
+def _relates_two_levels(m: AssertionRow) -> bool:
+    """A stated multiple, growth percentage or absolute difference: something two levels determine.
+
+    An average annual rate (年均, a period that is a range) is not the ratio of
+    its two ends, so it is left alone.
+    """
+    if m.value is None or (m.period and "/" in m.period and is_ratio(m)):
+        return False
+    percent_growth = is_ratio(m) and (m.is_delta or m.change == "increase")
+    difference = m.is_delta and not is_ratio(m) and not is_multiplier(m) and bool(m.unit)
+    return is_multiplier(m) or percent_growth or difference
 
 
 def _arithmetic_finding(doc: DocumentRow, m: AssertionRow, ops: _Operands) -> Finding:
@@ -183,6 +214,31 @@ def _arithmetic_finding(doc: DocumentRow, m: AssertionRow, ops: _Operands) -> Fi
                    doc.id, spans, claim_id=m.claim_id, assertion_id=m.id)
 
 
+def _difference_finding(doc: DocumentRow, m: AssertionRow, ops: _Operands) -> Finding:
+    """A stated absolute change (增加了8.9万亿元) against the two levels it is the difference of."""
+    assert m.value is not None
+    observed = abs((ops.second.value or 0.0) - (ops.first.value or 0.0))
+    low, high = BANDS[hedge(m)]
+    ok = m.unit == ops.first.unit and observed > 0 and low <= abs(m.value) / observed <= high
+    a, b = doc.text[ops.first.start:ops.first.end], doc.text[ops.second.start:ops.second.end]
+    said = doc.text[m.start:m.end]
+    spans = (_span(doc, ops.first), _span(doc, ops.second), _span(doc, m))
+    shown = _fmt(observed / abs(m.value) * _printed_number(m)) if m.value else _fmt(observed)
+    if ok:
+        return Finding("numbers.arithmetic_consistent", "info",
+                       f"{a} and {b} differ by {shown}, consistent with the stated “{said}” ({hedge(m)}).",
+                       doc.id, spans, claim_id=m.claim_id, assertion_id=m.id)
+    return Finding("numbers.arithmetic_inconsistent", "warning",
+                   f"{a} and {b} differ by {shown} (in the unit of “{said}”), not by the stated “{said}”.",
+                   doc.id, spans, claim_id=m.claim_id, assertion_id=m.id)
+
+
+def _printed_number(a: AssertionRow) -> float:
+    """The number as printed in the surface (8.9 of 8.9万亿元), to state a result in the same words."""
+    digits = _PRINTED.findall(unicodedata.normalize("NFKC", a.surface).replace(",", ""))
+    return float(digits[-1]) if digits else abs(a.value or 0.0)
+
+
 # --------------------------------------------------------------------------- percentages
 
 
@@ -191,8 +247,8 @@ def check_impossible_percentages(corpus: Corpus) -> list[Finding]:
     docs = _docs(corpus)
     out: list[Finding] = []
     for a in corpus.assertions:
-        if not is_ratio(a) or a.is_delta or a.change is not None:
-            continue
+        if not is_ratio(a) or a.is_delta or a.change is not None or a.measure not in (None, "share"):
+            continue  # a growth rate or multiple may exceed 100%; only a share of a whole may not
         top = max((v for v in (a.value, a.value_max) if v is not None), default=None)
         pct = as_percent(a, top)
         if pct is None or pct <= 100:
@@ -233,65 +289,95 @@ def check_fraction_pairs(corpus: Corpus) -> list[Finding]:
 # --------------------------------------------------------------------------- conflicts
 
 
-def normalize_subject(subject: str | None) -> str:
-    """Case, width, spaces and punctuation do not make a different subject."""
-    text = unicodedata.normalize("NFKC", subject or "").lower()
-    return "".join(ch for ch in text if ch.isalnum())
+def rounding(a: AssertionRow) -> float:
+    """Half a unit of the last digit printed: 14.17万亿 and 14.2万亿 are the same figure rounded.
+
+    The printed digits are the last run of digits in the surface; the stored
+    value divided by them gives the scale (万亿, %), so the margin is in the
+    stored value's units.
+    """
+    digits = _PRINTED.findall(unicodedata.normalize("NFKC", a.surface).replace(",", ""))
+    if not digits or a.value is None:
+        return 0.0
+    printed = digits[-1]
+    shown = float(printed)
+    if shown == 0:
+        return 0.0
+    decimals = len(printed.partition(".")[2])
+    return 0.5 * 10 ** -decimals * abs(a.value / shown)
 
 
 def bounds(a: AssertionRow) -> tuple[float, float]:
-    """The interval a stated value allows (exact values get a 2% rounding margin, hedged ones 10%).
+    """The interval a stated value allows: its range or bound, a hedge's 10%, and its printed rounding.
 
     Ratios stay fractions of one, so two ratio rows compare without rescaling.
     """
     v = a.value if a.value is not None else 0.0
+    r = rounding(a)
     if a.qualifier == "range" and a.value_max is not None:
-        return (min(v, a.value_max), max(v, a.value_max))
+        return (min(v, a.value_max) - r, max(v, a.value_max) + r)
     if a.qualifier in ("more_than", "at_least"):
-        return (v, float("inf"))
+        return (v - r, float("inf"))
     if a.qualifier in ("less_than", "at_most"):
-        return (float("-inf"), v)
-    margin = 0.1 if a.qualifier in ("approx", "nearly") else 0.02
-    return (v - abs(v) * margin, v + abs(v) * margin)
+        return (float("-inf"), v + r)
+    margin = abs(v) * 0.1 if a.qualifier in ("approx", "nearly") else r
+    return (v - margin, v + margin)
 
 
-def _conflict_key(a: AssertionRow) -> tuple[str, str, str, str, str, bool] | None:
-    subject = normalize_subject(a.subject)
-    if not subject or a.value is None:
+ConflictKey = tuple[str, str, str, str, str, str, str]
+
+
+def comparison_key(a: AssertionRow) -> ConflictKey | None:
+    """What two figures must share to be about the same thing: indicator, period, measure, role, unit.
+
+    Scope is compared separately (a figure without one is only comparable in
+    its own document).  A figure without an indicator, period or measure is
+    not comparable at all: a check must not guess what it is about.
+    """
+    if a.value is None or not (a.indicator and a.period and a.measure and a.role):
         return None
-    unit = "ratio" if is_ratio(a) else (a.unit or "")
-    return (subject, unit, (a.time_scope or "").strip(), a.per or "", a.change or "", a.is_delta)
+    unit = "ratio" if a.is_ratio else (a.unit or "")
+    return (a.indicator, a.period, a.measure, a.role, unit, a.per or "", a.unit_kind or "")
+
+
+def same_scope(a: AssertionRow, b: AssertionRow) -> bool:
+    """Two figures are about the same whose: equal scopes, or no scope within one document."""
+    if a.scope and b.scope:
+        return a.scope == b.scope
+    return a.document_id == b.document_id and not a.scope and not b.scope
 
 
 def check_conflicts(corpus: Corpus, *, max_per_group: int = 10) -> list[Finding]:
-    """The same subject, unit and time scope with incompatible values, within or across documents."""
+    """Figures of one indicator, scope, period, measure and role whose values cannot both hold."""
     docs = _docs(corpus)
-    groups: dict[tuple[str, str, str, str, str, bool], list[AssertionRow]] = defaultdict(list)
+    groups: dict[ConflictKey, list[AssertionRow]] = defaultdict(list)
     for a in corpus.assertions:
-        if (key := _conflict_key(a)) is not None:
+        if a.role == "actual" and (key := comparison_key(a)) is not None:
             groups[key].append(a)
     out: list[Finding] = []
     for rows in groups.values():
         found = 0
         for i, a in enumerate(rows):
             for b in rows[i + 1:]:
-                if found >= max_per_group or _compatible(a, b):
+                if found >= max_per_group or not same_scope(a, b) or compatible(a, b):
                     continue
                 found += 1
                 out.append(_conflict_finding(a, b, docs))
     return out
 
 
-def _compatible(a: AssertionRow, b: AssertionRow) -> bool:
+def compatible(a: AssertionRow, b: AssertionRow) -> bool:
+    """Can both values hold, given ranges, bounds, hedges and rounding?"""
     (lo1, hi1), (lo2, hi2) = bounds(a), bounds(b)
-    return lo1 <= hi2 and lo2 <= hi1
+    return lo1 <= hi2 + 1e-12 and lo2 <= hi1 + 1e-12
 
 
 def _conflict_finding(a: AssertionRow, b: AssertionRow, docs: dict[int, DocumentRow]) -> Finding:
     da, db = docs[a.document_id], docs[b.document_id]
     where = "in another document" if da.id != db.id else "elsewhere in the same document"
+    whose = f"{a.indicator} ({a.scope}, {a.period})" if a.scope else f"{a.indicator} ({a.period})"
     return Finding("numbers.conflict", "warning",
-                   f"“{da.text[a.start:a.end]}” for {a.subject} conflicts with “{db.text[b.start:b.end]}” "
+                   f"“{da.text[a.start:a.end]}” for {whose} conflicts with “{db.text[b.start:b.end]}” "
                    f"stated {where}.",
                    da.id, (_span(da, a), _span(db, b)), claim_id=a.claim_id, assertion_id=a.id)
 

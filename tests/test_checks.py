@@ -16,7 +16,7 @@ from db.queries import (
     FootnoteRow,
 )
 from reports.checks import attribution_cue, is_web_only, run_checks
-from reports.numbers import as_percent, check_arithmetic, normalize_subject
+from reports.numbers import as_percent, check_arithmetic, check_conflicts
 
 # Short sentences quoted from seed 004 (and invented variants of them).
 PRICE = "ＯｐｅｎＡＩ的ｏ１每输出１００万ｔｏｋｅｎｓ⑤收费４３８元，而ＤｅｅｐＳｅｅｋ－Ｒ１只需１６元。这将近３０倍的价差"
@@ -238,15 +238,20 @@ def test_checks_fraction_stated_two_ways() -> None:
     assert [f.assertion_id for f in findings] == [1]
 
 
+COMPUTE = dict(indicator="算力规模", scope="中国", period="2024", measure="level", role="actual")
+
+
 def test_checks_conflicts_across_documents_and_stale_figures() -> None:
     d1 = doc("2024年全国算力规模达到780 EFLOPS。", id=1)
     d2 = doc("2024年，全国算力规模为 500 EFLOPS。", id=2, published="2025-01-01")
     d3 = doc("2024年全国算力规模约800 EFLOPS。", id=3)
     rows = (
-        num(d1, "780 EFLOPS", 780, id=1, unit="EFLOPS", kind="measure", subject="全国算力规模", time_scope="2024"),
-        num(d2, "500 EFLOPS", 500, id=2, unit="EFLOPS", kind="measure", subject="全国 算力规模", time_scope="2024"),
+        num(d1, "780 EFLOPS", 780, id=1, unit="EFLOPS", kind="measure", subject="全国算力规模", time_scope="2024",
+            **COMPUTE),
+        num(d2, "500 EFLOPS", 500, id=2, unit="EFLOPS", kind="measure", subject="全国 算力规模", time_scope="2024",
+            **COMPUTE),
         num(d3, "约800 EFLOPS", 800, id=3, unit="EFLOPS", kind="measure", subject="全国算力规模", time_scope="2024",
-            qualifier="approx"),
+            qualifier="approx", **COMPUTE),
     )
     findings = run_checks(Corpus(documents=(d1, d2, d3), assertions=rows))
     conflicts = checks_named(findings, "numbers.conflict")
@@ -266,8 +271,49 @@ def test_checks_as_percent_scales(surface: str, value: float, unit: str | None, 
     assert as_percent(num(d, surface, value, id=1, unit=unit, kind=kind)) == pytest.approx(pct)
 
 
-def test_checks_normalize_subject() -> None:
-    assert normalize_subject("ＡＩ 芯片、") == normalize_subject("ai芯片")
+GDP = dict(indicator="国内生产总值", scope="中国", period="2024", measure="growth_rate", role="actual")
+
+
+@pytest.mark.parametrize(("first", "second", "conflict"), [
+    # hedged and exact: 5%左右 allows 5.2%
+    (("5%左右", 0.05, {"qualifier": "approx"}), ("5.2%", 0.052, {}), False),
+    # printed rounding: 14.17 and 14.2 are one figure
+    (("14.17%", 0.1417, {}), ("14.2%", 0.142, {}), False),
+    # a bound holds the other value
+    (("5%以上", 0.05, {"qualifier": "at_least"}), ("8.1%", 0.081, {}), False),
+    # two exact values that cannot both hold
+    (("5%", 0.05, {}), ("5.8%", 0.058, {}), True),
+    # another region's figure is not the same figure
+    (("4.7%", 0.047, {"scope": "广东省"}), ("5%", 0.05, {"scope": "江苏省"}), False),
+    # another year
+    (("4.7%", 0.047, {"period": "2023"}), ("5%", 0.05, {}), False),
+    # another indicator
+    (("4.7%", 0.047, {"indicator": "居民消费价格"}), ("5%", 0.05, {}), False),
+    # a target and an outcome pair, they do not conflict
+    (("5.5%左右", 0.055, {"role": "target", "qualifier": "approx"}), ("3%", 0.03, {}), False),
+])
+def test_checks_conflict_needs_same_indicator_scope_period_measure_and_role(
+        first: tuple[str, float, dict], second: tuple[str, float, dict], conflict: bool) -> None:
+    d1, d2 = doc(f"报告说增长{first[0]}。", id=1), doc(f"另一份说增长{second[0]}。", id=2)
+    a = num(d1, first[0], first[1], id=1, unit="%", kind="percent", **{**GDP, **first[2]})
+    b = num(d2, second[0], second[1], id=2, unit="%", kind="percent", **{**GDP, **second[2]})
+    found = check_conflicts(Corpus(documents=(d1, d2), assertions=(a, b)))
+    assert bool(found) is conflict
+
+
+def test_checks_conflict_ignores_figures_without_meaning() -> None:
+    """Two numbers that only share a printed subject are not known to be the same figure."""
+    d1, d2 = doc("年均增长4.7%。", id=1), doc("年均增长5%。", id=2)
+    rows = (num(d1, "4.7%", 0.047, id=1, unit="%", kind="percent", subject="年均"),
+            num(d2, "5%", 0.05, id=2, unit="%", kind="percent", subject="年均"))
+    assert check_conflicts(Corpus(documents=(d1, d2), assertions=rows)) == []
+
+
+def test_checks_fraction_pair_is_a_restatement_not_a_list() -> None:
+    text = "两项指标分别增长30%、50%。"
+    d = doc(text)
+    rows = (num(d, "30%", 0.3, id=1, unit="%", kind="percent"), num(d, "50%", 0.5, id=2, unit="%", kind="percent"))
+    assert checks_named(run_checks(Corpus(documents=(d,), assertions=rows)), "numbers.fraction_mismatch") == []
 
 
 def test_checks_arithmetic_does_not_borrow_operands_from_the_next_sentence() -> None:
