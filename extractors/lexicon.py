@@ -216,13 +216,15 @@ NUMBERED_HEADING = regex.compile(rf"^[ \t\u3000]*{NUMBERED_HEADING_FRAGMENT}")
 
 # The four levels of official-document numbering (GB/T 9704-2012, 7.3.3): 一、 / （一） / 1. / （1）.
 _OFFICIAL_LEVELS = regex.compile(
-    rf"^[ \t\u3000]*(?:(?P<l1>{_CN_NUM}、)|(?P<l2>[（(]{_CN_NUM}[）)])"
+    rf"^[ \t\u3000]*(?:(?P<l1>{_CN_NUM}[、．.])|(?P<l2>[（(]{_CN_NUM}[）)])"
     rf"|(?P<l3>[{DIGIT}]{{1,2}}[.．](?![{DIGIT}]))|(?P<l4>[（(][{DIGIT}]{{1,2}}[）)]))"
 )
 
 
 def heading_level(line: str) -> int | None:
     """The official-document level of a line's heading number: 1 ``一、``, 2 ``（一）``, 3 ``1．``, 4 ``（1）``.
+
+    Level 1 also takes ``一．``/``一.`` (a common variant of ``一、``).
 
     Chinese government documents number their structure this way (GB/T
     9704-2012); other heading numbers (``第二章``, ``2.3.``, ``IV.``) and

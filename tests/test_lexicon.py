@@ -165,7 +165,7 @@ def test_numbered_heading(line: str, expected: bool) -> None:
 
 @pytest.mark.parametrize(
     ("line", "level"),
-    [("一、总体要求", 1), ("十二、保障措施", 1), ("（一）加快发展新质生产力", 2), ("(三)强化科技支撑", 2),
+    [("一、总体要求", 1), ("十二、保障措施", 1), ("二．主要任务", 1), ("（一）加快发展新质生产力", 2), ("(三)强化科技支撑", 2),
      ("1．加强算力统筹", 3), ("2. 推进东数西算", 3), ("（1）建设国家枢纽节点", 4), ("(2) 完善标准", 4),
      ("第二章 发展现状", None), ("2.3. 数据与方法", None), ("IV. Policy options", None), ("一是加大投入", None),
      ("3.5亿元", None), ("2023年", None)],
@@ -409,3 +409,78 @@ from reports.duplicates import claim_key  # noqa: E402
 def test_duplicate_claim_key_drops_every_marker_series() -> None:
     """The duplicates check compares claims without their note markers (it stopped at ㊿ but missed ❶ and ⓪)."""
     assert claim_key("算力总规模位居世界第二❶。") == claim_key("算力总规模位居世界第二①。") == claim_key("算力总规模位居世界第二。")
+
+
+# --------------------------------------------------------------------------- one copy only
+
+from pathlib import Path  # noqa: E402
+
+_ROOT = Path(__file__).resolve().parent.parent
+_GUARDED = ("extractors", "reports", "db")
+
+#: Signatures of a private copy of a lexicon notion, as they appear in source text.
+#: Each names what to import instead.  Ordinary vocabulary (图表 as a word, a 来源
+#: heading in a list of section names, 第一 as an ordinal) does not match.
+_COPY_SIGNATURES: dict[str, str] = {
+    # Han / CJK: hand-written code-point ranges and range tests.
+    r"\\u4e00|\\u9fff|\\u9fa5|\\u3400|\\u4dbf|\\u2e80|\\uf900|\\uac00|\\uff00-|\\u3000-\\u303f|\\U00020000": "HAN / CJK / is_han / is_cjk",
+    r"0x4[eE]00|0x9[fF]{3}|0x3400|0x2[eE]80|0x[fF]900|0x20000": "is_han / is_cjk",
+    r"一-龥|一-鿿|㐀-": "HAN",
+    r"def _?is_(?:cjk|han|ideograph|chinese)\b": "lexicon.is_cjk / is_han",
+    # Footnote markers: circled and superscript sets.
+    # (four in a row: a docstring may show "①②⑩ and ¹²³" as examples)
+    r"①-|㉑-|㊱-|❶-|➊-|➀-|①②③④|⁰¹²³|¹²³⁴|⁴-⁹": "FOOTNOTE_MARKER_CLASS / CIRCLED_MARKERS / SUPERSCRIPT_DIGITS",
+    r"\\u2460|\\u2473|\\u24ea|\\u2776|\\u3251|\\u32b1|\\u00b9|\\u2070|0x2460|0x2776|0x3251|0x32[bB]1": "CIRCLED_MARKERS",
+    # Captions and figure labels.
+    r"图\\s\*\\d|表\\s\*\\d|\[图表\]|\(\?:图\|表|图\|表\||Figure\|Fig|Fig\\\.\|Table|Figure\\s\*\\d|Table\\s\*\\d": "CAPTION / CAPTION_LABEL",
+    # Source lines.
+    r"数据来源\||\|数据来源|资料来源\||\|资料来源|出处\||\|出处|数据来源\[|数据来源\\s": "SOURCE_CUE / SOURCE_LINE",
+    # Numbered headings.
+    r"\[一二三四五六七八九十百?\]\+\[、|\[（\(\]\[一二三|\[\(（\]\[一二三|第\[一二三四五六七八九十[^\]]*\][+*]?\[?章": "NUMBERED_HEADING / heading_level",
+}
+
+
+def _guarded_sources() -> list[Path]:
+    files = [p for d in _GUARDED for p in sorted((_ROOT / d).rglob("*.py"))]
+    return [p for p in files if p != _ROOT / "extractors" / "lexicon.py"]
+
+
+def test_no_second_copy_of_a_lexicon_notion() -> None:
+    """Caption, source-line, heading, marker and CJK patterns live in extractors/lexicon.py only."""
+    found = []
+    for path in _guarded_sources():
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for signature, use in _COPY_SIGNATURES.items():
+                m = re.search(signature, line)
+                if m:
+                    found.append(f"{path.relative_to(_ROOT)}:{lineno}: {m.group()!r} -> use lexicon {use}")
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    ("line", "caught"),
+    [
+        (r'_CJK = re.compile(r"[\u4e00-\u9fff]")', True),
+        ('    return 0x4E00 <= code <= 0x9FFF', True),
+        ('_MARK = re.compile(r"[①-⑳]")', True),
+        ('_TRAILERS = "①②③④⑤"', True),
+        ('_SUP = "¹²³⁴⁵⁶⁷⁸⁹⁰"', True),
+        (r'_H = re.compile(r"第[一二三四五六七八九十百\d]+[章节部分篇]")', True),
+        (r'_CAP = re.compile(r"^(?:图|表)\s*\d+")', True),
+        (r'_CAP = re.compile(r"[图表]\s*[0-9]+")', True),
+        (r'_CAP = re.compile(r"(?:Figure|Fig\.|Table)\s*\d+")', True),
+        (r'_SRC = re.compile(r"^(?:数据来源|资料来源|来源)[:：]")', True),
+        (r'_H = re.compile(r"^[一二三四五六七八九十]+[、．.]")', True),
+        (r'_H = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")', True),
+        ('def _is_cjk(ch: str) -> bool:', True),
+        # Ordinary vocabulary is not a copy.
+        ('_RHETORIC = re.compile(r"试图|企图|图谋|妄图|希望")', False),
+        ('_HEADINGS = {"参考文献", "来源", "资料来源", "数据来源"}', False),
+        ('_RECOMMEND = re.compile(r"第[一二三四五六七八九十]|[一二三四五六七八九十]是")', False),
+        ('   an ASCII run.  Never blanket NFKC: ①②⑩ and ¹²³ must survive.', False),
+        ('"figures.label": "图1 / 表2 (Figure/Table map to the same labels)."', False),
+        ('_SPACE = re.compile(r"[ \\t\\u3000]+")', False),
+    ],
+)
+def test_copy_signatures_catch_copies_not_vocabulary(line: str, caught: bool) -> None:
+    assert any(re.search(sig, line) for sig in _COPY_SIGNATURES) is caught

@@ -30,7 +30,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.lexicon import CIRCLED_MARKER_CLASS, CIRCLED_MARKERS, HAN, SUPERSCRIPT_DIGITS, marker_number, next_marker
+from extractors.lexicon import (
+    CIRCLED_MARKER_CLASS,
+    CIRCLED_MARKERS,
+    HAN,
+    SOURCE_CUE,
+    SUPERSCRIPT_DIGITS,
+    marker_number,
+    next_marker,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -353,7 +361,7 @@ _NOTE_HEADINGS = {"注释", "注", "尾注", "notes", "endnotes"}
 _RE_SOURCE_LIKE = re.compile(r"https?://|www\.|\b(?:1[5-9]|20)\d\d\b|《|\[[A-Z](?:/OL)?\]|\]\(")
 _RE_SHORT_NAME = re.compile(r"^[^。！？!?\n]{2,160}$")
 _RE_INLINE_SOURCES = re.compile(
-    r"^\s*(?:\*\*|__)(来源|资料来源|参考资料|参考文献|sources?|references?)(?:\*\*|__)\s*[:：]\s*(\S.*)$", re.IGNORECASE
+    rf"^\s*(?:\*\*|__)({SOURCE_CUE}|参考资料|参考文献|references?)(?:\*\*|__)\s*[:：]\s*(\S.*)$", re.IGNORECASE
 )
 _RE_MD_LINK = re.compile(r"\[[^\]\n]+\]\([^)\s]+\)")
 

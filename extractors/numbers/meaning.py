@@ -39,6 +39,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal, get_args
 
+from extractors.lexicon import HAN, heading_level
 from extractors.numbers.context import SENTENCE_BREAKS
 from extractors.types import NumericAssertion
 
@@ -148,9 +149,6 @@ def _year_of_title(title: str | None) -> int | None:
 
 # --------------------------------------------------------------------------- headings
 
-# TEMPORARY: extractors/lexicon.py (another helper's module) will hold the numbered-heading
-# pattern; until it exists this is the same idea, to be replaced by an import from it.
-_NUMBERED_HEADING = re.compile(r"^[ \t\u3000]*(?:(?P<top>[一二三四五六七八九十]{1,3})[、．.]|（(?P<sub>[一二三四五六七八九十]{1,3})）)")
 _HEADING_MAX = 60  # a numbered paragraph longer than this is running text, not a heading
 _REVIEW = re.compile(r"回顾|review", re.IGNORECASE)
 
@@ -160,10 +158,9 @@ def _headings(text: str, year: int | None) -> list[_Heading]:
     found = []
     for m in re.finditer(r"[^\n]+", text):
         line = m.group()
-        h = _NUMBERED_HEADING.match(line)
-        if not h or len(line.strip()) > _HEADING_MAX or re.search(r"[。；]", line.strip().rstrip("。")):
+        level = heading_level(line)  # 1 一、 / 2 （一）: the levels that name periods and reviews
+        if level not in (1, 2) or len(line.strip()) > _HEADING_MAX or re.search(r"[。；]", line.strip().rstrip("。")):
             continue
-        level = 1 if h.group("top") else 2
         review = bool(_REVIEW.search(line))
         period = _last_period(line, 0, len(line), year)
         if period is None and review and level == 1 and year is not None:
@@ -301,7 +298,7 @@ def canonical_indicators() -> frozenset[str]:
     return frozenset(row.name for row in indicator_table())
 
 
-_MODIFIER = re.compile(r"的[^\d]*[\u4e00-\u9fff]{2}")  # 经济增长的贡献率: a noun after 的 is what is measured
+_MODIFIER = re.compile(rf"的[^\d]*[{HAN}]{{2}}")  # 经济增长的贡献率: a noun after 的 is what is measured
 
 
 def _table_match(text: str, lo: int, hi: int) -> tuple[str, int, int] | None:
@@ -338,7 +335,7 @@ _COMPARISON_ONLY = re.compile(r"^(?:比|较|同比|与|相比|比上年|比去�
 _COMPARISON_TAIL = re.compile(r"(?:比|较|与)[^比较与]*$")  # 增幅比一季度: the comparand is not the subject
 
 
-_SUBJECT_FILLER = re.compile(r"拟安排|拟|累计|为此|合计|分别|(?<=[\u4e00-\u9fff])均$")
+_SUBJECT_FILLER = re.compile(rf"拟安排|拟|累计|为此|合计|分别|(?<=[{HAN}])均$")
 
 
 def _clean_subject(subject: str | None) -> str | None:
@@ -408,7 +405,7 @@ def _table_after(text: str, pos: int) -> str | None:
 
 def _noun_after(text: str, pos: int) -> str | None:
     """The noun phrase right after the figure (1000多万高中毕业生), for figures whose clause names nothing."""
-    if not re.match(r"[\u4e00-\u9fff“]", text[pos:pos + 1]):
+    if not re.match(rf"[{HAN}“]", text[pos:pos + 1]):
         return None
     from extractors.text.nlp import leading_noun_phrase
 
@@ -478,7 +475,7 @@ _CHINA = {"中国", "中华人民共和国", "中国大陆", "China", "PRC", "Pe
 _OWN_SCOPE = re.compile(r"全国|我国|全省|全市|全区|本省|本市|本区|我省|我市|我区")
 _SUBNATIONAL = re.compile(r"(?:省|市|自治区|特别行政区|县|州|区)$|^(?:香港|澳门|" + "|".join(
     p for p in PROVINCES if not p.endswith(("省", "市", "区"))) + ")$")
-_TITLE_PLACE = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:省|自治区|特别行政区|市|县|州))(?:人民)?政府")
+_TITLE_PLACE = re.compile(rf"([{HAN}]{{2,10}}?(?:省|自治区|特别行政区|市|县|州))(?:人民)?政府")
 
 
 def _title_scope(title: str | None) -> str | None:
@@ -746,7 +743,7 @@ _RATE_NOUN = re.compile(r"涨幅|增幅|增速|降幅|增长率|增长速度|年
 #: A change verb right before an amount makes it a change (比上年增加1.6万亿元); 新增 names a flow, whose
 #: amount is a level (城镇新增就业1256万人, 新增装机3.7亿千瓦), as is a verb followed by a noun.
 _CHANGE_VERB = re.compile(r"(?:增加|减少|提高|提升|降低|增长|下降|扩大|缩小|节约|节省|多|少|(?<!新)增|减)了?\s*$|"
-                          r"^[^，。]{0,4}(?<!新)(?:增加|减少|降低|提高)(?![到至])[\u4e00-\u9fff“”]{2,12}$|"
+                          r"^[^，。]{0,4}(?<!新)(?:增加|减少|降低|提高)(?![到至])[" + HAN + r"“”]{2,12}$|"
                           r"(?:增加|减少|提高|降低)[^，。到至\d]*[\d.]+[^\d，。]{0,4}[和、]\s*$|"
                           r"(?:increased|decreased|rose|fell|grew|added|gained|lost|up|down)(?: by)?\s*$",
                           re.IGNORECASE)
