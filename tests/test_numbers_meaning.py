@@ -362,5 +362,5 @@ def test_meaning_accuracy_on_hand_labelled_report_figures(held_out: bool) -> Non
 
 FLOORS = {
     "development": {"period": 0.97, "indicator": 0.86, "measure": 0.98, "role": 0.98, "scope": 1.0},
-    "held_out": {"period": 0.87, "indicator": 0.69, "measure": 1.0, "role": 0.94, "scope": 1.0},
+    "held_out": {"period": 0.94, "indicator": 0.71, "measure": 0.98, "role": 0.98, "scope": 1.0},
 }

@@ -91,8 +91,10 @@ def describe_figures(text: str, numbers: Sequence[NumericAssertion], *, title: s
     previous: _Previous | None = None
     for n in numbers:
         sent = _sentence_start(text, n.start)
-        meaning = _describe(text, n, doc, sent, previous if previous and previous.sentence == sent else None)
-        previous = _Previous(sent, n.unit, meaning)
+        same = previous if previous and previous.sentence == sent else None
+        meaning = _describe(text, n, doc, sent, same)
+        earlier = (*same.earlier, (same.start, same.meaning.indicator)) if same else ()
+        previous = _Previous(sent, n.start, n.unit, meaning, earlier)
         out.append(meaning)
     return out
 
@@ -102,8 +104,14 @@ class _Previous:
     """The figure before in the same sentence: its indicator and measure carry to a figure that names neither."""
 
     sentence: int
+    start: int
     unit: str | None
     meaning: FigureMeaning
+    earlier: tuple[tuple[int, str | None], ...]  # (start, indicator) of the sentence's figures before this one
+
+    def figures(self) -> tuple[tuple[int, str | None], ...]:
+        """(start, indicator) of every figure of the sentence up to and including this one."""
+        return (*self.earlier, (self.start, self.meaning.indicator))
 
 
 # --------------------------------------------------------------------------- document context
@@ -154,12 +162,15 @@ _REVIEW = re.compile(r"回顾|review", re.IGNORECASE)
 
 
 def _headings(text: str, year: int | None) -> list[_Heading]:
-    """Numbered headings (一、… / （一）…), each with the period it names (or implies) and whether it reviews."""
+    """Numbered headings (一、… / （一）… / 1．…), each with the period it names (or implies) and whether it reviews.
+
+    The numbering levels are the official-document ones of :func:`extractors.lexicon.heading_level`.
+    """
     found = []
     for m in re.finditer(r"[^\n]+", text):
         line = m.group()
-        level = heading_level(line)  # 1 一、 / 2 （一）: the levels that name periods and reviews
-        if level not in (1, 2) or len(line.strip()) > _HEADING_MAX or re.search(r"[。；]", line.strip().rstrip("。")):
+        level = heading_level(line)
+        if level is None or len(line.strip()) > _HEADING_MAX or re.search(r"[。；]", line.strip().rstrip("。")):
             continue
         review = bool(_REVIEW.search(line))
         period = _last_period(line, 0, len(line), year)
@@ -170,20 +181,15 @@ def _headings(text: str, year: int | None) -> list[_Heading]:
 
 
 def _section(doc: _Doc, pos: int) -> tuple[str | None, bool | None]:
-    """(period, review) of the innermost numbered section that contains ``pos``; None when there is none."""
+    """(period, review) of the numbered section around ``pos``: the innermost heading that names a period
+    (a sub-heading without one keeps its parent's) and whether the top-level section reviews; None when none."""
     period: str | None = None
-    review: bool | None = None
-    top_seen = False
     for h in reversed([h for h in doc.headings if h.start < pos]):
-        if h.level == 2 and top_seen:
-            continue
-        if period is None and h.period is not None:
+        if period is None:
             period = h.period
         if h.level == 1:
-            review = h.review
-            top_seen = True
-            break
-    return period, review
+            return period, h.review
+    return period, None
 
 
 # --------------------------------------------------------------------------- one figure
@@ -193,7 +199,8 @@ def _describe(text: str, n: NumericAssertion, doc: _Doc, sent: int, previous: _P
     clause = _clause_start(text, n.start)
     scope = _scope(text, clause, n.start, doc)
     inherited = previous.meaning.indicator if previous else None
-    indicator, name_start, gap_from, rule = _indicator(text, n, clause, sent, inherited)
+    before = previous.figures() if previous else ()
+    indicator, name_start, gap_from, rule = _indicator(text, n, clause, sent, inherited, before)
     if indicator == "国内生产总值" and scope and _SUBNATIONAL.search(scope):
         indicator = "地区生产总值"
     period, period_rule = _period(text, n, sent, doc)
@@ -210,7 +217,10 @@ def _describe(text: str, n: NumericAssertion, doc: _Doc, sent: int, previous: _P
 
 _FROM = re.compile(r"(?:从|由)[^，。；、\d]{0,6}$")
 _TO_AFTER = re.compile(r"^[^，。；、]{0,12}?(?:增加|提高|上升|下降|降低|减少|扩大|缩小|跃升|调整|放宽)?(?:到|至)")
-_TO_BEFORE = re.compile(r"(?:增加|提高|上升|下降|降低|减少|扩大|缩小|跃升|上涨|回落)(?:到|至)[^，。；、\d]{0,4}$")
+_TO_BEFORE = re.compile(r"(?:(?:增加|提高|上升|下降|降低|减少|扩大|缩小|跃升|上涨|回落)(?:到|至)|达到)[^，。；、\d]{0,4}$")
+_FROM_YEAR = re.compile(r"(?:从|由)\s*((?:19|20)\d{2})\s*年")
+_CURRENT = re.compile(r"现行[^，。；、\d]{0,2}$")  # 将现行16%的税率降至13%: the rate in force, last year's
+_ALREADY = re.compile(r"已(?:经)?(?:达到|达|超过|突破|有)[^，。；、\d]{0,2}$")
 
 
 def _from_to(text: str, clause: int, n: NumericAssertion, period: str | None,
@@ -225,10 +235,13 @@ def _from_to(text: str, clause: int, n: NumericAssertion, period: str | None,
         return None
     start, _, end = period.partition("/")
     before = text[clause:n.start]
-    if _FROM.search(before) and _TO_AFTER.match(text[n.end:n.end + 16]):
-        return str(int(start[:4]) - 1), "actual"
-    if end and _TO_BEFORE.search(before):
+    if (_FROM.search(before) and _TO_AFTER.match(text[n.end:n.end + 16])) or _CURRENT.search(before):
+        named = _FROM_YEAR.findall(text, _sentence_start(text, n.start), n.start)
+        return (named[-1] if named else str(int(start[:4]) - 1)), "actual"
+    if end and _TO_BEFORE.search(before) and not _AVERAGE.search(before):
         return end, _role_of_year(int(end[:4]), doc, text, n)
+    if _ALREADY.search(before) and doc.work_report and doc.year is not None and period == str(doc.year):
+        return str(doc.year - 1), "actual"  # 已达2.5亿 in this year's plan: the latest outcome, last year's
     return None
 
 
@@ -331,7 +344,7 @@ _SUBJECT_NOISE_END = re.compile(
     r"[\s“”\"*])+$"
 )
 _COMPARISON_ONLY = re.compile(r"^(?:比|较|同比|与|相比|比上年|比去年|增|减|多|少|增幅|增速|涨幅|降幅|人均|每年|人均每年|新增|"
-                              r"平均每年|年均)?$")
+                              r"平均每年|年均|(?:预期|预定)?目标|水平|幅度|速度|区间|范围|程度|时期)?$")
 _COMPARISON_TAIL = re.compile(r"(?:比|较|与)[^比较与]*$")  # 增幅比一季度: the comparand is not the subject
 
 
@@ -350,18 +363,27 @@ def _clean_subject(subject: str | None) -> str | None:
     return s
 
 
-def _canonical(phrase: str) -> str:
-    """A subject that ends in a table name is that indicator (国家外汇储备 -> 外汇储备); others stay as printed."""
+def _canonical(phrase: str, sentence: str = "") -> str:
+    """A subject that ends in a table name is that indicator (国家外汇储备 -> 外汇储备); so is a subject that is
+    part of a table name printed earlier in the sentence (生产总值 of 国内生产总值…，比上年增长9.5%).
+    Other subjects stay as printed."""
     hit = _table_match(phrase, 0, len(phrase))
-    return hit[0] if hit and hit[2] == len(phrase) else phrase
+    if hit and hit[2] == len(phrase):
+        return hit[0]
+    for row in indicator_table():
+        if any(phrase in m.group() for m in row.pattern.finditer(sentence) if len(m.group()) > len(phrase)):
+            return row.name
+    return phrase
 
 
 #: Shared heads of a paired list: 高技术制造业、装备制造业增加值 = 高技术制造业增加值 and 装备制造业增加值.
 _LIST_HEAD = re.compile(r"(?:增加值|排放总量|排放量|产量|纯收入|可支配收入|收入|人均住房面积|住房面积|产能|投资|比重|增速|利润)$")
 
 
-def _paired_name(text: str, n: NumericAssertion, sent: int) -> str | None:
-    """分别: the k-th figure after 分别 belongs to the k-th name of the list before it (A、B分别增长X、Y).
+def _paired_name(text: str, n: NumericAssertion, sent: int,
+                 before: Sequence[tuple[int, str | None]] = ()) -> str | None:
+    """分别: the k-th figure after 分别 belongs to the k-th name of the list before it (A、B分别增长X、Y),
+    or, with no such list, to the k-th of the figures before 分别 (A 9422元，B 2936元，分别增长7.7%和6.8%).
 
     Figures of a second round (分别达到X和Y，实际增长A和B) pair again from the start.
     """
@@ -369,10 +391,11 @@ def _paired_name(text: str, n: NumericAssertion, sent: int) -> str | None:
     at = window.rfind("分别")
     if at < 0:
         return None
+    k = len(re.findall(r"\d+(?:\.\d+)?", re.sub(r"(?:19|20)\d{2}\s*年", "", window[at:])))
     names = _list_before(window[:at])
     if len(names) < 2:
-        return None
-    k = len(re.findall(r"\d+(?:\.\d+)?", re.sub(r"(?:19|20)\d{2}\s*年", "", window[at:])))
+        named = [ind for start, ind in before if start < sent + at]
+        return named[k % len(named)] if len(named) in (2, 3) and all(named) else None
     name = names[k % len(names)]
     head = _LIST_HEAD.search(names[-1])
     if head and not _LIST_HEAD.search(name):
@@ -413,8 +436,8 @@ def _noun_after(text: str, pos: int) -> str | None:
     return phrase if len(phrase) >= 2 else None
 
 
-def _indicator(text: str, n: NumericAssertion, clause: int, sent: int,
-               inherited: str | None) -> tuple[str | None, int, int, str]:
+def _indicator(text: str, n: NumericAssertion, clause: int, sent: int, inherited: str | None,
+               before: Sequence[tuple[int, str | None]] = ()) -> tuple[str | None, int, int, str]:
     """(indicator, where its name starts, where it ends, rule); outside the table the name is the whole clause.
 
     The table wins inside the figure's clause, then right after the figure
@@ -428,13 +451,15 @@ def _indicator(text: str, n: NumericAssertion, clause: int, sent: int,
     after = _table_after(text, n.end)
     if after:
         return after, clause, clause, "after"
-    paired = _paired_name(text, n, sent)
+    own = text[clause:n.start] if not re.search(r"[\d%]", text[clause:n.start]) else ""
+    named_here = "分别" not in text[clause:n.start] and _clean_subject(own)  # …，主要污染物排放总量减少8%
+    paired = None if named_here else _paired_name(text, n, sent, before)
     if paired:
         return paired, clause, clause, "paired"
     bare_clause = text[clause:n.start] if not re.search(r"[\d%]", text[clause:n.start]) else None
     cleaned = _clean_subject(n.subject) or _clean_subject(bare_clause)
     if cleaned:
-        return _canonical(cleaned), clause, clause, "subject"
+        return _canonical(cleaned, text[sent:n.start]), clause, clause, "subject"
     noun = _noun_after(text, n.end)
     if noun:
         return noun, clause, clause, "noun_after"
@@ -779,7 +804,7 @@ def _measure(text: str, n: NumericAssertion, name_start: int, gap_from: int) -> 
 _FORECAST = re.compile(r"预计|预测|估计|有望|可望|展望|expected to|forecast|projected|estimated|likely to", re.IGNORECASE)
 _TARGET = re.compile(r"预期目标|目标(?:是|为|任务)|力争|争取|计划(?=[到在于新安完投实使达])|拟|确保|控制在|要(?:达到|实现|保持|完成|使|新增|增加|提高)|"
                      r"将(?:达到|超过|增加|提高|降低|新增|安排|发行)|"
-                     r"(?:到|至)\s*(?:19|20)\d{2}\s*年|(?:19|20)\d{2}\s*年前|target|goal|aim(?:s|ed)? (?:to|at)|plans? to|"
+                     r"(?<![加高升长少低大小])(?:到|至)\s*(?:19|20)\d{2}\s*年|(?:19|20)\d{2}\s*年前|target|goal|aim(?:s|ed)? (?:to|at)|plans? to|"
                      r"will (?:reach|rise|grow|increase|cut)", re.IGNORECASE)
 _STRONG_TARGET = re.compile(r"预期目标|目标(?:是|为)|力争|拟|target(?:s|ed)? |goal (?:is|of)", re.IGNORECASE)
 _TARGET_AFTER = re.compile(r"^[^，,。；;]{0,6}(?:的)?(?:预定|预期)?目标|^\s*target", re.IGNORECASE)
@@ -818,3 +843,22 @@ def _role_of_year(year: int, doc: _Doc, text: str, n: NumericAssertion) -> Role:
     if doc.year is not None and year > doc.year:
         return "target"
     return _role(text, n, _clause_start(text, n.start), _sentence_start(text, n.start), str(year), doc)
+
+
+@lru_cache(maxsize=256)
+def better_direction(indicator: str | None) -> Literal["higher", "lower"] | None:
+    """Which way of an indicator is good, from the table's optional ``better`` column.
+
+    Only ``lower`` is written down (prices, unemployment): a target for such an
+    indicator is a ceiling even when it is stated as 3%左右.  Known indicators
+    without the column are ``higher``; an indicator the table does not know has
+    no direction.
+    """
+    if indicator is None or indicator not in canonical_indicators():
+        return None
+    source = resources.files("extractors.data").joinpath("indicators.tsv").read_text(encoding="utf-8")
+    for line in source.splitlines():
+        cols = line.split("\t")
+        if not line.startswith("#") and cols[0].strip() == indicator and len(cols) > 3 and cols[3].strip():
+            return "lower" if cols[3].strip() == "lower" else "higher"
+    return "higher"
