@@ -26,6 +26,7 @@ This module sits below every extractor stage: it imports nothing of ours.
 from __future__ import annotations
 
 import unicodedata
+from array import array
 from collections.abc import Iterator
 from functools import cache
 
@@ -34,14 +35,19 @@ import regex
 # --------------------------------------------------------------------------- character classes
 
 
+# Unicode encodes the CJK scripts in planes 0-3 (BMP, SMP kana extensions, SIP and TIP
+# ideographs); planes 4-16 hold none of them, so the scan stops there.
+_CJK_PLANES_END = 0x40000
+
+
 @cache
 def _all_code_points() -> str:
-    """Every code point once, in order: index == code point."""
-    return "".join(map(chr, range(0x110000)))
+    """Every code point of planes 0-3 once, in order (index == code point), lone surrogates included."""
+    return array("I", range(_CJK_PLANES_END)).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def _code_point_runs(prop: str) -> Iterator[tuple[int, int]]:
-    """Inclusive code-point runs matched by the ``regex`` class ``prop`` (one scan of all of Unicode)."""
+    """Inclusive code-point runs matched by the ``regex`` class ``prop`` (one scan of planes 0-3)."""
     for m in regex.finditer(prop + "+", _all_code_points()):
         yield m.start(), m.end() - 1
 
@@ -85,7 +91,7 @@ _CJK_PROP = (
 #: full-width punctuation and symbols, enclosed numbers (``①``), and the curly
 #: quotes, dash, ellipsis and middle dot that Chinese typesetting sets wide.
 CJK = _class_body("(?V1)" + _CJK_PROP)
-_all_code_points.cache_clear()  # 4 MB string needed only to derive the classes
+_all_code_points.cache_clear()  # 1 MB string needed only to derive the classes
 
 _HAN_RE = regex.compile(rf"[{HAN}]")
 _CJK_RE = regex.compile(rf"[{CJK}]")

@@ -9,14 +9,13 @@ Anchors: ``doc-{id}``, ``doc-{id}-p{page}``, ``claim-{id}``, ``cite-{id}``,
 
 from __future__ import annotations
 
-import unicodedata
-
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from extractors.lexicon import display_width
 from reports.findings import SEVERITY_ORDER
 
 if TYPE_CHECKING:
@@ -281,7 +280,7 @@ def split_by_document(corpus: Corpus) -> dict[int, Corpus]:
 
 
 def _columns(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return display_width(ch)  # CJK, full-width and the quotes/markers set wide with them take two
 
 
 def _short(title: str, limit: int = 24) -> str:

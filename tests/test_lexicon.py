@@ -66,6 +66,15 @@ def test_class_bodies_are_derived_not_hand_listed() -> None:
         assert lx.is_han(ch) is bool(lx.regex.match(r"\p{Han}", ch)), hex(code)
 
 
+def test_class_bodies_equal_their_properties_over_all_of_unicode() -> None:
+    """The classes are derived from planes 0-3; no Han, Hangul or CJK character lies beyond them."""
+    everything = "".join(map(chr, range(0x110000)))
+    for prop, body in ((r"\p{Han}", lx.HAN), (r"\p{Hangul}", lx.HANGUL), ("(?V1)" + lx._CJK_PROP, lx.CJK)):
+        by_property = [m.span() for m in lx.regex.finditer(prop + "+", everything)]
+        by_class = [m.span() for m in re.finditer(f"[{body}]+", everything)]
+        assert by_class == by_property, prop
+
+
 # --------------------------------------------------------------------------- numerals
 
 
@@ -484,3 +493,10 @@ def test_no_second_copy_of_a_lexicon_notion() -> None:
 )
 def test_copy_signatures_catch_copies_not_vocabulary(line: str, caught: bool) -> None:
     assert any(re.search(sig, line) for sig in _COPY_SIGNATURES) is caught
+
+
+def test_report_chart_labels_count_curly_quotes_wide() -> None:
+    """Chart labels are cut by lexicon.display_width: “ and ” take two columns in a Chinese font."""
+    from reports.context import _short
+
+    assert _short("“东数西算”工程：全国一体化算力网络建设") == "“东数西算”工程：全国…"
