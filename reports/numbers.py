@@ -127,8 +127,20 @@ def _is_operand(c: AssertionRow, m: AssertionRow, text: str) -> bool:
         placed = c.start >= m.end and not _SENTENCE_END.search(text, m.end, c.start)
     return (placed and c.id != m.id and bool(c.unit) and c.value is not None and c.value > 0
             and not c.is_delta and not is_multiplier(c) and not is_ratio(c)
-            and (not tabled(m) or c.indicator == m.indicator)
+            and _about_the_same(c, m)
             and abs(c.start - m.start) <= OPERAND_WINDOW)
+
+
+def _about_the_same(c: AssertionRow, m: AssertionRow) -> bool:
+    """Is ``c`` a level of what ``m`` states a growth, a change or a multiple of?
+
+    A growth rate or an absolute change is about one indicator, so its
+    operands carry the same one.  A multiple (A是B的30倍) may compare two
+    things, so only a tabled indicator of ``m`` binds its operands.
+    """
+    if is_multiplier(m):
+        return not tabled(m) or c.indicator == m.indicator
+    return c.indicator == m.indicator
 
 
 def find_operands(m: AssertionRow, rows: list[AssertionRow], text: str) -> _Operands | None:
@@ -184,13 +196,15 @@ def check_arithmetic(corpus: Corpus) -> list[Finding]:
 def _relates_two_levels(m: AssertionRow) -> bool:
     """A stated multiple, growth percentage or absolute difference: something two levels determine.
 
-    An average annual rate (年均, a period that is a range) is not the ratio of
-    its two ends, so it is left alone.
+    An average annual rate or change (年均增长7%, 平均每年增加2053亿元: a period
+    that is a range) is not the ratio or difference of its two ends, so it is
+    left alone.
     """
-    if m.value is None or (m.period and "/" in m.period and is_ratio(m)):
+    if m.value is None or (m.period and "/" in m.period and not is_multiplier(m)) or m.measure in ("share", "level"):
         return False
     percent_growth = is_ratio(m) and (m.is_delta or m.change == "increase")
-    difference = m.is_delta and not is_ratio(m) and not is_multiplier(m) and bool(m.unit)
+    difference = (m.is_delta and not is_ratio(m) and not is_multiplier(m) and m.unit_kind != "points"
+                  and bool(m.unit))
     return is_multiplier(m) or percent_growth or difference
 
 
@@ -334,10 +348,27 @@ def comparison_key(a: AssertionRow) -> ConflictKey | None:
     its own document).  A figure without an indicator, period or measure is
     not comparable at all: a check must not guess what it is about.
     """
-    if a.value is None or not (a.indicator and a.period and a.measure and a.role):
+    if a.value is None or not (a.indicator and a.period and a.measure and a.role) or not tabled(a):
         return None
     unit = "ratio" if a.is_ratio else (a.unit or "")
     return (a.indicator, a.period, a.measure, a.role, unit, a.per or "", a.unit_kind or "")
+
+
+def same_statement_subject(a: AssertionRow, b: AssertionRow) -> bool:
+    """Within one document, two figures conflict only when the writer named the same thing the same way.
+
+    A document rarely contradicts itself; two of its figures that share an
+    indicator but not a subject are far more often two different things the
+    indicator table folds together (出口 of one product and of another).
+    """
+    if a.document_id != b.document_id:
+        return True
+    return _folded(a.subject) == _folded(b.subject) != ""
+
+
+def _folded(subject: str | None) -> str:
+    """Case, width, spaces and punctuation do not make a different subject."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", subject or "").lower() if ch.isalnum())
 
 
 def same_scope(a: AssertionRow, b: AssertionRow) -> bool:
@@ -359,7 +390,8 @@ def check_conflicts(corpus: Corpus, *, max_per_group: int = 10) -> list[Finding]
         found = 0
         for i, a in enumerate(rows):
             for b in rows[i + 1:]:
-                if found >= max_per_group or not same_scope(a, b) or compatible(a, b):
+                if found >= max_per_group or not same_scope(a, b) or not same_statement_subject(a, b) \
+                        or compatible(a, b):
                     continue
                 found += 1
                 out.append(_conflict_finding(a, b, docs))

@@ -238,7 +238,7 @@ def test_checks_fraction_stated_two_ways() -> None:
     assert [f.assertion_id for f in findings] == [1]
 
 
-COMPUTE = dict(indicator="算力规模", scope="中国", period="2024", measure="level", role="actual")
+COMPUTE = dict(indicator="算力规模", scope="中国", period="2024", measure="level", role="actual", better="higher")
 
 
 def test_checks_conflicts_across_documents_and_stale_figures() -> None:
@@ -271,7 +271,8 @@ def test_checks_as_percent_scales(surface: str, value: float, unit: str | None, 
     assert as_percent(num(d, surface, value, id=1, unit=unit, kind=kind)) == pytest.approx(pct)
 
 
-GDP = dict(indicator="国内生产总值", scope="中国", period="2024", measure="growth_rate", role="actual")
+GDP = dict(indicator="国内生产总值", scope="中国", period="2024", measure="growth_rate", role="actual",
+           better="higher")
 
 
 @pytest.mark.parametrize(("first", "second", "conflict"), [
