@@ -145,3 +145,20 @@ def _sentence_locator(doc: ExtractedDocument) -> Callable[[int], int | None]:
         return None
 
     return locate
+
+
+def mark_reference(session: Session, document_ids: Sequence[int], reference: bool = True) -> int:
+    """Mark documents as reference sources (``--reference``): other documents' figures are checked against them.
+
+    Idempotent: re-ingesting a reference document that is already stored
+    (status ``unchanged``) still marks it.  Returns how many rows changed.
+    """
+    if not document_ids:
+        return 0
+    result = session.execute(
+        m.Document.__table__.update()
+        .where(m.Document.id.in_(list(document_ids)), m.Document.is_reference.is_not(reference))
+        .values(is_reference=reference)
+    )
+    return int(result.rowcount or 0)
+

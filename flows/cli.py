@@ -90,6 +90,9 @@ def ingest(
              "or extraction cache).")] = "auto",
     force: Annotated[bool, typer.Option(
         "--force", help="Re-extract documents whose bytes are already stored (after an upgrade).")] = False,
+    reference: Annotated[bool, typer.Option(
+        "--reference", help="Mark these sources as reference documents (official reports, statistical "
+                            "bulletins): the audit checks other documents' figures against theirs.")] = False,
     config: Annotated[Optional[Path], typer.Option(
         help="TOML file whose [fetch] table sets timeout, max_bytes and retry_delays "
              "(default: ./claimledger.toml if present).")] = None,
@@ -109,7 +112,7 @@ def ingest(
     expanded = list(expand_sources(sources))
     if not expanded:
         raise fail("no documents found in the given paths")
-    summary = _run_ingest(expanded, db, ner, prefect, force, fetch)
+    summary = _run_ingest(expanded, db, ner, prefect, force, fetch, expanded if reference else [])
     for outcome in summary.failed:
         err.print(f"[red]error[/red] {escape(f'{outcome.source}: {outcome.reason}')}", highlight=False,
                   soft_wrap=True)
@@ -120,7 +123,8 @@ def ingest(
         raise typer.Exit(126 if len(summary.failed) == len(summary.outcomes) and len(summary.outcomes) > 1 else 1)
 
 
-def _run_ingest(sources: list[str], db: str | None, ner: str, prefect: str, force: bool, fetch):  # type: ignore[no-untyped-def]
+def _run_ingest(sources: list[str], db: str | None, ner: str, prefect: str, force: bool, fetch,  # type: ignore[no-untyped-def]
+                references: list[str]):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     api_url = _prefect_api(prefect)
@@ -136,7 +140,8 @@ def _run_ingest(sources: list[str], db: str | None, ner: str, prefect: str, forc
 
         ing.add_progress_hook(hook)
         try:
-            return ing.run_ingest(sources, db, ner, force=force, fetch=fetch, use_prefect=api_url is not None)
+            return ing.run_ingest(sources, db, ner, force=force, fetch=fetch, use_prefect=api_url is not None,
+                                  references=references)
         finally:
             ing.remove_progress_hook(hook)
 

@@ -40,6 +40,7 @@ class FolderSource:
 
     path: str
     glob: str = DEFAULT_GLOB
+    reference: bool = False  # its documents are reference sources (official reports, bulletins)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,7 @@ class ServeConfig:
     dask: str | None = None  # scheduler address: run each cycle's tasks on that Dask cluster
     folders: tuple[FolderSource, ...] = ()
     urls: tuple[str, ...] = ()
+    reference_urls: tuple[str, ...] = ()  # those of ``urls`` given as { url = ..., reference = true }
     feeds: tuple[str, ...] = ()
     fetch: FetchSettings = field(default_factory=FetchSettings)
 
@@ -118,7 +120,8 @@ def config_from_mapping(data: Mapping[str, Any], *, base_dir: Path | None = None
         name=str(data.get("name", DEFAULT_NAME)),
         dask=_opt_str(data, "dask"),
         folders=tuple(_folder(item, base_dir) for item in sources.get("folders", [])),
-        urls=tuple(str(u) for u in sources.get("urls", [])),
+        urls=tuple(_url(u)[0] for u in sources.get("urls", [])),
+        reference_urls=tuple(url for url, ref in map(_url, sources.get("urls", [])) if ref),
         feeds=tuple(str(u) for u in sources.get("feeds", [])),
         fetch=_fetch(fetch),
     )
@@ -154,11 +157,28 @@ def _folder(item: Any, base_dir: Path | None) -> FolderSource:
         item = {"path": item}
     if not isinstance(item, Mapping) or "path" not in item:
         raise ConfigError(f"[C007] each [sources] folders entry needs a path, got {item!r}")
-    _no_unknown(item, {"path", "glob"}, "a folders entry")
+    _no_unknown(item, {"path", "glob", "reference"}, "a folders entry")
     path = Path(str(item["path"])).expanduser()
     if base_dir is not None and not path.is_absolute():
         path = base_dir / path
-    return FolderSource(str(path), str(item.get("glob", DEFAULT_GLOB)))
+    return FolderSource(str(path), str(item.get("glob", DEFAULT_GLOB)), _flag(item, "reference"))
+
+
+def _url(item: Any) -> tuple[str, bool]:
+    """A ``urls`` entry: a string, or ``{ url = "...", reference = true }``."""
+    if isinstance(item, str):
+        return item, False
+    if not isinstance(item, Mapping) or "url" not in item:
+        raise ConfigError(f"[C011] each [sources] urls entry is a string or a table with url, got {item!r}")
+    _no_unknown(item, {"url", "reference"}, "a urls entry")
+    return str(item["url"]), _flag(item, "reference")
+
+
+def _flag(item: Mapping[str, Any], key: str) -> bool:
+    value = item.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"[C012] {key} must be true or false, got {value!r}")
+    return value
 
 
 def _fetch(data: Mapping[str, Any]) -> FetchSettings:

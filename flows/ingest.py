@@ -40,7 +40,7 @@ from db.migrate import upgrade
 from db.runs import finish_run, record_failure, start_run
 from db.session import get_engine, session_scope
 from db.incremental import save_document_once, url_validators
-from db.store import StoreResult, find_by_sha
+from db.store import StoreResult, find_by_sha, mark_reference
 import extractors
 from extractors.document import EXTRACTOR_VERSION, extract_document
 from extractors.errors import ExtractionError
@@ -343,16 +343,23 @@ def _ingest_all(sources: Sequence[str], db_url: str | None, ner: str, force: boo
 
 
 def ingest_body(sources: Sequence[str], db_url: str | None, ner: str, trigger: str, force: bool,
-                settings: FetchSettings, workers: int = 2) -> IngestSummary:
-    """The flow body: open an ``ingest_runs`` row, ingest every source, record failures."""
+                settings: FetchSettings, workers: int = 2, references: Sequence[str] = ()) -> IngestSummary:
+    """The flow body: open an ``ingest_runs`` row, ingest every source, record failures.
+
+    Sources listed in ``references`` (``--reference``, ``reference = true``)
+    are marked as reference documents once they have landed.
+    """
     engine = get_engine(db_url)
     upgrade(engine)  # the writer's explicit, locked migration step, before any read or write
     with session_scope(engine) as session:
         run_id = start_run(session, trigger)
     summary = IngestSummary(run_id, _ingest_all(sources, db_url, ner, force, settings, workers))
+    marked = set(references)
     with session_scope(engine) as session:
         for outcome in summary.failed:
             record_failure(session, run_id, outcome.source, outcome.reason or "failed")
+        mark_reference(session, [o.document_id for s, o in zip(sources, summary.outcomes)
+                                 if s in marked and o.document_id is not None])
         finish_run(session, run_id, summary.outcomes)
     run_logger().info("run %s: %d source(s), %d failed", run_id, len(summary.outcomes), len(summary.failed))
     return summary
@@ -379,25 +386,25 @@ def state_value(state: State) -> Any:
 @flow(name="ingest_sources", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)
 def ingest_sources(sources: Sequence[str], db_url: str | None = None, ner: str = "rules",
                    trigger: str = "cli", force: bool = False,
-                   fetch: FetchSettings = FetchSettings()) -> IngestSummary:
+                   fetch: FetchSettings = FetchSettings(), references: Sequence[str] = ()) -> IngestSummary:
     """Ingest every source; the run ends Failed (still carrying the summary) when all failed."""
-    summary = ingest_body(sources, db_url, ner, trigger, force, fetch)
+    summary = ingest_body(sources, db_url, ner, trigger, force, fetch, references=references)
     return failed_if(summary.all_failed, summary,  # type: ignore[return-value]
                      f"all {len(summary.outcomes)} source(s) failed")
 
 
 def ingest_sources_local(sources: Sequence[str], db_url: str | None = None, ner: str = "rules",
                          trigger: str = "cli", workers: int = 2, force: bool = False,
-                         fetch: FetchSettings = FetchSettings()) -> IngestSummary:
+                         fetch: FetchSettings = FetchSettings(), references: Sequence[str] = ()) -> IngestSummary:
     """The flow body without Prefect (``--prefect off``): no run record, no retries, no cache."""
-    return ingest_body(sources, db_url, ner, trigger, force, fetch, workers)
+    return ingest_body(sources, db_url, ner, trigger, force, fetch, workers, references)
 
 
 def run_ingest(sources: Sequence[str], db_url: str | None = None, ner: str = "rules", *,
                trigger: str = "cli", force: bool = False, fetch: FetchSettings = FetchSettings(),
-               use_prefect: bool = True) -> IngestSummary:
+               use_prefect: bool = True, references: Sequence[str] = ()) -> IngestSummary:
     """The summary of one ingest, as a recorded Prefect flow run or (``use_prefect=False``) without."""
     if not use_prefect:
-        return ingest_sources_local(sources, db_url, ner, trigger, force=force, fetch=fetch)
-    state = ingest_sources(sources, db_url, ner, trigger, force, fetch, return_state=True)
+        return ingest_sources_local(sources, db_url, ner, trigger, force=force, fetch=fetch, references=references)
+    state = ingest_sources(sources, db_url, ner, trigger, force, fetch, references, return_state=True)
     return state_value(state)

@@ -52,6 +52,7 @@ class Candidates:
     sources: tuple[str, ...]
     unchanged_files: int = 0
     feed_failures: tuple[tuple[str, str], ...] = ()
+    references: tuple[str, ...] = ()  # sources to mark as reference documents
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,11 +126,16 @@ def new_files(paths: Sequence[str], db_url: str | None, *, max_bytes: int) -> tu
 
 
 def collect_sources(config: ServeConfig, cache: FeedCache | None = None) -> Candidates:
-    files, unchanged = new_files(folder_files(config.folders), config.db,
+    """New files, the configured URLs and the feeds' links; reference folders are always passed on,
+    so that a folder marked ``reference = true`` after its files were stored still marks them."""
+    references = folder_files([f for f in config.folders if f.reference])
+    files, unchanged = new_files(folder_files([f for f in config.folders if not f.reference]), config.db,
                                  max_bytes=config.fetch.max_bytes)
     links, failures = feed_links(config.feeds, config.fetch, cache)
     urls = list(dict.fromkeys([*config.urls, *links]))
-    return Candidates(tuple(files + urls), unchanged, tuple(failures))
+    sources = list(dict.fromkeys(references + files + urls))
+    return Candidates(tuple(sources), unchanged, tuple(failures),
+                      tuple(references) + tuple(config.reference_urls))
 
 
 # --------------------------------------------------------------------------- one cycle
@@ -150,9 +156,11 @@ def run_cycle(config: ServeConfig, *, cache: FeedCache | None = None) -> CycleRe
     sources = list(candidates.sources)
     if in_prefect_run():
         summary = state_value(_ingest_flow(config)(sources, config.db, config.ner, trigger="schedule",
-                                                   fetch=config.fetch, return_state=True))
+                                                   fetch=config.fetch, references=candidates.references,
+                                                   return_state=True))
     else:
-        summary = ingest_sources_local(sources, config.db, config.ner, trigger="schedule", fetch=config.fetch)
+        summary = ingest_sources_local(sources, config.db, config.ner, trigger="schedule", fetch=config.fetch,
+                                       references=candidates.references)
     with session_scope(get_engine(config.db)) as session:
         for url, reason in candidates.feed_failures:
             record_failure(session, summary.run_id, url, reason)
