@@ -436,6 +436,8 @@ _COPY_SIGNATURES: dict[str, str] = {
     r"0x4[eE]00|0x9[fF]{3}|0x3400|0x2[eE]80|0x[fF]900|0x20000": "is_han / is_cjk",
     r"一-龥|一-鿿|㐀-": "HAN",
     r"def _?is_(?:cjk|han|ideograph|chinese)\b": "lexicon.is_cjk / is_han",
+    # Digits, ASCII and full-width.
+    r"０-９|\\uff10|\\uff19": "DIGIT",
     # Footnote markers: circled and superscript sets.
     # (four in a row: a docstring may show "①②⑩ and ¹²³" as examples)
     r"①-|㉑-|㊱-|❶-|➊-|➀-|①②③④|⁰¹²³|¹²³⁴|⁴-⁹": "FOOTNOTE_MARKER_CLASS / CIRCLED_MARKERS / SUPERSCRIPT_DIGITS",
@@ -474,6 +476,7 @@ def test_no_second_copy_of_a_lexicon_notion() -> None:
         ('_MARK = re.compile(r"[①-⑳]")', True),
         ('_TRAILERS = "①②③④⑤"', True),
         ('_SUP = "¹²³⁴⁵⁶⁷⁸⁹⁰"', True),
+        (r'_NUM = re.compile(r"[0-9０-９]+")', True),
         (r'_H = re.compile(r"第[一二三四五六七八九十百\d]+[章节部分篇]")', True),
         (r'_CAP = re.compile(r"^(?:图|表)\s*\d+")', True),
         (r'_CAP = re.compile(r"[图表]\s*[0-9]+")', True),
