@@ -16,6 +16,7 @@ import pytest
 
 from extractors.document import extract_document
 from extractors.numbers import assertions as num
+from extractors.types import NumericAssertion
 from extractors.numbers.meaning import (
     MEASURES,
     ROLES,
@@ -127,9 +128,13 @@ def test_meaning_region_gdp_is_regional() -> None:
     # 隆重庆祝 holds 重庆 but names no place
     ("我们隆重庆祝成立75周年，投资增长3%。", "3%", NATIONAL, "中国"),
     ("投资增长3%。", "3%", None, None),
+    # English names of places compare with Chinese ones
+    ("U.S. GDP grew 2.8% in 2024.", "2.8%", None, "美国"),
+    ("China's GDP grew 5.0% in 2024.", "5.0%", None, "中国"),
 ])
 def test_meaning_scope(text: str, surface: str, title: str | None, scope: str | None) -> None:
-    assert _meaning(text, surface, title=title).scope == scope
+    language = "en" if text.isascii() else "zh"
+    assert _meaning(text, surface, title=title, language=language).scope == scope
 
 
 # --------------------------------------------------------------------------- period
@@ -220,18 +225,21 @@ def test_meaning_period_unknown_without_any_date() -> None:
     ("城镇新增就业1256万人。", "1256万人", "level"),  # a flow named with 新增 is a level
     ("国有企业利润为1997年的2.9倍。", "2.9倍", "multiple"),
     ("新设7个自贸试验区。", "7个", "level"),
+    ("Inflation rose to 3.2% in March.", "3.2%", "growth_rate"),  # a price index in % is a rate of change
+    ("The unemployment rate fell to 3.9%.", "3.9%", "share"),
 ])
 def test_meaning_measure(text: str, surface: str, measure: str) -> None:
-    assert _meaning(text, surface).measure == measure
+    language = "en" if text.isascii() else "zh"
+    assert _meaning(text, surface, language=language).measure == measure
 
 
 def test_meaning_measure_rank() -> None:
+    """A place in a ranking (居世界第1位): the numbers stage keeps ordinals out, so the figure is built here."""
     text = "货物贸易总额居世界第1位。"
-    numbers = num.extract(text)
-    if not any(n.surface.startswith("第") or text[n.end:n.end + 1] == "位" for n in numbers):
-        pytest.skip("the numbers stage does not extract ordinals here")
-    m = describe_figures(text, numbers, title=NATIONAL, published=None, language="zh")
-    assert "rank" in {x.measure for x in m}
+    at = text.index("1位")
+    ranked = NumericAssertion(start=at, end=at + 1, surface="1", value=1.0)
+    m = describe_figures(text, [ranked], title=NATIONAL, published=None, language="zh")[0]
+    assert (m.indicator, m.measure) == ("货物贸易", "rank")
 
 
 def test_meaning_measure_follows_the_figure_before_when_it_names_nothing_itself() -> None:

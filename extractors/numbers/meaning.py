@@ -204,7 +204,7 @@ def _describe(text: str, n: NumericAssertion, doc: _Doc, sent: int, previous: _P
     if indicator == "国内生产总值" and scope and _SUBNATIONAL.search(scope):
         indicator = "地区生产总值"
     period, period_rule = _period(text, n, sent, doc)
-    measure = _measure(text, n, name_start, gap_from)
+    measure = _measure(text, n, name_start, gap_from, indicator)
     if rule in ("previous", "sentence") and previous and previous.unit == n.unit and not _own_verb(text, clause, n):
         measure = previous.meaning.measure  # 增长11.3%，低于13%的预期目标: the 13% is a growth rate too
     role = _role(text, n, clause, sent, period, doc)
@@ -519,8 +519,18 @@ def _title_scope(title: str | None) -> str | None:
     return None
 
 
+#: English names of the gazetteer's places -> the Chinese name, so scopes compare across languages.
+_ENGLISH_PLACES = {
+    "United States": "美国", "U.S.": "美国", "US": "美国", "USA": "美国", "Japan": "日本", "South Korea": "韩国",
+    "Korea": "韩国", "Taiwan": "台湾", "India": "印度", "Singapore": "新加坡", "Malaysia": "马来西亚",
+    "Russia": "俄罗斯", "Europe": "欧洲", "Netherlands": "荷兰", "California": "加州", "Beijing": "北京",
+    "Shanghai": "上海",
+}
+
+
 def _normal_place(name: str) -> str:
-    return "中国" if name in _CHINA else name
+    """One name per place: 中华人民共和国/China -> 中国, United States/U.S. -> 美国."""
+    return "中国" if name in _CHINA else _ENGLISH_PLACES.get(name, name)
 
 
 def _scope(text: str, clause: int, pos: int, doc: _Doc) -> str | None:
@@ -774,7 +784,11 @@ _CHANGE_VERB = re.compile(r"(?:增加|减少|提高|提升|降低|增长|下降|
                           re.IGNORECASE)
 
 
-def _measure(text: str, n: NumericAssertion, name_start: int, gap_from: int) -> Measure:
+#: Indicators whose percentages are always rates of change: a price index is never a share (inflation rose to 3.2%).
+_RATES_OF_CHANGE = frozenset({"居民消费价格", "工业生产者出厂价格"})
+
+
+def _measure(text: str, n: NumericAssertion, name_start: int, gap_from: int, indicator: str | None = None) -> Measure:
     """level | change | growth_rate | share | multiple | rank, from the unit and the words between name and figure.
 
     For a percentage the name itself may say growth (经济增长预期目标为5%); for an
@@ -791,7 +805,8 @@ def _measure(text: str, n: NumericAssertion, name_start: int, gap_from: int) -> 
     verb = _GROWTH_VERB.search(text[name_start:n.start])
     to_level = bool(_LEVEL_AFTER_VERB.search(gap))
     if n.unit == "%":
-        if _RATE_NOUN.search(text[name_start:n.start]) or ((verb or n.is_delta) and not to_level):
+        if (_RATE_NOUN.search(text[name_start:n.start]) or ((verb or n.is_delta) and not to_level)
+                or indicator in _RATES_OF_CHANGE):
             return "growth_rate"
         return "share"
     if _CHANGE_VERB.search(gap):
