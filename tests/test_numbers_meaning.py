@@ -97,6 +97,10 @@ def test_meaning_table_loads_and_every_pattern_names_its_own_canonical_form() ->
     ("对全球经济增长的贡献率保持在30%左右。", "30%左右", "全球经济增长的贡献率"),
     # no table name: the subject, cleaned of cue words
     ("今年中央财政拟安排“三农”投入7161亿元。", "7161亿元", "中央财政“三农”投入"),
+    # the object of an action counts, not the actor (国务院提请…审议法律议案13件)
+    ("国务院提请全国人大常委会审议法律议案13件。", "13件", "法律议案"),
+    ("通过贴息方式安排扶贫贷款770亿元。", "770亿元", "扶贫贷款"),
+    ("今年化学需氧量、氨氮排放量要下降2%。", "2%", "氨氮排放量"),
     # no subject of its own: the figure before it in the sentence (分别增长8.9%、7.7%)
     ("装备制造业增加值分别增长8.9%、7.7%。", "7.7%", "装备制造业增加值"),
     ("赤字规模5.66万亿元、比上年增加1.6万亿元。", "1.6万亿元", "财政赤字"),
@@ -369,6 +373,6 @@ def test_meaning_accuracy_on_hand_labelled_report_figures(held_out: bool) -> Non
 
 
 FLOORS = {
-    "development": {"period": 0.97, "indicator": 0.86, "measure": 0.98, "role": 0.98, "scope": 1.0},
-    "held_out": {"period": 0.94, "indicator": 0.71, "measure": 0.98, "role": 0.98, "scope": 1.0},
+    "development": {"period": 0.97, "indicator": 0.87, "measure": 0.98, "role": 0.98, "scope": 1.0},
+    "held_out": {"period": 0.94, "indicator": 0.78, "measure": 0.98, "role": 0.98, "scope": 1.0},
 }

@@ -341,7 +341,7 @@ _SUBJECT_NOISE_START = re.compile(
 _SUBJECT_NOISE_END = re.compile(
     r"(?:分别|实际|平均|首次|跃上|突破|达到|达|增长|增加|提高|下降|降低|减少|拟安排|拟按|拟|安排|再|合计|累计|约|"
     r"超过|保持在|保持|稳定在|控制在|为|是|占|比上年|同比|年均|连续|大幅|明显|进一步|全年|已|已经|增速|上涨|涨幅|"
-    r"[\s“”\"*])+$"
+    r"要|现行|[\s“”\"*])+$"
 )
 _COMPARISON_ONLY = re.compile(r"^(?:比|较|同比|与|相比|比上年|比去年|增|减|多|少|增幅|增速|涨幅|降幅|人均|每年|人均每年|新增|"
                               r"平均每年|年均|(?:预期|预定)?目标|水平|幅度|速度|区间|范围|程度|时期)?$")
@@ -361,6 +361,22 @@ def _clean_subject(subject: str | None) -> str | None:
     if len(s) < 2 or _COMPARISON_ONLY.match(s) or re.fullmatch(r"[\d\W_]+", s):
         return None
     return s
+
+
+#: Actions whose object is what a figure counts: 提请…审议法律议案13件, 安排扶贫贷款770亿元, 新设12个….
+_ACTION = re.compile(r"审议|安排|支持|通过|实施|取消|调整|新设|新建|完成|发放|解决|确定|成立|设立")
+_ENDS_IN_ACTION = re.compile(rf"(?:{_ACTION.pattern})$")
+
+
+def _object_of_action(phrase: str) -> str | None:
+    """The noun phrase after the last action verb of a subject (法律议案 of 国务院提请…审议法律议案), if any."""
+    last = None
+    for last in _ACTION.finditer(phrase):
+        pass
+    if last is None or last.end() == len(phrase):
+        return None
+    obj = _clean_subject(phrase[last.end():])
+    return obj if obj and len(obj) >= 2 else None
 
 
 def _canonical(phrase: str, sentence: str = "") -> str:
@@ -459,7 +475,11 @@ def _indicator(text: str, n: NumericAssertion, clause: int, sent: int, inherited
     bare_clause = text[clause:n.start] if not re.search(r"[\d%]", text[clause:n.start]) else None
     cleaned = _clean_subject(n.subject) or _clean_subject(bare_clause)
     if cleaned:
-        return _canonical(cleaned, text[sent:n.start]), clause, clause, "subject"
+        obj = _object_of_action(cleaned)
+        if obj:
+            return _canonical(obj, text[sent:n.start]), clause, clause, "object"
+        if not _ENDS_IN_ACTION.search(cleaned):
+            return _canonical(cleaned, text[sent:n.start]), clause, clause, "subject"
     noun = _noun_after(text, n.end)
     if noun:
         return noun, clause, clause, "noun_after"
