@@ -32,7 +32,14 @@ from filelock import FileLock, Timeout
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 
-from db.errors import DatabaseLocked, SchemaNotCurrent, SchemaTooNew, display_url, missing_sqlite_file
+from db.errors import (
+    DatabaseLocked,
+    DatabaseUnreachable,
+    SchemaNotCurrent,
+    SchemaTooNew,
+    display_url,
+    missing_sqlite_file,
+)
 from db.session import get_engine, lock_timeout
 
 logger = logging.getLogger(__name__)
@@ -134,14 +141,21 @@ def _sqlite_file_lock(url: str) -> Iterator[None]:
         yield
         return
     path = Path(database)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path) + LOCK_SUFFIX)
     timeout = lock_timeout()
     try:
-        with FileLock(str(path) + LOCK_SUFFIX, timeout=timeout):
-            yield
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock.acquire(timeout=timeout)
     except Timeout:
         raise DatabaseLocked(display_url(url), f"another process held the migration lock "
                                                f"{path.name}{LOCK_SUFFIX} beyond {timeout:g} s") from None
+    except OSError as exc:  # a path through a file, a directory this user cannot write
+        raise DatabaseUnreachable(display_url(url), f"cannot create {path.parent} or the lock file there "
+                                                    f"({exc.strerror or exc})") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _pg_advisory_lock(connection: Connection, database: str) -> None:

@@ -185,3 +185,16 @@ def test_faults_missing_sqlite_file_for_a_reader_is_not_created(tmp_path: Path) 
         assert result.stderr.strip().splitlines() == [
             f"Error: no database at {path}: run 'claimledger ingest' first, or pass --db"], args
     assert not path.exists()
+
+
+def test_faults_sqlite_path_that_cannot_be_created_is_one_line(tmp_path: Path) -> None:
+    """A path through a regular file: neither the directory nor the lock file can be made (even by root)."""
+    (tmp_path / "a-file").write_text("not a directory", encoding="utf-8")
+    target = tmp_path / "a-file" / "sub" / "store.db"
+    engine = make_engine(f"sqlite:///{target}")
+    try:
+        with pytest.raises(DatabaseUnreachable) as info:
+            upgrade(engine)
+    finally:
+        engine.dispose()
+    _assert_one_line(info.value, f"cannot reach database {target}", f"cannot create {target.parent}")
