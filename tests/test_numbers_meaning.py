@@ -339,12 +339,20 @@ def _same_indicator(expected: str, predicted: str | None) -> bool:
     return short in long_ and 2 * len(short) >= len(long_)
 
 
-#: Reports whose figures were labelled after the rules were written; the rules were not tuned on them.
-HELD_OUT = {f"{year}_国务院政府工作报告.txt" for year in (2003, 2011, 2019, 2023)}
+#: Which reports' figures make which set: the rules were developed on the development set; the held-out set was
+#: labelled after they were written (two later rules came from its errors); the fresh set was labelled last.
+SETS = {
+    "held_out": {f"{year}_国务院政府工作报告.txt" for year in (2003, 2011, 2019, 2023)},
+    "fresh": {f"{year}_国务院政府工作报告.txt" for year in (2007, 2015, 2018, 2022)},
+}
 
 
-def _scores(held_out: bool) -> dict[str, float]:
-    rows = [r for r in _gold_rows() if r.period != "-" and (r.file in HELD_OUT) == held_out]
+def _set_of(file: str) -> str:
+    return next((name for name, files in SETS.items() if file in files), "development")
+
+
+def _scores(which: str) -> dict[str, float]:
+    rows = [r for r in _gold_rows() if r.period != "-" and _set_of(r.file) == which]
     hits = {"period": 0, "indicator": 0, "measure": 0, "role": 0, "scope": 0}
     for r in rows:
         surface, m = _described(r.file)[(r.start, r.end)]
@@ -358,21 +366,21 @@ def _scores(held_out: bool) -> dict[str, float]:
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpora")
-@pytest.mark.parametrize("held_out", [False, True], ids=["development", "held_out"])
-def test_meaning_accuracy_on_hand_labelled_report_figures(held_out: bool) -> None:
-    """Hand-labelled statistics of real reports: 184 of seven reports (development), 56 of four more (held out).
+@pytest.mark.parametrize("which", ["development", "held_out", "fresh"])
+def test_meaning_accuracy_on_hand_labelled_report_figures(which: str) -> None:
+    """Hand-labelled statistics of real reports: 184 of seven reports (development), 56 and 72 of eight more.
 
     Floors at what we measured (goal: period >= 0.85, indicator meaningful >= 0.80).
     """
-    scores = _scores(held_out)
-    print(scores)
-    floors = FLOORS["held_out" if held_out else "development"]
-    assert scores["n"] >= (50 if held_out else 150)
+    scores = _scores(which)
+    print(which, scores)
+    assert scores["n"] >= (150 if which == "development" else 50)
     for field in ("period", "indicator", "measure", "role", "scope"):
-        assert scores[field] >= floors[field], (field, scores)
+        assert scores[field] >= FLOORS[which][field], (field, scores)
 
 
 FLOORS = {
     "development": {"period": 0.97, "indicator": 0.87, "measure": 0.98, "role": 0.98, "scope": 1.0},
     "held_out": {"period": 0.94, "indicator": 0.78, "measure": 0.98, "role": 0.98, "scope": 1.0},
+    "fresh": {"period": 0.91, "indicator": 0.61, "measure": 0.95, "role": 0.94, "scope": 1.0},
 }
