@@ -46,6 +46,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_pdf.py
 	$(BIN)/python benchmarks/bench_numbers.py
+	$(BIN)/python benchmarks/bench_light.py
 
 clean:
 	rm -rf $(VENV) $(OUT) claimledger.db claimledger.db-wal claimledger.db-shm .pytest_cache
