@@ -193,7 +193,8 @@ def extraction_cache_key(context: Any, parameters: dict[str, Any]) -> str:
 
 
 @task(name="extract_document", cache_key_fn=extraction_cache_key,
-      cache_expiration=timedelta(days=30), result_serializer="compressed/pickle")
+      cache_expiration=timedelta(days=30), result_serializer="compressed/pickle",
+      cache_result_in_memory=False)  # else Prefect's result store keeps every extracted document (~3 MB each) in RAM
 def extract_source(data: bytes, source: str, sha256: str, ner: str, version: str) -> ExtractedDocument:
     """Cached on sha256 + NER backend + extractor version; stored compressed (text compresses ~5x)."""
     return extract_document(data, source=source, ner=ner, version=version)
