@@ -12,7 +12,11 @@ migration connection, released when that transaction commits, keyed by the
 schema so test schemas do not wait for each other), a ``filelock`` lock file
 beside the SQLite database.  The first process migrates; the others then
 find the schema current and do nothing.  A schema newer than this code
-(a revision Alembic does not know) is :class:`~db.errors.SchemaTooNew`.
+(a revision not among its migrations) is :class:`~db.errors.SchemaTooNew`.
+
+Alembic is imported only when something is migrated: checking a revision
+reads the migration graph with :mod:`db.revisions`, so read-only commands
+and a writer on a current database do not pay for importing it.
 """
 
 from __future__ import annotations
@@ -20,17 +24,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from filelock import FileLock, Timeout
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import make_url
+
+from db import revisions
 
 from db.errors import (
     DatabaseLocked,
@@ -42,6 +43,9 @@ from db.errors import (
 )
 from db.session import get_engine, lock_timeout
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -49,6 +53,8 @@ LOCK_SUFFIX = ".migrate.lock"
 
 
 def alembic_config(url: str | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if url:
@@ -56,22 +62,21 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
-@lru_cache(maxsize=1)
-def _scripts() -> ScriptDirectory:
-    return ScriptDirectory.from_config(alembic_config())
-
-
 def head_revision() -> str:
     """The newest revision this code knows."""
-    head = _scripts().get_current_head()
-    if head is None:
-        raise RuntimeError(f"no migrations found in {MIGRATIONS}")
-    return head
+    return revisions.head()
 
 
 def current_revision(connection: Connection) -> str | None:
     """The database's revision (``None`` when it was never migrated)."""
-    return MigrationContext.configure(connection).get_current_revision()
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    found = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(found) > 1:
+        raise SchemaTooNew(display_url(connection.engine.url.render_as_string(hide_password=False)),
+                           f"several revisions at once ({', '.join(sorted(found))}); "
+                           "this code knows one chain")
+    return found[0] if found else None
 
 
 def check_revision(revision: str | None, database: str) -> None:
@@ -82,18 +87,11 @@ def check_revision(revision: str | None, database: str) -> None:
     head = head_revision()
     if revision == head:
         return
-    if revision is not None and not _known(revision):
+    if revision is not None and not revisions.is_known(revision):
         raise SchemaTooNew(database, f"revision {revision} is not among this code's migrations "
                                      f"(head {head}); upgrade claimledger")
     found = "never migrated" if revision is None else f"at revision {revision}, this code needs {head}"
     raise SchemaNotCurrent(database, f"{found}; run 'claimledger db upgrade' (or 'claimledger ingest')")
-
-
-def _known(revision: str) -> bool:
-    try:
-        return _scripts().get_revision(revision) is not None
-    except CommandError:
-        return False
 
 
 def require_current(engine: Engine) -> None:
@@ -115,11 +113,13 @@ def upgrade(engine: Engine) -> None:
         if connection.dialect.name == "postgresql":
             _pg_advisory_lock(connection, display_url(url))
         revision = current_revision(connection)
-        if revision is not None and not _known(revision):
+        if revision is not None and not revisions.is_known(revision):
             check_revision(revision, display_url(url))  # raises SchemaTooNew
         if revision == head_revision():
             return
         logger.info("migrating %s from %s to %s", display_url(url), revision or "empty", head_revision())
+        from alembic import command
+
         cfg = alembic_config()
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
