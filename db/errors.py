@@ -26,6 +26,10 @@ class DatabaseError(Exception):
         self.cause = cause
         super().__init__(f"{self.summary} {database}" + (f": {cause}" if cause else ""))
 
+    def __reduce__(self) -> tuple[type[DatabaseError], tuple[str, str]]:
+        """Pickle by (database, cause): a Prefect or Dask worker re-raises the same one line."""
+        return (type(self), (self.database, self.cause))
+
 
 class DatabaseUnreachable(DatabaseError):
     summary = "cannot reach database"

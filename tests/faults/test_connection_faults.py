@@ -198,3 +198,14 @@ def test_faults_sqlite_path_that_cannot_be_created_is_one_line(tmp_path: Path) -
     finally:
         engine.dispose()
     _assert_one_line(info.value, f"cannot reach database {target}", f"cannot create {target.parent}")
+
+
+def test_faults_errors_survive_pickling_unchanged() -> None:
+    """A fault raised in a Prefect task or a Dask worker crosses a process boundary as a pickle."""
+    import pickle
+
+    for error in (DatabaseUnreachable("postgresql://u:***@h:5/db", "connection refused"),
+                  DatabaseMissing("/tmp/x.db", "run 'claimledger ingest' first, or pass --db")):
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error) and str(copy) == str(error)
+        assert (copy.database, copy.cause) == (error.database, error.cause)
