@@ -215,12 +215,12 @@ def _describe(text: str, n: NumericAssertion, doc: _Doc, sent: int, previous: _P
                          rule_id=f"meaning.{rule}.{period_rule}")
 
 
-_FROM = re.compile(r"(?:从|由)[^，。；、\d]{0,6}$")
+_FROM = re.compile(r"(?:从|由)(?:\s*(?:19|20)\d{2}\s*年(?:底|末)?的?)?[^，。；、\d]{0,6}$")
 _TO_AFTER = re.compile(r"^[^，。；、]{0,12}?(?:增加|提高|上升|下降|降低|减少|扩大|缩小|跃升|调整|放宽)?(?:到|至)")
 _TO_BEFORE = re.compile(r"(?:(?:增加|提高|上升|下降|降低|减少|扩大|缩小|跃升|上涨|回落)(?:到|至)|达到)[^，。；、\d]{0,4}$")
 _FROM_YEAR = re.compile(r"(?:从|由)\s*((?:19|20)\d{2})\s*年")
 _CURRENT = re.compile(r"现行[^，。；、\d]{0,2}$")  # 将现行16%的税率降至13%: the rate in force, last year's
-_ALREADY = re.compile(r"已(?:经)?(?:达到|达|超过|突破|有)[^，。；、\d]{0,2}$")
+_ALREADY = re.compile(r"(?:已(?:经)?(?:达到|达|超过|突破|有)|(?:我国|全国)(?:现)?有)[^，。；、\d]{0,2}$")
 
 
 def _from_to(text: str, clause: int, n: NumericAssertion, period: str | None,
@@ -344,7 +344,7 @@ _SUBJECT_NOISE_END = re.compile(
     r"要|现行|[\s“”\"*])+$"
 )
 _COMPARISON_ONLY = re.compile(r"^(?:比|较|同比|与|相比|比上年|比去年|增|减|多|少|增幅|增速|涨幅|降幅|人均|每年|人均每年|新增|"
-                              r"平均每年|年均|(?:预期|预定)?目标|水平|幅度|速度|区间|范围|程度|时期)?$")
+                              r"平均每年|年均|(?:预期|预定)?目标|水平|幅度|速度|区间|范围|程度|时期|规模|总规模)?$")
 _COMPARISON_TAIL = re.compile(r"(?:比|较|与)[^比较与]*$")  # 增幅比一季度: the comparand is not the subject
 
 
@@ -615,7 +615,7 @@ _TIME_EN = re.compile(
     r"|\b(?P<rel>this year|last year|next year|the past year)\b",
     re.IGNORECASE,
 )
-_COMPARISON_BASE = re.compile(r"(?:比|较|同比|与|和|相比|相对|高于|低于|是|为|the|than|from|vs\.?)\s*$")
+_COMPARISON_BASE = re.compile(r"(?:比|较|同比|与|和|相比|相对|高于|低于|是|为|从|由|the|than|from|vs\.?)\s*$")
 _COMPARISON_AFTER = re.compile(r"^\s*(?:同期|相比|比|水平|基础上|翻)")
 
 
@@ -788,7 +788,7 @@ def _resolve_en(m: re.Match[str], year: int | None) -> str | None:
 
 # --------------------------------------------------------------------------- measure
 
-_RANK = re.compile(r"^第|[位名]$")
+_RANK = re.compile(r"^第")  # 第2位; 3730万名学生 is a count
 _MULTIPLE = re.compile(r"倍|番|times\b|fold\b", re.IGNORECASE)
 _GROWTH_VERB = re.compile(r"增长|增速|增幅|上涨|涨幅|上升|下降|下跌|降幅|回落|降低|减少|提高|增加|扩大|缩小|"
                           r"grew|grow|growth|rose|rise|fell|fall|declin|increas|decreas|up|down", re.IGNORECASE)
@@ -804,6 +804,7 @@ _CHANGE_VERB = re.compile(r"(?:增加|减少|提高|提升|降低|增长|下降|
                           re.IGNORECASE)
 
 
+_SPEED_AFTER = re.compile(r"的(?:经济)?(?:增长)?(?:速度|增速)")  # 7%左右的速度可以实现比较充分的就业
 #: Indicators whose percentages are always rates of change: a price index is never a share (inflation rose to 3.2%).
 _RATES_OF_CHANGE = frozenset({"居民消费价格", "工业生产者出厂价格"})
 
@@ -815,7 +816,8 @@ def _measure(text: str, n: NumericAssertion, name_start: int, gap_from: int, ind
     amount it may not (城镇新增就业1256万人 is a level of a flow, not a change).
     """
     after = text[n.end:n.end + 2]
-    if _RANK.search(n.surface) or (n.unit in (None, "位", "名") and re.match(r"[位名]", after)):
+    ordinal = text[max(0, n.start - 1):n.start] == "第"
+    if _RANK.search(n.surface) or (ordinal and (re.search(r"[位名]$", n.surface) or re.match(r"[位名]", after))):
         return "rank"
     if n.unit == "x" or _MULTIPLE.search(n.surface):
         return "multiple"
@@ -826,7 +828,7 @@ def _measure(text: str, n: NumericAssertion, name_start: int, gap_from: int, ind
     to_level = bool(_LEVEL_AFTER_VERB.search(gap))
     if n.unit == "%":
         if (_RATE_NOUN.search(text[name_start:n.start]) or ((verb or n.is_delta) and not to_level)
-                or indicator in _RATES_OF_CHANGE):
+                or indicator in _RATES_OF_CHANGE or _SPEED_AFTER.match(text, n.end)):
             return "growth_rate"
         return "share"
     if _CHANGE_VERB.search(gap):
