@@ -38,7 +38,7 @@ def claimledger_home() -> Path:
     return home
 
 
-def configure_prefect_env() -> None:
+def prefect_env_defaults() -> dict[str, str]:
     """Settings that must be in place before ``import prefect``.
 
     Telemetry is off (no network here, and none wanted); the temporary-server
@@ -47,7 +47,7 @@ def configure_prefect_env() -> None:
     users see, with no tracebacks (run logs still reach the Prefect API;
     ``--debug`` turns the console back on).
     """
-    defaults = {
+    return {
         "PREFECT_HOME": str(claimledger_home() / "prefect"),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",
@@ -56,7 +56,11 @@ def configure_prefect_env() -> None:
         "PREFECT_UI_ENABLED": "false",
         "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
     }
-    for key, value in defaults.items():
+
+
+def configure_prefect_env() -> None:
+    """Apply :func:`prefect_env_defaults` to this process (values already set win)."""
+    for key, value in prefect_env_defaults().items():
         os.environ.setdefault(key, value)
 
 
@@ -82,7 +86,8 @@ def _pid_file() -> Path:
     """Where ``prefect server start --background`` writes the server's pid."""
     from prefect.cli._server_utils import SERVER_PID_FILE_NAME
 
-    return Path(os.environ.get("PREFECT_HOME", claimledger_home() / "prefect")) / SERVER_PID_FILE_NAME
+    home = os.environ.get("PREFECT_HOME") or prefect_env_defaults()["PREFECT_HOME"]
+    return Path(home) / SERVER_PID_FILE_NAME
 
 
 @contextlib.contextmanager
@@ -133,8 +138,8 @@ def _prefect_cli(*args: str, api_url: str | None = None,
     server out of the terminal's process group: Ctrl-C on a later command
     does not stop it.
     """
-    configure_prefect_env()
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env = {**prefect_env_defaults(), **os.environ}
+    env.pop("PREFECT_API_URL", None)
     if api_url:
         env["PREFECT_API_URL"] = api_url
     return subprocess.run([sys.executable, "-m", "prefect", *args], env=env, capture_output=True,
@@ -177,7 +182,7 @@ def _start_server() -> ServerState:
     if ready is None or ready.returncode != 0:
         _stop_locked()
         raise ServerStartError(f"prefect server was not healthy after {SERVER_START_TIMEOUT_S:g} s "
-                               f"(run 'PREFECT_HOME={os.environ.get('PREFECT_HOME')} prefect server start' "
+                               f"(run 'PREFECT_HOME={_pid_file().parent} prefect server start' "
                                "in the foreground to see why)")
     return state
 

@@ -137,15 +137,23 @@ def test_cli_bad_inputs_fail_one_line_each_and_others_land(tmp_path: Path, home:
                      "(SELECT 1 FROM documents d WHERE d.id = s.document_id)")[0][0] == 0
 
 
-def test_cli_reingest_same_bytes_changes_nothing(tmp_path: Path, home: dict[str, str]) -> None:
+def test_cli_reingest_same_bytes_changes_nothing_unless_forced(tmp_path: Path, home: dict[str, str]) -> None:
     post = tmp_path / "post.md"
-    post.write_text("---\ntitle: 测试\n---\n\n数据显示，超过1000家企业参与。\n", encoding="utf-8")
+    post.write_text("---\ntitle: 测试\n---\n\n据统计，2025年超过1000家企业参与。\n", encoding="utf-8")
     db = tmp_path / "re.db"
     first = claimledger("ingest", str(post), "--db", str(db), env=home)
     second = claimledger("ingest", str(post), "--db", str(db), env=home)
     assert first.returncode == 0 and second.returncode == 0, second.stderr
     assert "1 unchanged" in second.stdout
     assert _rows(db, "SELECT count(*) FROM documents")[0][0] == 1
+
+    forced = claimledger("ingest", str(post), "--db", str(db), "--force", env=home)
+    assert forced.returncode == 0, forced.stderr
+    assert "1 replaced" in forced.stdout
+    assert _rows(db, "SELECT count(*) FROM documents")[0][0] == 1
+    assert [r[0] for r in _rows(db, "SELECT change FROM document_versions ORDER BY id")] == ["added", "reextracted"]
+    (version,), = _rows(db, "SELECT extractor_version FROM documents")
+    assert version.startswith("0.1.0+") and len(version) == len("0.1.0+") + 10
 
 
 def test_cli_extract_json_needs_no_database(tmp_path: Path, home: dict[str, str], seed_blog_path: Path) -> None:
@@ -189,21 +197,26 @@ def test_cli_ingest_records_the_flow_run_in_prefect(tmp_path: Path, home: dict[s
 
 
 @pytest.mark.slow
-def test_cli_restarts_a_killed_local_server(tmp_path: Path, home: dict[str, str]) -> None:
+def test_cli_restarts_a_killed_local_server(tmp_path: Path, home: dict[str, str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """A local server that died (here: SIGKILL) is started again by the next command."""
     import signal
 
+    from flows.runtime import ensure_server
+
+    monkeypatch.setenv("CLAIMLEDGER_HOME", home["CLAIMLEDGER_HOME"])
+    monkeypatch.delenv("PREFECT_HOME", raising=False)
+    ensure_server()  # the module's server, started here if this test runs alone
     post = tmp_path / "post.md"
     post.write_text("---\ntitle: 重启\n---\n\n数据显示，超过2000家企业参与。\n", encoding="utf-8")
     db = tmp_path / "r.db"
-    assert claimledger("ingest", str(post), "--db", str(db), env=home).returncode == 0  # server up
     assert claimledger("server", "status", env=home).stdout.startswith("running")
     pid_file = Path(home["CLAIMLEDGER_HOME"]) / "prefect" / "server.pid"  # Prefect's own
     os.kill(int(pid_file.read_text()), signal.SIGKILL)
     assert claimledger("server", "status", env=home).stdout.strip() == "not running"
 
     result = claimledger("ingest", str(post), "--db", str(db), env=home)
-    assert result.returncode == 0 and "1 unchanged" in result.stdout, result.stderr
+    assert result.returncode == 0 and "1 added" in result.stdout, result.stderr
     assert "Starting a local Prefect server" in result.stderr
     assert claimledger("server", "status", env=home).stdout.startswith("running")
     assert flow_runs(home)[0]["state_type"] == "COMPLETED"
@@ -222,20 +235,6 @@ def test_cli_prefect_off_runs_the_same_tasks_without_a_server(tmp_path: Path, se
     again = claimledger("ingest", str(seed_blog_path), "--db", str(db), "--prefect", "off", env=own_home)
     assert again.returncode == 0 and "1 added" in again.stdout, again.stderr
     assert _rows(db, 'SELECT "trigger", added FROM ingest_runs ORDER BY id') == [("cli", 0), ("cli", 1)]
-
-
-def test_cli_force_reextracts_stored_bytes_and_records_it(tmp_path: Path, home: dict[str, str]) -> None:
-    post = tmp_path / "post.md"
-    post.write_text("---\ntitle: 测试\n---\n\n据统计，2025年超过1000家企业参与。\n", encoding="utf-8")
-    db = tmp_path / "force.db"
-    claimledger("ingest", str(post), "--db", str(db), env=home)
-    again = claimledger("ingest", str(post), "--db", str(db), "--force", env=home)
-    assert again.returncode == 0, again.stderr
-    assert "1 replaced" in again.stdout
-    assert _rows(db, "SELECT count(*) FROM documents")[0][0] == 1
-    assert [r[0] for r in _rows(db, "SELECT change FROM document_versions ORDER BY id")] == ["added", "reextracted"]
-    (version,), = _rows(db, "SELECT extractor_version FROM documents")
-    assert version.startswith("0.1.0+") and len(version) == len("0.1.0+") + 10
 
 
 def test_cli_report_on_a_missing_database_fails_without_creating_one(tmp_path: Path, home: dict[str, str]) -> None:
