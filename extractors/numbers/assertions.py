@@ -496,7 +496,7 @@ def _assertion(text: str, item: _Item, index: _Index, last_per: dict[str, tuple[
         unit_kind=unit_kind,
         qualifier=qualifier,
         value_max=value_max,
-        subject=_counted(text, end, unit_name) or _subject(text, start, cut, previous),
+        subject=_counted(text, end, unit_name) or _subject(text, start, cut, previous, end),
         time_scope=time_scope(text, start, end),
         change=change.direction if change else None,
         is_delta=bool(change and change.is_delta) or t.kind == "points",
@@ -520,10 +520,10 @@ def _counted(text: str, end: int, unit: str | None) -> str | None:
     return phrase if len(phrase) >= 2 else None
 
 
-def _subject(text: str, start: int, cut: int, previous: NumericAssertion | None) -> str | None:
+def _subject(text: str, start: int, cut: int, previous: NumericAssertion | None, end: int) -> str | None:
     """The clause's subject; a comparison clause (较2018年增长近20倍) inherits the previous one."""
     floor = previous.end if previous else 0
-    found = subject(text, start, cut, floor)
+    found = subject(text, start, cut, floor, end)
     if found is None and previous is not None and _COMPARISON.match(text, clause_start(text, start)):
         return previous.subject
     return found

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractors.lexicon import FOOTNOTE_MARKER_CLASS, HAN
 from extractors.numbers.numerals import ENGLISH_SCALES, ENGLISH_SMALL, ENGLISH_TENS
+from extractors.text.nlp import jieba_tokenizer, word_flag
 
 # --------------------------------------------------------------------------- units
 
@@ -450,8 +452,8 @@ CLAUSE_BREAKS = "，,；;。！？!?：:\n、"
 SENTENCE_BREAKS = "。！？!?\n；;"
 _TIME = re.compile(
     r"(?:(?P<pre>截至|截止到|截止|到|至|在|于|自|从|仅|early|by|in|since)[ \t]*)?"
-    r"(?P<date>[0-9]{4}[ \t]*(?:[-–—~～至到][ \t]*[0-9]{4}[ \t]*)?年"
-    r"(?:[ \t]*[0-9]{1,2}[ \t]*月(?:[ \t]*[0-9]{1,2}[ \t]*日)?)?"
+    r"(?P<date>(?:[0-9]{4}|[〇零一二三四五六七八九]{4})[ \t]*(?:[-–—~～至到][ \t]*[0-9]{4}[ \t]*)?年"  # 二〇二五年 too
+    r"(?:[ \t]*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,2})[ \t]*月(?:[ \t]*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})[ \t]*日)?)?"
     r"(?:[ \t]*(?:中期|年初|年底|年末|上半年|下半年|初|底|末|前|后|以来|第[一二三四1-4]季度|Q[1-4]))?)"
 )
 _TIME_EN = re.compile(
@@ -515,22 +517,209 @@ def _sentence_end(text: str, pos: int) -> int:
     return hi
 
 
-def subject(text: str, start: int, cut: int, floor: int = 0) -> str | None:
-    """The noun phrase of the clause before the numeral: break..cut minus dates, cues and verbs.
+def subject(text: str, start: int, cut: int, floor: int = 0, end: int | None = None) -> str | None:
+    """The noun phrase a numeral is about, or ``None``: never a lone verb, adverb or measure word.
 
-    ``floor`` is the end of the previous assertion, so "8 大算力枢纽和10 个" does not
-    become the subject of the 10.
+    In order: the noun right after the figure (3200万孩子, 1000亿元专项奖补资金,
+    九年义务教育, 90%以上的政务服务: Chinese puts the counted thing after the
+    number), when ``end`` is given; the object of the change verb before the
+    number (城镇新增就业1184万人, 裁减员额50万); the noun phrase of the clause
+    before the numeral (break..cut minus dates, cues, a comparison tail like 比上年,
+    and verbs, adverbs and particles at its ends, judged by jieba's POS flags);
+    and when that clause has no noun at all (平均每年增长8.3%, 分别比2007年增加),
+    the subject of the sentence's first figure.  ``floor`` is the end of the
+    previous assertion, so "8 大算力枢纽和10 个" does not become the subject of the 10.
     """
     lo = max(clause_start(text, start), floor)
-    phrase = text[lo:min(cut, start)]
-    for mark in ("每", "从"):
+    if end is not None and (after := noun_after_figure(text, end)) is not None:
+        return after
+    if lo < cut < start and (verb := _CHANGE.match(text, cut)) is not None and verb.end() == cut + 1 and (
+            _flag(text[cut - 1:cut + 1]) or "").startswith("v"):
+        cut -= 1  # 压减, 裁减, 削减: the one-character change verb ends a verb word; the word is the verb
+    if lo <= cut < start and (obj := _verb_object(text, lo, cut, start)) is not None:
+        return obj
+    phrase = _cleaned(text[lo:min(cut, start)]) if cut > lo else ""
+    found = _noun_phrase(phrase)
+    if end is not None and (found is None or _ends_weak(phrase)) and (
+            after := noun_after_figure(text, end, through_de=True)) is not None:
+        return after  # 这将近30倍的价差, 以1/10的算力成本; not 带宽传输速率大于600Gbyte/s的高端芯片
+    if found is None and not _has_noun(phrase):
+        found = _earlier_subject(text, lo)
+    return found
+
+
+def _ends_weak(phrase: str) -> bool:
+    """The words before a figure end in a preposition, adverb, particle or a stating verb (以, 这, 达)."""
+    words = [(w, f) for w, f in _segment(phrase) if _WORDISH.search(w)] if _HAN_CHAR.search(phrase) else []
+    return bool(words) and (_predicate(words[-1][0]) or (words[-1][1] or "").startswith(_FUNCTION_FLAGS))
+
+
+def _cleaned(phrase: str) -> str:
+    for mark in ("每", "从", "由"):
         head, found, rest = phrase.partition(mark)
         if found and any(ch.isdigit() for ch in rest):
-            phrase = head  # o1每输出100万tokens, PUE从1.5: a denominator or a start value is not the subject
+            phrase = head  # o1每输出100万tokens, PUE从1.5, 由40个: a denominator or a start value is not the subject
     phrase = _MARKERS.sub("", _TIME.sub("", phrase))
-    phrase = _PAREN_ABBR.sub(r"\1", phrase)
-    phrase = _SUBJECT_TRIM_END.sub("", phrase)
-    phrase = _SUBJECT_TRIM_START.sub("", phrase).strip(" *\t“”\"")
-    if len(phrase) < 2:
+    return _PAREN_ABBR.sub(r"\1", phrase)
+
+
+#: jieba's POS flag per word, memoised here: the dictionary lookup behind it takes a lock on every call.
+_flag = lru_cache(maxsize=65536)(word_flag)
+_HAN_CHAR = re.compile(rf"[{HAN}]")
+_WORDISH = re.compile(rf"[{HAN}A-Za-z]")
+#: jieba flags that can stand in a noun phrase before its head: adjectives, distinguishing words (大型), abbreviations.
+_MODIFIER_FLAGS = ("a", "b", "zg")
+#: Words that open a comparison tail after the subject: 国家财政收入|比上年, 占国际市场份额|比2007年.
+_COMPARE_WORDS = frozenset("比 较 相比 相较 对比 较之 同比 环比 由 从 自".split())
+#: Verbs that state a figure rather than name it (达到134.9万亿元, 实现利润, 折合): never a subject's head.
+#: Other verbs at the end stay: jieba flags many indicator heads as verbs (支出, 投资, 就业, 产能).
+_PREDICATE_WORDS = frozenset(
+    "达到 达 高达 实现 完成 超过 超 突破 折合 约合 合计 共计 总计 累计 共 计 占 为 是 有 拟 将 要 可 可使 使 让 "
+    "安排 打造 区区 仅 仅仅 只 只有 已 已经 仍 约 近 接近 将近 逾 不到 不足 保持 保持在 控制 控制在 稳定 稳定在 "
+    "维持 达至 增至 降至 升至 减至 提高到 下降到 至 到 新增 增加 增长 减少 下降 提高 提升 降低 上升 扩大 "
+    "控制 惠及 增产 长达 定在 定为 按 介于 处于 位于 在 只需 需 需要 收费 涉及 "
+    "实施 制定 提出 提请 修订 废止 创造 带动 建成 推进 开展 启动 支持 取消 扣除 淘汰 禁止 迫使 要求 把 守住 "
+    "坚持 落实 认真落实 全面实施 深入实施".split())
+
+
+def _predicate(word: str) -> bool:
+    """达到, and with an adverb glued on by the segmenter: 已达, 仍超, 将达到."""
+    return word in _PREDICATE_WORDS or len(word) > 1 and word[0] in "已仍将拟再又均" and word[1:] in _PREDICATE_WORDS
+#: Generic nouns after 的 that describe the figure, not what it is about (5%的水平, 6.5%的目标).
+_FIGURE_NOUNS = frozenset("水平 目标 幅度 比例 比重 增速 速度 规模 区间 范围 标准 基础 程度 高位 增长 份额 预期".split())
+_LEADING_DE = re.compile(r"[ \t]*的?")
+_AFTER_WINDOW = 16
+
+
+def _segment(phrase: str) -> list[tuple[str, str | None]]:
+    """jieba words with their POS flag (``None``: a noun, a verbal noun or a word jieba does not list)."""
+    return list(_segment_cached(phrase))
+
+
+@lru_cache(maxsize=4096)  # a subject's words are looked at up to three times, and reports repeat phrases
+def _segment_cached(phrase: str) -> tuple[tuple[str, str | None], ...]:
+    tokenizer = jieba_tokenizer(())
+    words: list[str] = []
+    for word in tokenizer.lcut(phrase):
+        if len(word) > 1 and not tokenizer.FREQ.get(word) and _FUNCTION_CHARS.search(word):
+            words.extend(tokenizer.lcut(word, HMM=False))  # 比前 is 比 + 前, not a new noun
+        else:
+            words.append(word)  # new words the HMM joins (算力, 留抵退税) are mostly nouns
+    return tuple((w, _flag(w)) for w in words)
+
+
+_FUNCTION_CHARS = re.compile("[比较从由在将对向于为以其之的了是和与及被把等而或也都已再又仍拟共]")
+
+
+def _nounish(word: str, flag: str | None) -> bool:
+    """A noun by jieba's flags: n*, vn, an unlisted word, or a set phrase (义务教育 ``l``, 吞吐能力 ``i``, 技改 ``j``)."""
+    return (flag is None or flag in _NOUN_PHRASE_FLAGS) and _WORDISH.search(word) is not None
+
+
+_NOUN_PHRASE_FLAGS = frozenset({"j", "l", "i"})
+#: Flags of words that never carry a figure's subject: prepositions, conjunctions, particles, adverbs,
+#: pronouns, localizers, numerals, measure words, time words, modal particles, interjections, onomatopoeia.
+_FUNCTION_FLAGS = ("p", "c", "u", "d", "r", "f", "m", "q", "t", "y", "e", "o", "x", "z", "a")
+#: What may open the words before a figure without belonging to its subject: prepositions, conjunctions,
+#: particles, pronouns, time words, numerals (国内/西部/特别/长期 open compounds: 国内生产总值, 特别国债).
+_LEAD_FLAGS = ("p", "c", "u", "r", "t", "m", "q", "y", "e", "o")
+
+
+def _has_noun(phrase: str) -> bool:
+    return any(_nounish(w, f) for w, f in _segment(phrase)) if _HAN_CHAR.search(phrase) else bool(phrase.strip())
+
+
+def noun_after_figure(text: str, end: int, *, through_de: bool = False) -> str | None:
+    """The noun phrase right after a Chinese figure (and its unit): 3200万孩子 -> 孩子, and with
+    ``through_de`` across a 的: 90%以上的政务服务 -> 政务服务.
+
+    Measure words (公顷, 立方米: jieba flag ``q``), verbs (1.5万亿元用于), time
+    words, 数 (8位数) and punctuation end it before it starts.
+    """
+    lead = _LEADING_DE.match(text, end)
+    pos = lead.end() if lead else end
+    if (pos > end) != through_de or pos >= len(text) or not _HAN_CHAR.match(text, pos) or text[pos] in "数數":
+        return None
+    words: list[tuple[str, str | None]] = []
+    for word, flag in _segment(text[pos:pos + _AFTER_WINDOW]):
+        if _nounish(word, flag) or (flag or "").startswith(_MODIFIER_FLAGS):
+            words.append((word, flag))
+            continue
+        break
+    while words and not _nounish(*words[-1]):
+        words.pop()
+    phrase = "".join(w for w, _ in words)
+    if len(phrase) < 2 or (pos > end and phrase in _FIGURE_NOUNS):
+        return None
+    return phrase
+
+
+def _verb_object(text: str, lo: int, cut: int, start: int) -> str | None:
+    """城镇新增就业1184万人, 如期完成裁减员额50万: a noun between the change verb and the figure names it."""
+    verb = _CHANGE.match(text, cut) or _CHANGE.match(text, cut + 1)
+    if verb is None or verb.end() >= start:
+        return None
+    between = _OBJECT_TRIM.sub("", _cleaned(text[verb.end():start]))
+    if not _HAN_CHAR.search(between):
+        return None
+    words = _segment(between)
+    while words and (_predicate(words[-1][0]) or (words[-1][1] or "").startswith(_FUNCTION_FLAGS)):
+        words.pop()  # 涨幅控制在3%: 控制在 states the figure, there is no object
+    if not words or all((f or "").startswith(_FUNCTION_FLAGS) for _, f in words):
+        return None
+    head = _cleaned(text[lo:cut])
+    phrase = _SUBJECT_TRIM_START.sub("", head + text[cut:verb.end()] + "".join(w for w, _ in words)).strip(" *\t“”\"")
+    return phrase[-40:] if len(phrase) >= 2 else None
+
+
+_OBJECT_TRIM = re.compile(r"^(?:了|到|至|为|达到?|[ \t])+|(?:了|的|达到?|为|是|约|共|已|[ \t])+$")
+
+
+def _noun_phrase(phrase: str) -> str | None:
+    """The noun phrase in ``phrase`` (the words before a figure), trimmed of what is not one."""
+    if not _HAN_CHAR.search(phrase):
+        return _latin_phrase(phrase)
+    words = _segment(_SUBJECT_TRIM_START.sub("", phrase).strip(" *\t“”\""))
+    for i in range(len(words) - 1, 0, -1):
+        if words[i][0] in _COMPARE_WORDS and any(_nounish(*w) for w in words[:i]):
+            words = words[:i]  # 国家财政收入比上年, 占国际市场份额比
+            break
+    while words and (_predicate(words[-1][0]) or not _WORDISH.search(words[-1][0])
+                     or (words[-1][1] or "").startswith(_FUNCTION_FLAGS)):
+        words.pop()  # 达到, 分别, 了, 的, measure words, quotes at the end
+    while words and (_predicate(words[0][0]) or not _WORDISH.search(words[0][0])
+                     or (words[0][1] or "").startswith(_LEAD_FLAGS)):
+        words.pop(0)  # 今年, 比, 拟安排, 实现利润 -> 利润; not 国内 (s), 特别 (d), 留学 (v): they open noun compounds
+    if not any(_nounish(*w) and not _predicate(w[0]) for w in words):
+        return None  # a lone verb or adverb (折合, 打造, 区区) is no subject
+    found = "".join(w for w, _ in words).strip(" *\t“”\"")
+    return found[-40:] if len(found) >= 2 else None
+
+
+def _latin_phrase(phrase: str) -> str | None:
+    """English: the old trims; a phrase of function words only (If, It was) is no subject."""
+    phrase = _SUBJECT_TRIM_START.sub("", _SUBJECT_TRIM_END.sub("", phrase)).strip(" *\t“”\"")
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", phrase)]
+    if len(phrase) < 2 or not any(w not in _EN_STOP and w not in _EN_VERBS and len(w) > 2 for w in words):
         return None
     return phrase[-40:]
+
+
+def _earlier_subject(text: str, lo: int) -> str | None:
+    """For a clause that names nothing (平均每年增长8.3%, 分别比2007年增加, 减少到29个): the nearest
+    subject before it in the same sentence, read from each earlier clause up to its first figure
+    (国内生产总值2000年达89404亿元 -> 国内生产总值; 国务院组成部门由40个 -> 国务院组成部门)."""
+    begin = sentence_start(text, lo)
+    end = lo
+    while end > begin:
+        clause = clause_start(text, end - 1) if end - 1 > begin else begin
+        clause = max(clause, begin)
+        first = _FIRST_FIGURE.search(text, clause, end)
+        found = _noun_phrase(_cleaned(text[clause:first.start() if first else end]))
+        if found is not None:
+            return found
+        end = clause - 1 if clause > begin else begin
+    return None
+
+
+_FIRST_FIGURE = re.compile(r"[0-9]")
