@@ -233,6 +233,12 @@ def test_lone_verb_or_adverb_is_no_subject(text: str, surface: str) -> None:
     assert a.subject is None
 
 
+def test_long_english_subject_starts_at_a_word() -> None:
+    text = "This AD would require four design changes, including a change that would compare inputs from two AOA sensors."
+    [a] = [a for a in extract(text) if a.surface == "two AOA sensors"]
+    assert a.subject == "a change that would compare inputs"
+
+
 # --------------------------------------------------------------------------- the 25 reports
 
 #: Shapes of what is certainly not a quantity.  Strict: any assertion overlapping one fails.  Fair:

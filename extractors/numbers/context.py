@@ -702,7 +702,10 @@ def _latin_phrase(phrase: str) -> str | None:
     words = [w.lower() for w in re.findall(r"[A-Za-z]+", phrase)]
     if len(phrase) < 2 or not any(w not in _EN_STOP and w not in _EN_VERBS and len(w) > 2 for w in words):
         return None
-    return phrase[-40:]
+    if len(phrase) > 40:
+        phrase = phrase[-40:]
+        phrase = phrase.split(" ", 1)[-1] if phrase[0].isalpha() and " " in phrase else phrase  # no "uding a"
+    return phrase
 
 
 def _earlier_subject(text: str, lo: int) -> str | None:
