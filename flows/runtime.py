@@ -159,14 +159,18 @@ def ensure_server(on_start=None) -> str:  # type: ignore[no-untyped-def]
             return state.api_url
         if on_start:
             on_start()
+        if state is not None:
+            # Ours died or hangs: a killed server leaves Prefect's pid file
+            # behind, and `start --background` refuses to run while it exists;
+            # `stop` clears it (and stops a server that is alive but not
+            # answering).  A pid file we did not write is left alone: start
+            # then fails with Prefect's message instead of stopping a server
+            # someone else started in this PREFECT_HOME.
+            _stop_locked()
         return _start_server().api_url
 
 
 def _start_server() -> ServerState:
-    # A server that was killed leaves Prefect's pid file behind, and `start
-    # --background` refuses to run while it exists; `stop` clears it (and
-    # stops a server that is alive but not answering).
-    _prefect_cli("server", "stop")
     port = _free_port()
     started = _prefect_cli("server", "start", "--background", "--host", "127.0.0.1", "--port", str(port),
                            "--no-ui", "--analytics-off")
