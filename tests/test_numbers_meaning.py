@@ -404,3 +404,22 @@ FLOORS = {
     "held_out": {"period": 0.94, "indicator": 0.78, "measure": 0.98, "role": 0.98, "scope": 1.0},
     "fresh": {"period": 0.95, "indicator": 0.66, "measure": 0.98, "role": 0.97, "scope": 1.0},
 }
+
+
+@pytest.mark.parametrize(("text", "surface", "period", "indicator"), [
+    # a date right before the figure is its own, even after 比 or 是
+    ("2024年国内生产总值比2023年的126万亿元增加了8.9万亿元。", "126万亿元", "2023", "国内生产总值"),
+    ("2024年国内生产总值134.9万亿元，是2021年114万亿元的1.18倍。", "114万亿元", "2021", "国内生产总值"),
+    # but a multiple's attached date is its base, not its period
+    ("2000年国有企业实现利润2392亿元，为1997年的2.9倍。", "2.9倍", "2000", None),
+    # a sentence that restates the one before keeps its indicator
+    ("2024年国内生产总值达到134.9万亿元。也就是说，比上年增加了8.9万亿元。", "8.9万亿元", "2024", "国内生产总值"),
+    # an attribution opening the sentence is not what is measured
+    ("报告显示，2024年国内生产总值达到134.9万亿元，增长5%。", "5%", "2024", "国内生产总值"),
+])
+def test_meaning_own_dates_restatements_and_attributions(text: str, surface: str, period: str,
+                                                         indicator: str | None) -> None:
+    m = _meaning(text, surface, title=None, published="2025-03-05")
+    assert m.period == period
+    if indicator:
+        assert m.indicator == indicator

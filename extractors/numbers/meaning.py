@@ -91,12 +91,18 @@ def describe_figures(text: str, numbers: Sequence[NumericAssertion], *, title: s
     previous: _Previous | None = None
     for n in numbers:
         sent = _sentence_start(text, n.start)
-        same = previous if previous and previous.sentence == sent else None
+        carried = previous and (previous.sentence == sent or _CONTINUES.match(text, sent))
+        same = previous if carried else None
         meaning = _describe(text, n, doc, sent, same)
         earlier = (*same.earlier, (same.start, same.meaning.indicator)) if same else ()
         previous = _Previous(sent, n.start, n.unit, meaning, earlier)
         out.append(meaning)
     return out
+
+
+#: A sentence that opens with one of these restates the one before (也就是说，…增加了8.9万亿元): its
+#: figures may take the previous sentence's indicator, as figures later in one sentence do.
+_CONTINUES = re.compile(r"[\s“\"]*(?:也就是说|换言之|换句话说|这意味着|也即|即|in other words|that is)[，,：:]?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,7 +339,8 @@ def _table_match(text: str, lo: int, hi: int) -> tuple[str, int, int] | None:
 
 
 _SUBJECT_NOISE_START = re.compile(
-    r"^(?:[\s“”\"*]|其中|平均每年|年均|每年|全年|今年|去年|上年|当年|同期|比上年|较上年|同比|累计|合计|分别|共|总共|全国|我国|"
+    r"^(?:[\s“”\"*，,：:]|也就是说|换言之|换句话说|这意味着|也即|(?:报告|数据|统计|调查|研究)(?:显示|表明|指出)|据统计|"
+    r"其中|平均每年|年均|每年|全年|今年|去年|上年|当年|同期|比上年|较上年|同比|累计|合计|分别|共|总共|全国|我国|"
     r"(?:19|20)\d{2}年(?:末|底)?|[一二三四]季度|前三季度|上半年|过去[一二三四五六七八九十]年|"
     r"拟安排|拟发行|拟按|拟|安排|发行|完成|实现|新建|建成|同时|继续|要|将|把|对|再|年初|年末|年底|今明两年|"
     r"增加|提高|减少|降低|扩大|新纳入)+"
@@ -615,6 +622,7 @@ _TIME_EN = re.compile(
     r"|\b(?P<rel>this year|last year|next year|the past year)\b",
     re.IGNORECASE,
 )
+_ATTACHED = re.compile(r"\s*的?\s*")  # a date right before the figure (2023年的126万亿元) is the figure's own
 _COMPARISON_BASE = re.compile(r"(?:比|较|同比|与|和|相比|相对|高于|低于|是|为|从|由|the|than|from|vs\.?)\s*$")
 _COMPARISON_AFTER = re.compile(r"^\s*(?:同期|相比|比|水平|基础上|翻)")
 
@@ -628,7 +636,7 @@ def _period(text: str, n: NumericAssertion, sent: int, doc: _Doc) -> tuple[str |
     """
     section, review = _section(doc, n.start)
     topic = _topic_period(text, sent, doc)
-    found, rule = _last_period(text, sent, n.start, doc.year), "sentence"
+    found, rule = _last_period(text, sent, n.start, doc.year, own_date=n.unit_kind != "multiple"), "sentence"
     if found is None and doc.english:
         found = _first_period_en(text, n.end, _sentence_end(text, n.end), doc.year)
     if found is None:
@@ -684,10 +692,17 @@ def _indent(text: str, pos: int) -> int:
     return len(text[start:pos]) - len(text[start:pos].lstrip(" \t\u3000—“\""))
 
 
-def _last_period(text: str, lo: int, hi: int, year: int | None) -> str | None:
-    """The period of the last time expression in text[lo:hi] that is not a comparison base (比上年, 同比)."""
+def _last_period(text: str, lo: int, hi: int, year: int | None, *, own_date: bool = False) -> str | None:
+    """The period of the last time expression in text[lo:hi] that is not a comparison base (比上年, 同比).
+
+    With ``own_date``, a date right before the figure is its own even after 比/是
+    (比2023年的126万亿元); a multiple's attached date is its base (为1997年的2.9倍), so
+    multiples do not ask for it.
+    """
     last: str | None = None
     for m in _TIME_EXPR.finditer(text, lo, hi):
+        if own_date and _ATTACHED.fullmatch(text, m.end(), hi) and not m.group("by") and (own := _resolve(m, year)):
+            return own  # 是2021年114万亿元的1.5倍, 比2023年的126万亿元: the figure's own date, even after 比/是
         before = text[max(lo, m.start() - 4):m.start()]
         compared = _COMPARISON_BASE.search(before) or _COMPARISON_AFTER.match(text[m.end():m.end() + 4])
         if compared and not m.group("by"):  # 为到2010年…: a deadline, whatever comes before it
