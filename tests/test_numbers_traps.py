@@ -217,6 +217,8 @@ def test_one_as_pronoun_or_period_counts_nothing(text: str) -> None:
     ("巩固基本普及九年义务教育的成果。", "九年", "义务教育"),
     ("国务院组成部门由40个减少到29个。", "29个", "国务院组成部门"),
     ("今年赤字率拟按2.6%安排。", "2.6%", "赤字率"),
+    ("报告显示，2024年国内生产总值达到134.9万亿元，增长5%。", "5%", "国内生产总值"),  # not 报告显示
+    ("2024年国内生产总值134.9万亿元，是2021年114万亿元的1.18倍。", "114万亿元", "国内生产总值"),
 ])
 def test_subject_is_a_noun_phrase(text: str, surface: str, expected: str) -> None:
     [a] = [a for a in extract(text) if a.surface == surface]

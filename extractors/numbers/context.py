@@ -715,12 +715,12 @@ def _earlier_subject(text: str, lo: int) -> str | None:
     begin = sentence_start(text, lo)
     end = lo
     while end > begin:
-        clause = clause_start(text, end - 1) if end - 1 > begin else begin
-        clause = max(clause, begin)
-        first = _FIRST_FIGURE.search(text, clause, end)
-        found = _noun_phrase(_cleaned(text[clause:first.start() if first else end]))
-        if found is not None:
-            return found
+        clause = max(clause_start(text, end - 1) if end - 1 > begin else begin, begin)
+        head = _cleaned(text[clause:end])  # dates out first: 2024年国内生产总值达到134.9万亿元
+        first = _FIRST_FIGURE.search(head)
+        found = _noun_phrase(head[:first.start()] if first else head)
+        if found is not None and any(f is None and _WORDISH.search(w) for w, f in _segment(found)):
+            return found  # a noun proper: not a set phrase alone (也就是说, 报告显示 has 显示 v)
         end = clause - 1 if clause > begin else begin
     return None
 
