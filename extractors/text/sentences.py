@@ -1,7 +1,9 @@
 """Sentence segmentation for normalized Chinese and English text, with exact offsets.
 
 Chinese paragraphs go through HanLP's rule-based splitter
-(``hanlp.utils.rules.split_sentence``, no model); it returns strings, so we
+(``hanlp.utils.rules.split_sentence``, no model; :mod:`extractors.text.nlp`
+loads that one file without importing ``hanlp``, whose ``__init__`` imports
+PyTorch); it returns strings, so we
 recover offsets by aligning them back onto the paragraph.  English paragraphs
 go through spaCy's rule-based ``sentencizer`` on a blank pipeline.  The
 language is decided per paragraph by its CJK ratio, so an English quotation
