@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from db.session import get_engine
 from flows.config import (ConfigError, FetchSettings, FolderSource, ServeConfig, config_from_mapping,
-                          load_config, parse_interval, with_overrides)
+                          fetch_overrides, load_config, parse_interval, with_overrides)
 from flows.ingest import add_progress_hook, remove_progress_hook
 from flows.serve import build_deployment, config_to_parameters, folder_files, run_cycle, scheduled_ingest
 from tests.test_feeds import FAST, LocalSite, page_html, site  # noqa: F401 - fixture
@@ -51,6 +51,24 @@ def test_serve_config_file_and_flag_overrides(tmp_path: Path) -> None:
     overridden = with_overrides(config, cron="0 * * * *", db="y.db", report=None)
     assert (overridden.cron, overridden.interval, overridden.db) == ("0 * * * *", None, "y.db")
     assert with_overrides(config).interval == "15m"
+
+
+@pytest.mark.parametrize(("flags", "expected"), [
+    ({"retry_delays": "1, 4,10"}, FetchSettings(retry_delays=(1.0, 4.0, 10.0))),
+    ({"retry_delays": ""}, FetchSettings(retry_delays=())),
+    ({"retry_delays": [0, 2.5]}, FetchSettings(retry_delays=(0.0, 2.5))),
+    ({"timeout": "5", "max_bytes": 1000}, FetchSettings(timeout=5.0, max_bytes=1000)),
+    ({}, FetchSettings()),
+])
+def test_serve_fetch_overrides_from_flags_or_file(flags: dict, expected: FetchSettings) -> None:
+    assert fetch_overrides(FetchSettings(), **flags) == expected
+
+
+@pytest.mark.parametrize("flags", [{"timeout": 0}, {"max_bytes": -1}, {"retry_delays": "1,-2"},
+                                   {"retry_delays": "1,soon"}, {"retry_delays": [1] * 51}])
+def test_serve_fetch_overrides_refuse_bad_values(flags: dict) -> None:
+    with pytest.raises(ConfigError, match=r"^\[C008\] bad \[fetch\] value"):
+        fetch_overrides(FetchSettings(), **flags)
 
 
 @pytest.mark.parametrize(("value", "seconds"), [("90", 90), (90, 90), ("30s", 30), ("15m", 900),
