@@ -348,20 +348,23 @@ def comparison_key(a: AssertionRow) -> ConflictKey | None:
     its own document).  A figure without an indicator, period or measure is
     not comparable at all: a check must not guess what it is about.
     """
-    if a.value is None or not (a.indicator and a.period and a.measure and a.role) or not tabled(a):
+    if a.value is None or not (a.indicator and a.period and a.measure and a.role):
         return None
     unit = "ratio" if a.is_ratio else (a.unit or "")
     return (a.indicator, a.period, a.measure, a.role, unit, a.per or "", a.unit_kind or "")
 
 
 def same_statement_subject(a: AssertionRow, b: AssertionRow) -> bool:
-    """Within one document, two figures conflict only when the writer named the same thing the same way.
+    """Two figures of a tabled indicator in two documents are about the same thing; otherwise the
+    writers must also have named it the same way.
 
-    A document rarely contradicts itself; two of its figures that share an
+    A document rarely contradicts itself: two of its figures that share an
     indicator but not a subject are far more often two different things the
-    indicator table folds together (出口 of one product and of another).
+    indicator table folds together (出口 of one product and of another).  An
+    indicator outside the table is a cleaned subject, so the printed subjects
+    are compared too.
     """
-    if a.document_id != b.document_id:
+    if a.document_id != b.document_id and tabled(a) and tabled(b):
         return True
     return _folded(a.subject) == _folded(b.subject) != ""
 

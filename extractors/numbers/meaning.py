@@ -568,7 +568,7 @@ def _scope(text: str, clause: int, pos: int, doc: _Doc) -> str | None:
     """
     window = text[clause:pos]
     if not any(name in window for name in _place_names()):
-        return doc.scope
+        return doc.scope or _national(text[_sentence_start(text, pos):pos])
     best: tuple[int, str] | None = None
     for i, word in _words(window):
         if word in _place_set() and (best is None or i > best[0]):
@@ -580,7 +580,15 @@ def _scope(text: str, clause: int, pos: int, doc: _Doc) -> str | None:
                     best = (m.start(), name)
     if best is not None and not _OWN_SCOPE.search(window[best[0] + len(best[1]):]):
         return _normal_place(best[1])
-    return doc.scope
+    return doc.scope or _national(text[_sentence_start(text, pos):pos])
+
+
+_COUNTRY_WORD = re.compile(r"全国|我国|国内(?!生产总值)")
+
+
+def _national(sentence: str) -> str | None:
+    """全国/我国 in a Chinese text whose document names no place of its own is China (a post on 全国算力规模)."""
+    return "中国" if _COUNTRY_WORD.search(sentence) else None
 
 
 @lru_cache(maxsize=1)
