@@ -394,11 +394,20 @@ def check_conflicts(corpus: Corpus, *, max_per_group: int = 10) -> list[Finding]
         for i, a in enumerate(rows):
             for b in rows[i + 1:]:
                 if found >= max_per_group or not same_scope(a, b) or not same_statement_subject(a, b) \
-                        or compatible(a, b):
+                        or _one_paragraph(a, b, docs) or compatible(a, b):
                     continue
                 found += 1
                 out.append(_conflict_finding(a, b, docs))
     return out
+
+
+def _one_paragraph(a: AssertionRow, b: AssertionRow, docs: dict[int, DocumentRow]) -> bool:
+    """Two figures of one paragraph are a list or a breakdown (城市…13.1%，农村…17.7%), not two claims
+    about one thing: a document that contradicts itself does so between passages."""
+    if a.document_id != b.document_id:
+        return False
+    first, second = sorted((a, b), key=lambda r: r.start)
+    return "\n" not in docs[a.document_id].text[first.end:second.start]
 
 
 def compatible(a: AssertionRow, b: AssertionRow) -> bool:

@@ -359,3 +359,15 @@ def test_checks_uncited_claim_is_info_when_the_document_lists_general_sources() 
                             "sourcing.uncited_claim")
     assert [f.severity for f in findings] == ["info"]
     assert "1 general source" in findings[0].message
+
+
+def test_checks_conflict_within_a_document_needs_two_passages() -> None:
+    """城市…13.1%，农村…17.7% in one paragraph is a breakdown; the same subject in two passages that disagree is not."""
+    same = doc("2013年城乡低保标准分别提高13.1%和17.7%。")
+    apart = doc("2013年城乡低保标准提高13.1%。\n\n回顾全年，2013年城乡低保标准提高17.7%。")
+    meaning = dict(indicator="城乡低保标准", scope="中国", period="2013", measure="growth_rate", role="actual",
+                   subject="城乡低保标准")
+    for d, expected in ((same, 0), (apart, 1)):
+        rows = (num(d, "13.1%", 0.131, id=1, unit="%", kind="percent", **meaning),
+                num(d, "17.7%", 0.177, id=2, unit="%", kind="percent", **meaning))
+        assert len(check_conflicts(Corpus(documents=(d,), assertions=rows))) == expected
