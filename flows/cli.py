@@ -227,6 +227,7 @@ def serve(
 
 def _serve_once(cfg, prefect: str) -> None:  # type: ignore[no-untyped-def]
     """One cycle, recorded in Prefect or not; the same output either way, exit 1 if nothing landed."""
+    api_url = _prefect_api(prefect)  # before Prefect is imported: it reads PREFECT_API_URL once
     from flows import ingest as ing
     from flows import serve as srv
 
@@ -234,7 +235,7 @@ def _serve_once(cfg, prefect: str) -> None:  # type: ignore[no-untyped-def]
     hook = lambda outcome: failures.append(outcome) if outcome.status == "failed" else None  # noqa: E731
     ing.add_progress_hook(hook)
     try:
-        if _prefect_api(prefect) is not None:
+        if api_url is not None:
             state = srv.scheduled_ingest(srv.config_to_parameters(cfg), return_state=True)
             counts, all_failed, report_error = ing.state_value(state), state.is_failed(), None
         else:

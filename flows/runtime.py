@@ -30,6 +30,10 @@ from pathlib import Path
 import httpx
 
 SERVER_START_TIMEOUT_S = float(os.environ.get("CLAIMLEDGER_SERVER_TIMEOUT", 120))
+# Prefect 3.8.8's ``prefect.cli._server_utils.SERVER_PID_FILE_NAME``, spelled out
+# because importing Prefect here would load its settings before the CLI has set
+# PREFECT_API_URL (a test pins the two equal).
+SERVER_PID_FILE_NAME = "server.pid"
 
 
 def claimledger_home() -> Path:
@@ -84,8 +88,6 @@ def _state_file() -> Path:
 
 def _pid_file() -> Path:
     """Where ``prefect server start --background`` writes the server's pid."""
-    from prefect.cli._server_utils import SERVER_PID_FILE_NAME
-
     home = os.environ.get("PREFECT_HOME") or prefect_env_defaults()["PREFECT_HOME"]
     return Path(home) / SERVER_PID_FILE_NAME
 

@@ -181,9 +181,11 @@ def test_cli_ingest_records_the_flow_run_in_prefect(tmp_path: Path, home: dict[s
                                                     seed_blog_path: Path) -> None:
     """The default path: the run is recorded in the local background server; all failed = a Failed run."""
     db = tmp_path / "prefect.db"
-    result = claimledger("ingest", str(seed_blog_path), "--db", str(db), env=home)
+    result = claimledger("--debug", "ingest", str(seed_blog_path), "--db", str(db), env=home)  # Prefect logs shown
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+    assert "Starting temporary server" not in result.stderr  # PREFECT_API_URL was set before Prefect loaded
+    assert "Finished in state Completed()" in result.stderr
     latest = flow_runs(home)[0]
     assert (latest["state_type"], latest["parameters"]["trigger"]) == ("COMPLETED", "cli")
     assert _rows(db, "SELECT count(*) FROM documents")[0][0] == 1
@@ -220,6 +222,15 @@ def test_cli_restarts_a_killed_local_server(tmp_path: Path, home: dict[str, str]
     assert "Starting a local Prefect server" in result.stderr
     assert claimledger("server", "status", env=home).stdout.startswith("running")
     assert flow_runs(home)[0]["state_type"] == "COMPLETED"
+
+
+def test_cli_runtime_knows_prefects_pid_file_name() -> None:
+    """flows.runtime spells the name out (importing Prefect there would load its settings too early)."""
+    from prefect.cli._server_utils import SERVER_PID_FILE_NAME
+
+    from flows.runtime import SERVER_PID_FILE_NAME as ours
+
+    assert ours == SERVER_PID_FILE_NAME
 
 
 def test_cli_prefect_off_runs_the_same_tasks_without_a_server(tmp_path: Path, seed_blog_path: Path) -> None:
