@@ -125,14 +125,14 @@ def _citations(session: Session) -> tuple[CitationRow, ...]:
 
 
 def load_findings(session: Session) -> tuple[FindingRow, ...]:
-    """Stored findings, most severe first within each document."""
-    order = {"error": 0, "warning": 1, "info": 2}
+    """Stored findings per document in the order the audit ranked them (reports.checks.run_checks:
+    contradicted figures first, then sourcing, then by severity); ids follow that order."""
     rows = [
         FindingRow(f.id, f.document_id, f.check, f.severity, f.message, _spans(f.spans),
                    f.claim_id, f.footnote_id, f.footnote_ref_id, f.assertion_id, f.citation_id)
         for f in session.scalars(select(m.Finding).order_by(m.Finding.id))
     ]
-    rows.sort(key=lambda f: (f.document_id or 0, order.get(f.severity, 3), f.check, f.id))
+    rows.sort(key=lambda f: (f.document_id or 0, f.id))
     return tuple(rows)
 
 

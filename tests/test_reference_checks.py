@@ -50,7 +50,13 @@ def audited(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = db.with_suffix(".json")
     result = _cli("report", "--db", str(db), "--format", "json", "--out", str(out), home=home)
     assert result.returncode == 0, result.stdout + result.stderr
-    return json.loads(out.read_text(encoding="utf-8"))
+    narrowed = db.with_suffix(".contradicted.json")
+    result = _cli("report", "--db", str(db), "--no-audit", "--check", "numbers.contradicts_reference",
+                  "--format", "json", "--out", str(narrowed), home=home)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    report["narrowed"] = json.loads(narrowed.read_text(encoding="utf-8"))
+    return report
 
 
 def _flagged(report: dict) -> dict[str, set[str]]:
@@ -138,3 +144,17 @@ def test_reference_mark_reference_is_idempotent(backend: str, request: pytest.Fi
         assert mark_reference(session, [1]) == 0
     with session_scope(engine) as session:
         assert session.get(m.Document, 1).is_reference is True
+
+
+def test_reference_report_narrows_to_contradicted_figures(audited: dict) -> None:
+    """``report --check numbers.contradicts_reference`` shows those findings and nothing else."""
+    checks = {f["check"] for d in audited["narrowed"]["documents"] for f in d.get("findings", [])}
+    assert checks == {"numbers.contradicts_reference"}
+
+
+def test_reference_contradictions_come_first_in_their_document(audited: dict) -> None:
+    for doc in audited["documents"]:
+        checks = [f["check"] for f in doc.get("findings", [])]
+        if "numbers.contradicts_reference" in checks:
+            first_other = next(i for i, c in enumerate(checks) if c != "numbers.contradicts_reference")
+            assert "numbers.contradicts_reference" not in checks[first_other:], checks

@@ -98,6 +98,7 @@ def test_target_outcomes_pairs_targets_with_next_years_outcomes(reports_db: str)
         verdicts = {str(p["verdict"]) for p in found}
         (right if verdicts == {row["verdict"]} else wrong).append((row, sorted(verdicts)))
     share = len(right) / len(gold)
+    print(f"{len(right)}/{len(gold)} target/outcome pairs right")
     report = "\n".join(f"{r['indicator']} {r['period']}: {r['target']} -> {r['outcome']} expected "
                        f"{r['verdict']}, view says {v or 'nothing'}" for r, v in wrong)
     assert share >= FLOOR, f"{len(right)}/{len(gold)} pairs right:\n{report}"
