@@ -118,6 +118,7 @@ class LoadedDocument:
     pages: tuple[PageLayout, ...]
     title: str | None = None
     published: str | None = None  # ISO 8601 date or datetime
+    author: str | None = None  # byline from the page's metadata (web pages)
     tags: tuple[str, ...] = ()
     language: str | None = None
     links: tuple[tuple[int, Link], ...] = ()  # (page index into pages, link)

@@ -1,9 +1,27 @@
 """An HTML page's main text, as mapped plain text with its links.
 
-The standard library's :class:`html.parser.HTMLParser` reports the source
-position of every event (``getpos()``), which is what lets each text chunk
-keep its raw offsets; BeautifulSoup would hand us the text without them.
-Entities are decoded and mapped to the start of their raw ``&…;``.
+Two jobs, two tools:
+
+* **What is the main text** (the article, not the navigation, sidebars,
+  related links, cookie notices or comments) is decided by trafilatura, the
+  reference main-content extractor for Python.  It is given the HTML string
+  only, so it never fetches anything.
+* **Where each character came from** is kept by our own pass with the
+  standard library's :class:`html.parser.HTMLParser`, which reports the source
+  position of every event (``getpos()``); trafilatura's lxml tree does not.
+  Entities are decoded and mapped to the start of their raw ``&…;``.
+
+The two meet by text alignment: trafilatura's main-content blocks are found,
+in order, in the visible characters of our pass, and only those characters
+(with the block structure and links of our pass) make the body.  Every body
+character therefore still maps back into the raw HTML.
+
+Trafilatura discards link-dense lists as boilerplate, and a post's reference
+list ("Sources", "References", "参考文献"…) is one.  For a citation audit that
+list is the point, so a reference section that sits in the same container as
+the main text is kept.  When trafilatura finds nothing (tiny or odd pages),
+the page falls back to our own rule: ``<article>``/``<main>`` when present,
+else the whole page, minus navigation, headers, footers and asides.
 
 Only text ever comes out: scripts, styles, forms, comments and hidden
 elements are dropped, and link URLs with a scheme other than http(s),
@@ -15,8 +33,11 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+import trafilatura
+from lxml import etree
 
 from extractors.load.markup import BlockAssembler, guess_language
 from extractors.textmap import MappedText
@@ -24,15 +45,20 @@ from extractors.types import LoadedDocument, Link, PageLayout
 
 logger = logging.getLogger(__name__)
 
-DROPPED = frozenset({
-    "script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template",
-    "svg", "math", "iframe", "object", "embed", "button", "select", "textarea", "dialog",
+# Never text: code, forms and embedded objects (dropped whatever the main-content choice).
+HARD_DROPPED = frozenset({
+    "script", "style", "form", "noscript", "template", "svg", "math", "iframe", "object",
+    "embed", "button", "select", "textarea", "dialog",
 })
+# Page furniture: left out by the fallback rule; trafilatura decides otherwise.
+SOFT_DROPPED = frozenset({"nav", "header", "footer", "aside"})
+DROPPED = HARD_DROPPED | SOFT_DROPPED
 BLOCKS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "tr", "div", "section",
     "article", "main", "ul", "ol", "dl", "dt", "dd", "pre", "table", "figure", "figcaption",
     "caption", "hr", "body", "address", "details", "summary",
 })
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 MAIN = frozenset({"article", "main"})
 VOID = frozenset({
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
@@ -43,55 +69,106 @@ _SCRIPTED = frozenset({"script", "style", "template", "noscript", "svg", "math"}
 _WORDS = re.compile(r"\S+|\s+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _PUBLISHED_META = ("article:published_time", "datepublished", "date", "dc.date", "pubdate")
+_AUTHOR_META = ("author", "article:author", "dc.creator", "byl")
+_REFERENCE_HEADING = re.compile(
+    r"^\s*(sources?|references?|bibliography|works cited|further reading|notes?|endnotes|footnotes"
+    r"|citations?|quellen|literatur|参考文献|参考资料|资料来源|来源|注释|注)\s*[:：]?\s*$",
+    re.I,
+)
+# trafilatura elements whose text is one block; inline ones (ref, hi, lb…) belong to their block.
+_TRAF_BLOCKS = frozenset({"p", "head", "item", "cell", "quote", "code", "list", "table", "row", "div",
+                          "note", "fw", "label"})
+_LONG_SEGMENT = 24  # ink characters; shorter segments are only looked for between anchored ones
 
 
 def load_html(raw: str) -> LoadedDocument:
-    """The main text of ``raw`` as one page; prefers ``<article>``/``<main>`` when present."""
-    parser = _MainTextParser(raw)
-    parser.feed(raw)
-    parser.close()
-    body, links = parser.main_text()
+    """The main text of ``raw`` as one page, with title, author, date and the links of the main text."""
+    scan = _scan(raw)
+    extracted = _trafilatura(raw)
+    keep = _main_mask(scan, extracted.segments) if extracted.segments else None
+    if keep is None or not any(any(m) for m in keep.values()):
+        keep = _fallback_mask(scan)
+    else:
+        _prefer_declared_main(scan, keep)
+        _add_reference_sections(scan, keep)
+    body, links = _assemble(scan, keep)
     return LoadedDocument(
         kind="html",
         raw=raw,
         pages=(PageLayout(index=0, number=None, body=body),),
-        title=parser.title(),
-        published=parser.published(),
-        language=guess_language(body.text) or parser.lang,
+        title=extracted.title or scan.title(),
+        published=_published(scan.published(), extracted.date),
+        author=extracted.author or scan.meta_first(_AUTHOR_META),
+        language=guess_language(body.text) or scan.lang,
         links=tuple((0, link) for link in links),
-        warnings=tuple(parser.warnings),
+        warnings=tuple(scan.warnings),
     )
 
 
-class _MainTextParser(HTMLParser):
-    """One pass over the page, building the whole body and the ``<article>``/``<main>`` body."""
+# --------------------------------------------------------------------------- our pass: events
+
+
+@dataclass(slots=True)
+class _Event:
+    """One step of the page in source order, replayed into a :class:`BlockAssembler`.
+
+    ``kind`` is ``text`` (``piece``), ``space``/``sep``/``br`` (at raw ``at``),
+    ``block`` (``tag`` opens or closes), ``open`` (a link to ``href``) or ``close``.
+    ``stack`` holds the ids of the open elements; ``soft``/``main`` say whether the
+    event sits in page furniture or inside ``<article>``/``<main>``.
+    """
+
+    kind: str
+    stack: tuple[int, ...]
+    soft: bool
+    main: bool
+    piece: MappedText | None = None
+    at: int = 0
+    tag: str = ""
+    href: str = ""
+    opening: bool = False
+
+
+@dataclass(slots=True)
+class _Extracted:
+    """What trafilatura says: main-content text segments in order, and the page's metadata."""
+
+    segments: list[str] = field(default_factory=list)
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+
+
+class _Scanner(HTMLParser):
+    """One pass over the page recording text, block and link events with raw offsets."""
 
     def __init__(self, raw: str) -> None:
         super().__init__(convert_charrefs=False)
         self._line_starts = [0] + [i + 1 for i, ch in enumerate(raw) if ch == "\n"]
-        self._all = BlockAssembler()
-        self._main = BlockAssembler()
+        self.events: list[_Event] = []
+        self.tags: list[str] = []  # element id -> tag
+        self._open: list[tuple[str, int]] = []  # (tag, id), innermost last
+        self._hard: list[str] = []  # open hard-dropped elements, innermost last
+        self._soft_depth = 0
         self._main_depth = 0
-        self._seen_main = False
-        self._skip: list[str] = []  # open dropped elements, innermost last
         self._capture: dict[str, list[str]] = {"title": [], "h1": []}
         self._capturing: list[str] = []
         self._meta: dict[str, str] = {}
         self._time: str | None = None
+        self._unclosed_from: int | None = None
         self.lang: str | None = None
         self.warnings: list[str] = []
 
     # ---------------------------------------------------------------- results
 
-    def main_text(self) -> tuple[MappedText, tuple[Link, ...]]:
-        """The ``<article>``/``<main>`` text when it has any, else the whole page's."""
-        if self._skip:
-            self.warnings.append(f"unclosed <{self._skip[0]}> dropped the rest of the page")
-        if self._seen_main:
-            body, links = self._main.build()
-            if body.text:
-                return body, links
-        return self._all.build()
+    def finish(self) -> None:
+        """Drop what follows an unclosed dropped element, as the old rule did, and say so."""
+        soft = [(tag, i) for tag, i in self._open if tag in SOFT_DROPPED][:1]
+        if soft:  # its events were recorded: take them out
+            self.events = [e for e in self.events if soft[0][1] not in e.stack]
+        unclosed = [tag for tag, _ in soft] + self._hard[:1]
+        if unclosed:  # a hard-dropped element recorded nothing from its start on
+            self.warnings.append(f"unclosed <{unclosed[0]}> dropped the rest of the page")
 
     def title(self) -> str | None:
         for candidate in (self._meta.get("og:title"), "".join(self._capture["title"]),
@@ -101,10 +178,14 @@ class _MainTextParser(HTMLParser):
         return None
 
     def published(self) -> str | None:
-        for key in _PUBLISHED_META:
-            if self._meta.get(key, "").strip():
-                return self._meta[key].strip()
-        return self._time
+        return self.meta_first(_PUBLISHED_META) or self._time
+
+    def meta_first(self, keys: tuple[str, ...]) -> str | None:
+        for key in keys:
+            value = " ".join(self._meta.get(key, "").split())
+            if value:
+                return value
+        return None
 
     # ---------------------------------------------------------------- events
 
@@ -112,25 +193,26 @@ class _MainTextParser(HTMLParser):
         values = {k.lower(): (v or "") for k, v in attrs}
         self._note_metadata(tag, values)
         if tag == "h1" and not self._capture["h1"] and "h1" not in self._capturing:
-            self._capturing.append("h1")  # before the skip test: a post's h1 often sits in <header>
-        if self._skip or tag in DROPPED or _hidden(values):
+            self._capturing.append("h1")  # a post's h1 often sits in <header>
+        if self._hard or tag in HARD_DROPPED or _hidden(values):
             if tag not in VOID:
-                self._skip.append(tag)
+                self._hard.append(tag)
             return
         if tag == "title" and not self._capture["title"]:
             self._capturing.append(tag)
         if tag in BLOCKS:
-            self._each(lambda out: out.end_block())
-        if tag in MAIN:
-            self._main_depth += 1
-            self._seen_main = True
+            self._event("block", tag=tag, opening=True)
+        if tag not in VOID:
+            self._open.append((tag, len(self.tags)))
+            self.tags.append(tag)
+            self._soft_depth += tag in SOFT_DROPPED
+            self._main_depth += tag in MAIN
         if tag in CELLS:
-            self._each(lambda out: out.separate(" | ", self._offset()))
+            self._event("sep", at=self._offset())
         elif tag == "br":
-            self._each(lambda out: out.space(self._offset()))
+            self._event("br", at=self._offset())
         elif tag == "a":
-            href = values.get("href", "")
-            self._each(lambda out: out.open_link(href))
+            self._event("open", href=values.get("href", ""))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -140,17 +222,22 @@ class _MainTextParser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in self._capturing:
             self._capturing.remove(tag)
-        if self._skip:
-            if tag in self._skip:
-                while self._skip.pop() != tag:
+        if self._hard:
+            if tag in self._hard:
+                while self._hard.pop() != tag:
                     pass
             return
         if tag == "a":
-            self._each(lambda out: out.close_link())
+            self._event("close")
         if tag in BLOCKS:
-            self._each(lambda out: out.end_block())
-        if tag in MAIN and self._main_depth:
-            self._main_depth -= 1
+            self._event("block", tag=tag)
+        if any(t == tag for t, _ in self._open):
+            while True:
+                closed, _ = self._open.pop()
+                self._soft_depth -= closed in SOFT_DROPPED
+                self._main_depth -= closed in MAIN
+                if closed == tag:
+                    break
 
     def handle_data(self, data: str) -> None:
         self._emit(MappedText.from_raw(data, self._offset()))
@@ -169,11 +256,9 @@ class _MainTextParser(HTMLParser):
         line, column = self.getpos()
         return self._line_starts[line - 1] + column
 
-    def _each(self, action: Callable[[BlockAssembler], object]) -> None:
-        """Apply ``action`` to the whole-page body, and to the main body inside article/main."""
-        action(self._all)
-        if self._main_depth:
-            action(self._main)
+    def _event(self, kind: str, **values: object) -> None:
+        stack = tuple(i for _, i in self._open)
+        self.events.append(_Event(kind, stack, self._soft_depth > 0, self._main_depth > 0, **values))  # type: ignore[arg-type]
 
     def _emit_reference(self, reference: str) -> None:
         text = html.unescape(reference)
@@ -184,17 +269,17 @@ class _MainTextParser(HTMLParser):
             self._emit(MappedText.inserted(text, at))
 
     def _emit(self, piece: MappedText) -> None:
-        if not _SCRIPTED.intersection(self._skip):
+        if not _SCRIPTED.intersection(self._hard):
             for tag in self._capturing:
                 self._capture[tag].append(piece.text)
-        if self._skip or "title" in self._capturing:
+        if self._hard or "title" in self._capturing:
             return  # dropped, or <title> metadata rather than body text
         for match in _WORDS.finditer(piece.text):
             chunk = piece[match.start():match.end()]
             if match.group().isspace():
-                self._each(lambda out: out.space(chunk.origin[0]))
+                self._event("space", at=chunk.origin[0])
             else:
-                self._each(lambda out: out.add(chunk))
+                self._event("text", piece=chunk)
 
     def _note_metadata(self, tag: str, values: dict[str, str]) -> None:
         if tag == "html" and values.get("lang"):
@@ -207,9 +292,239 @@ class _MainTextParser(HTMLParser):
             self._time = values["datetime"].strip()
 
 
+def _scan(raw: str) -> _Scanner:
+    scanner = _Scanner(raw)
+    scanner.feed(raw)
+    scanner.close()
+    scanner.finish()
+    return scanner
+
+
 def _hidden(values: dict[str, str]) -> bool:
     return (
         "hidden" in values
         or values.get("aria-hidden", "").lower() == "true"
         or bool(_HIDDEN_STYLE.search(values.get("style", "")))
     )
+
+
+# --------------------------------------------------------------------------- trafilatura
+
+
+def _trafilatura(raw: str) -> _Extracted:
+    """Main-content segments and metadata; an empty result when trafilatura finds nothing or fails."""
+    try:
+        document = trafilatura.bare_extraction(
+            raw, with_metadata=True, include_links=True, include_tables=True, include_comments=False,
+            include_images=False, as_dict=False,
+        )
+    except Exception as exc:  # noqa: BLE001 - a third-party parser on hostile input; fall back
+        logger.debug("trafilatura failed: %s", exc)
+        return _Extracted()
+    if document is None:
+        return _Extracted()
+    body = getattr(document, "body", None)
+    segments = [s for s in _segments(body)] if body is not None else []
+    return _Extracted(segments, _clean(document.title), _clean(document.author), _clean(document.date))
+
+
+def _segments(element: etree._Element) -> list[str]:
+    """The text of each trafilatura block in document order, inline markup folded into its block."""
+    out: list[str] = []
+    _collect(element, out)
+    return [s for s in out if s.strip()]
+
+
+def _collect(element: etree._Element, out: list[str]) -> None:
+    own: list[str] = [element.text or ""]
+    for child in element:
+        if child.tag in _TRAF_BLOCKS:
+            out.append("".join(own))
+            own = []
+            _collect(child, out)
+        else:
+            own.append("".join(child.itertext()))
+        own.append(child.tail or "")
+    out.append("".join(own))
+
+
+def _clean(value: object) -> str | None:
+    text = " ".join(str(value).split()) if value else ""
+    return text or None
+
+
+def _published(ours: str | None, theirs: str | None) -> str | None:
+    """htmldate's date (via trafilatura); the page's own stamp when it agrees and is more precise."""
+    if ours and theirs and ours.startswith(theirs):
+        return ours
+    return theirs or ours
+
+
+# --------------------------------------------------------------------------- alignment
+
+
+def _main_mask(scan: _Scanner, segments: list[str]) -> dict[int, list[bool]]:
+    """Per text event, which of its characters belong to trafilatura's main text.
+
+    Our visible characters without white space (the "ink") are searched for each
+    segment's ink in order; long segments anchor, short ones ("Sources", a date)
+    are only looked for between their anchored neighbours so a menu item of the
+    same wording earlier in the page cannot take their place.
+    """
+    ink, where = _ink(scan)
+    inks = ["".join(s.split()) for s in segments]
+    spans: list[tuple[int, int] | None] = [None] * len(inks)
+    cursor = 0
+    for i, s in enumerate(inks):
+        if len(s) >= _LONG_SEGMENT:
+            spans[i] = _find(ink, s, cursor, len(ink))
+            if spans[i] is not None:
+                cursor = spans[i][1]  # type: ignore[index]
+    for i, s in enumerate(inks):
+        if spans[i] is None and s:
+            lo = max((sp[1] for sp in spans[:i] if sp), default=0)
+            hi = min((sp[0] for sp in spans[i + 1:] if sp), default=len(ink))
+            spans[i] = _find(ink, s, lo, max(lo, hi)) if len(s) < _LONG_SEGMENT else _words(ink, segments[i], lo, hi)
+    keep = {index: [False] * len(scan.events[index].piece.text) for index in set(e for e, _ in where)}  # type: ignore[union-attr]
+    for span in spans:
+        if span:
+            for k in range(*span):
+                event, char = where[k]
+                keep[event][char] = True
+    return keep
+
+
+def _ink(scan: _Scanner) -> tuple[str, list[tuple[int, int]]]:
+    """The page's visible non-space characters, each with its (event index, character index)."""
+    chars: list[str] = []
+    where: list[tuple[int, int]] = []
+    for index, event in enumerate(scan.events):
+        if event.kind == "text" and event.piece is not None:
+            for j, ch in enumerate(event.piece.text):
+                if not ch.isspace():
+                    chars.append(ch)
+                    where.append((index, j))
+    return "".join(chars), where
+
+
+def _find(ink: str, s: str, lo: int, hi: int) -> tuple[int, int] | None:
+    at = ink.find(s, lo, hi)
+    return (at, at + len(s)) if at >= 0 else None
+
+
+def _words(ink: str, segment: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """A long segment trafilatura rewrote a little: the stretch from its first to its last found word."""
+    first = last = None
+    cursor = lo
+    for word in segment.split():
+        found = _find(ink, word, cursor, min(hi, cursor + 4 * len(word) + 200))
+        if found:
+            first = found[0] if first is None else first
+            last = found[1]
+            cursor = found[1]
+    return (first, last) if first is not None and last is not None and last - first <= 2 * len(segment) else None
+
+
+def _fallback_mask(scan: _Scanner) -> dict[int, list[bool]]:
+    """The old rule: ``<article>``/``<main>`` text when there is any, else the page minus furniture."""
+    kept = [i for i, e in enumerate(scan.events) if e.kind == "text" and not e.soft]
+    in_main = [i for i in kept if scan.events[i].main]
+    return {i: [True] * len(scan.events[i].piece.text) for i in (in_main or kept)}  # type: ignore[union-attr]
+
+
+def _prefer_declared_main(scan: _Scanner, keep: dict[int, list[bool]]) -> None:
+    """Drop kept text outside ``<article>``/``<main>`` when most of the kept text is inside.
+
+    The page's own markup names its main region; when trafilatura mostly agrees, what it
+    adds outside that region comes from its whole-page fallbacks (on short pages) and is
+    menus or teasers.  When most of its text lies outside, the markup is not trusted.
+    """
+    inside = sum(sum(mask) for i, mask in keep.items() if scan.events[i].main)
+    total = sum(sum(mask) for mask in keep.values())
+    if inside and 2 * inside >= total:
+        for i in [i for i in keep if not scan.events[i].main]:
+            del keep[i]
+
+
+def _add_reference_sections(scan: _Scanner, keep: dict[int, list[bool]]) -> None:
+    """Keep a "Sources"/"References" section that shares a container with the main text.
+
+    The section runs from its heading to the next heading of the same or a higher
+    level, or to the end of the heading's container, whichever comes first.
+    """
+    main_stacks = [scan.events[i].stack for i, mask in keep.items() if any(mask)]
+    if not main_stacks:
+        return
+    first_main = min(i for i, mask in keep.items() if any(mask))
+    events = scan.events
+    for index, event in enumerate(events):
+        if index <= first_main or event.kind != "block" or event.tag not in HEADINGS or event.soft:
+            continue
+        if not event.opening:
+            continue
+        heading_text = _heading_text(events, index)
+        if not _REFERENCE_HEADING.match(heading_text) or not event.stack:
+            continue
+        container = event.stack[-1]
+        if not any(container in stack for stack in main_stacks):
+            continue
+        _keep_section(events, keep, index, int(event.tag[1]), container)
+
+
+def _heading_text(events: list[_Event], index: int) -> str:
+    """The text between a heading's opening block event and the next block event."""
+    parts: list[str] = []
+    j = index + 1
+    while j < len(events) and events[j].kind != "block":
+        if events[j].kind == "text":
+            parts.append(events[j].piece.text)  # type: ignore[union-attr]
+        elif events[j].kind == "space":
+            parts.append(" ")
+        j += 1
+    return "".join(parts).strip()
+
+
+def _keep_section(events: list[_Event], keep: dict[int, list[bool]], start: int, level: int, container: int) -> None:
+    """Mark the section's text kept (never page furniture inside it)."""
+    for j in range(start + 1, len(events)):
+        event = events[j]
+        if container not in event.stack:
+            return  # the heading's container closed
+        if event.opening and event.tag in HEADINGS and int(event.tag[1]) <= level:
+            return  # the next section
+        if event.kind == "text" and not event.soft and event.piece is not None:
+            keep[j] = [True] * len(event.piece.text)
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _assemble(scan: _Scanner, keep: dict[int, list[bool]]) -> tuple[MappedText, tuple[Link, ...]]:
+    """Replay the events, adding only kept characters; blocks and links come from our pass."""
+    out = BlockAssembler()
+    for index, event in enumerate(scan.events):
+        if event.kind == "text":
+            _add_kept(out, event.piece, keep.get(index))  # type: ignore[arg-type]
+        elif event.kind == "space" or event.kind == "br":
+            out.space(event.at)
+        elif event.kind == "sep":
+            out.separate(" | ", event.at)
+        elif event.kind == "block":
+            out.end_block()
+        elif event.kind == "open":
+            out.open_link(event.href)
+        elif event.kind == "close":
+            out.close_link()
+    return out.build()
+
+
+def _add_kept(out: BlockAssembler, piece: MappedText, mask: list[bool] | None) -> None:
+    if not mask:
+        return
+    start = None
+    for j, flag in enumerate(mask + [False]):
+        if flag and start is None:
+            start = j
+        elif not flag and start is not None:
+            out.add(piece[start:j])
+            start = None
