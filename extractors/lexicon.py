@@ -304,3 +304,54 @@ SOURCE_LINE = regex.compile(
 #: A line that opens with a source or note cue and its colon: the small print
 #: under a figure or table that layout keeps as its own block.
 SOURCE_OR_NOTE_LINE = regex.compile(rf"^[ \t\u3000]*(?:{SOURCE_CUE}|{NOTE_CUE})[ \t]*[:：]", regex.IGNORECASE)
+
+
+# --------------------------------------------------------------------------- boilerplate
+
+#: Headings of the back matter of broker research reports (disclaimers, analyst
+#: certification, rating definitions, contact blocks), in Chinese and English.
+#: A section under one of them is legal or house text, not a claim of the report.
+BROKER_BOILERPLATE_TERMS = (
+    "免责声明", "免责条款", "法律声明", "特别声明", "重要声明", "一般声明", "版权声明", "重要提示",
+    "分析师声明", "分析师承诺", "分析师申明", "研究团队简介", "分析师简介", "分析师介绍",
+    "投资评级说明", "评级说明", "投资评级定义", "评级定义", "股票投资评级", "行业投资评级",
+    "联系方式", "联系我们", "销售联系方式", "机构销售通讯录",
+    "Disclaimer", "Important Disclosures", "Analyst Certification", "Rating Definitions",
+    "Rating System", "Contact Information", "Contact Us",
+)
+#: Front matter of theses and dissertations that declares rather than claims,
+#: and table-of-contents headings; each covers the rest of its page at most.
+FRONT_MATTER_TERMS = (
+    "独创性声明", "原创性声明", "学位论文原创性声明", "学位论文独创性声明",
+    "版权使用授权书", "学位论文版权使用授权书", "使用授权声明", "学位论文使用授权声明", "授权使用声明",
+    "目录", "Contents", "Table of Contents",
+)
+
+
+def _term_alternation(terms: tuple[str, ...]) -> str:
+    """Longest first, with English words joined by flexible white space."""
+    return "|".join(regex.escape(t).replace(r"\ ", r"\s+") for t in sorted(terms, key=len, reverse=True))
+
+
+#: A line that opens a boilerplate section: an optional number (``一、``,
+#: ``7.``), optional 【】 brackets, the term, then a colon or the line's end.
+#: Match it against the line with the blanks between CJK characters removed
+#: (``免 责 声 明``).  Group ``term`` is the heading; group ``front`` is set
+#: for front-matter terms (page-bounded), unset for broker back matter.
+BOILERPLATE_HEADING = regex.compile(
+    rf"^[ \t\u3000]*(?:(?:[{CN_ORDINAL_DIGITS}]+|[{DIGIT}]{{1,2}})[、.．\s]\s*)?[【\[]?[ \t]*"
+    rf"(?P<term>(?P<front>{_term_alternation(FRONT_MATTER_TERMS)})|{_term_alternation(BROKER_BOILERPLATE_TERMS)})"
+    r"[ \t]*[】\]]?[ \t\u3000]*(?:[:：]|$)",
+    regex.IGNORECASE,
+)
+#: A table-of-contents entry: a title, a run of at least four leader dots
+#: (or middle dots, ellipses, underscores) and a page number at the line end.
+TOC_ENTRY = regex.compile(rf"^\s*\S.*?(?:[.．·…⋯_]\s*){{4,}}\s*(?:[{DIGIT}]{{1,4}}|[ivxlcIVXLC]{{1,6}})\s*$")
+#: Labels of the key-figures sidebar on a broker report's first page (rating,
+#: target price, share data, analyst registration numbers).
+KEY_FIGURE_LABEL = regex.compile(
+    r"(?:投资评级|评级[:：]|目标价|当前股价|当前价格|收盘价|最新收盘|总股本|流通股本|流通A股|总市值|流通市值|"
+    r"52周|一年内最高|每股净资产|市盈率|市净率|资产负债率|主要股东|执业证书|证书编号|相关研究|股价表现|"
+    r"Rating[:：]|Target\s+price|Market\s+cap|Shares\s+outstanding|52-week)",
+    regex.IGNORECASE,
+)

@@ -7,10 +7,13 @@ which is used only when the machine has it (``DEJAVU`` is None otherwise).
 
 from __future__ import annotations
 
+import functools
+import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from fpdf import FPDF
+from fpdf import FPDF, FontFace
 
 _DEJAVU_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 DEJAVU = _DEJAVU_PATH if _DEJAVU_PATH.is_file() else None
@@ -243,4 +246,177 @@ def two_column_notes_pdf() -> bytes:
         b.rule(x, x + 80, 745)
         b.text(x, 760, note, size=8)
         b.text(x, 770, "It has a second line.", size=8)
+    return b.output()
+
+
+# --------------------------------------------------------------------------- boilerplate (research reports, theses)
+
+_CJK_SOURCES = (
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    Path("/usr/share/fonts/truetype/arphic/uming.ttc"),
+)
+
+
+@functools.cache
+def cjk_font() -> Path | None:
+    """A CJK TrueType font for fpdf2, or None when the machine has none (tests skip then).
+
+    The first face of an installed collection is saved under the neutral name
+    ``ReportSans``: a family name such as *Micro Hei* would make every line
+    look bold to the layout (CJK headings are told apart by a Hei face).
+    """
+    source = next((p for p in _CJK_SOURCES if p.is_file()), None)
+    if source is None:
+        return None
+    from fontTools.ttLib import TTCollection
+
+    font = TTCollection(str(source)).fonts[0]
+    for record in font["name"].names:
+        if record.nameID in (1, 3, 4, 6, 16):
+            record.string = "ReportSans"
+    out = Path(tempfile.gettempdir()) / f"claimledger-reportsans-{source.stem}.ttf"
+    if not out.is_file():
+        tmp = out.with_suffix(f".{os.getpid()}.tmp")
+        font.save(str(tmp))
+        tmp.replace(out)
+    return out
+
+
+class CjkBuilder(PdfBuilder):
+    """A PdfBuilder whose default face is the CJK font (Latin text comes out of it too)."""
+
+    def __init__(self, title: str | None = None) -> None:
+        super().__init__(title)
+        font = cjk_font()
+        if font is None:
+            raise RuntimeError("no CJK font installed")
+        self.pdf.add_font("cjk", "", str(font))
+
+    def text(self, x: float, y: float, s: str, size: float = BODY, style: str = "", font: str = "cjk") -> PdfBuilder:
+        return super().text(x, y, s, size, style, font)
+
+    def width(self, s: str, size: float = BODY, style: str = "", font: str = "cjk") -> float:
+        return super().width(s, size, style, font)
+
+    def lines(self, x: float, y: float, rows: Sequence[str], size: float = BODY, pitch: float = PITCH) -> float:
+        for row in rows:
+            self.text(x, y, row, size=size)
+            y += pitch
+        return y
+
+    def grid(self, x: float, y: float, rows: Sequence[Sequence[str]], widths: Sequence[float], size: float = 9) -> None:
+        """A ruled table: every cell boxed, text set inside."""
+        self.pdf.set_font("cjk", "", size)
+        self.pdf.set_xy(x, y)
+        plain = FontFace(emphasis="")
+        with self.pdf.table(width=sum(widths), col_widths=tuple(widths), align="LEFT", headings_style=plain) as table:
+            for row in rows:
+                cells = table.row()
+                for cell in row:
+                    cells.cell(cell)
+
+
+#: Body text of the made-up broker report (our own wording).
+REPORT_BODY = [
+    "公司发布年度业绩预告，预计全年营业收入同比增长百分之十八，达到三十二亿元。",
+    "我们认为新产能在下半年释放，毛利率有望回升至百分之二十五左右。",
+    "海外订单占比提升，带动公司整体盈利能力改善，现金流保持稳健。",
+    "预计明年净利润为四点五亿元，对应每股收益零点九元。",
+]
+REPORT_TABLE = (("指标", "2024年", "2025年"), ("营业收入（亿元）", "27.1", "32.0"), ("净利润（亿元）", "3.6", "4.5"))
+
+
+def broker_report_pdf(pages: int = 3) -> bytes:
+    """A research report: key-figures sidebar on page 1, body and a ruled table, then back matter.
+
+    The last page carries 分析师声明, 免责声明, a ruled 投资评级说明 table and a
+    联系方式 block: figures there (15%, 5%, addresses) are not the report's.
+    """
+    b = CjkBuilder()
+    for n in range(1, pages + 1):
+        b.page()
+        b.text(LEFT, 40, "某证券研究所 公司研究 点评报告", size=8)
+        if n == 1:
+            b.text(LEFT, 80, "业绩稳健增长，新产能释放在即", size=16)
+            side_x = 400.0
+            for i, row in enumerate((
+                "投资评级：买入（维持）", "目标价：48.60元", "当前股价：36.20元",
+                "总股本：5.02亿股", "总市值：181.7亿元", "52周最高/最低：41.3/28.9元",
+                "分析师：张某某", "执业证书编号：S0000000000001",
+            )):
+                b.text(side_x, 120 + 14 * i, row, size=8)
+            y = 120.0
+            for row in REPORT_BODY:
+                b.text(LEFT, y, row[:25], size=10)
+                b.text(LEFT, y + 15, row[25:], size=10)
+                y += 36
+            b.grid(LEFT, y, REPORT_TABLE, (120, 80, 80))
+        elif n < pages:
+            b.text(LEFT, 80, f"{n}. 盈利预测与估值", size=13)
+            b.lines(LEFT, 110, [row[:38] for row in REPORT_BODY], size=10, pitch=15)
+        else:
+            b.text(LEFT, 80, f"{n}. 风险提示", size=13)
+            b.lines(LEFT, 105, ["原材料价格大幅上涨的风险；海外需求不及预期的风险。"], size=10)
+            b.text(LEFT, 140, "分析师声明", size=10, style="")
+            b.lines(LEFT, 158, ["本报告署名分析师具有中国证券业协会授予的证券投资咨询执业资格，",
+                                "保证报告所采用的数据均来自合规渠道，结论不受任何第三方的授意。"], size=8, pitch=11)
+            b.text(LEFT, 195, "免责声明", size=10)
+            b.lines(LEFT, 213, ["本报告仅供本公司客户使用，不构成对任何人的投资建议。",
+                                "在任何情况下，本公司不对任何人因使用本报告中的内容所导致的损失负责。"], size=8, pitch=11)
+            b.text(LEFT, 250, "投资评级说明", size=10)
+            b.grid(LEFT, 262, (("买入", "预期未来6个月内相对基准指数涨幅在15%以上"),
+                               ("增持", "预期未来6个月内相对基准指数涨幅在5%至15%之间")), (60, 280), size=8)
+            b.text(LEFT, 330, "联系方式", size=10)
+            b.lines(LEFT, 348, ["地址：某市某区某路88号 邮编：100000", "电话：010-12345678"], size=8, pitch=11)
+        b.text(280, 810, str(n), size=9)
+    return b.output()
+
+
+def thesis_front_pdf() -> bytes:
+    """A thesis: 独创性声明 page, 版权使用授权书 page, 目录 with dot leaders, then the first chapter."""
+    b = CjkBuilder()
+    b.page()
+    b.text(230, 90, "独创性声明", size=16)
+    b.lines(LEFT, 130, ["本人声明所呈交的学位论文是本人在导师指导下进行的研究工作及取得的研究成果。",
+                        "据我所知，除了文中特别加以标注的地方外，论文中不包含其他人已经发表的成果。"], size=11)
+    b.text(LEFT, 200, "签名：          日期：2024年5月20日", size=11)
+    b.page()
+    b.text(210, 90, "版权使用授权书", size=16)
+    b.lines(LEFT, 130, ["本学位论文作者完全了解学校有关保留、使用学位论文的规定，",
+                        "同意学校保留并向国家有关部门送交论文的复印件和电子版，共计2份。"], size=11)
+    b.page()
+    b.text(260, 90, "目  录", size=16)
+    y = 130.0
+    for title, page in (("第一章 绪论", 1), ("1.1 研究背景", 1), ("1.2 研究意义", 3), ("第二章 文献综述", 7)):
+        label = f"{title} "
+        dots = "." * int((380 - b.width(label, 11)) / b.width(".", 11))
+        b.text(LEFT, y, f"{label}{dots} {page}", size=11)
+        y += 20
+    b.page()
+    b.text(240, 90, "第一章 绪论", size=16)
+    b.lines(LEFT, 130, ["近十年来，城市轨道交通里程增长了三倍，客运量年均增长百分之九。",
+                        "本文研究客流预测方法在线网规划中的应用。"], size=11)
+    return b.output()
+
+
+def english_report_pdf() -> bytes:
+    """An English research note (core fonts only): contents with leaders, body, certification, disclosures."""
+    b = PdfBuilder()
+    b.page()
+    b.text(LEFT, 80, "Contents", size=14, style="B")
+    y = 110.0
+    for title, page in (("Summary", 1), ("Outlook", 2), ("Valuation", 3)):
+        b.text(LEFT, y, f"{title} {'.' * 60} {page}")
+        y += 16
+    b.page()
+    b.text(LEFT, 80, "1. Outlook", size=14, style="B")
+    b.lines(LEFT, 105, ["Revenue grew by 18% to 3.2 billion in the year, and we expect margins to",
+                        "recover to 25% as the new plant ramps up in the second half."])
+    b.text(LEFT, 160, "Analyst Certification", size=11, style="B")
+    b.lines(LEFT, 178, ["The analyst certifies that the views expressed reflect personal views",
+                        "and that no part of compensation was related to the 3 recommendations."], size=8, pitch=11)
+    b.text(LEFT, 215, "Important Disclosures", size=11, style="B")
+    b.lines(LEFT, 233, ["Buy: expected total return above 15% over 12 months.",
+                        "Sell: expected total return below -5% over 12 months."], size=8, pitch=11)
     return b.output()

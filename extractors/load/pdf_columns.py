@@ -16,9 +16,20 @@ _BIN = 2.0  # points per histogram bin
 _MIN_SIDE_LINES = 4
 
 
-def find_gutter(glyphs: Sequence[Glyph], width: float, body_size: float) -> tuple[float, float] | None:
-    """The widest x-interval in the middle half that at most two glyphs cover, or None."""
-    lo, hi = 0.25 * width, 0.75 * width
+def find_gutter(
+    glyphs: Sequence[Glyph],
+    width: float,
+    body_size: float,
+    *,
+    band: tuple[float, float] | None = None,
+    min_share: float = 0.2,
+) -> tuple[float, float] | None:
+    """The widest x-interval in ``band`` (default: the middle half) that at most two glyphs cover, or None.
+
+    Each side must hold ``min_share`` of the glyphs: a fifth for two text
+    columns; a key-figures sidebar (``pdf_boilerplate``) asks for less.
+    """
+    lo, hi = band if band is not None else (0.25 * width, 0.75 * width)
     nbins = int((hi - lo) / _BIN) + 1
     counts = [0] * nbins
     for g in glyphs:
@@ -40,7 +51,7 @@ def find_gutter(glyphs: Sequence[Glyph], width: float, body_size: float) -> tupl
     gutter = (lo + best[0] * _BIN, lo + best[1] * _BIN)
     left = sum(1 for g in glyphs if g.x1 <= gutter[0])
     right = sum(1 for g in glyphs if g.x0 >= gutter[1])
-    if min(left, right) < 0.2 * len(glyphs):
+    if min(left, right) < min_share * len(glyphs):
         return None
     return gutter
 

@@ -3,13 +3,15 @@
 ``load_pdf`` reads each page's chars once (pdfplumber), groups them into
 lines, removes running headers/footers (keeping the printed page number),
 moves the footnote zone into :class:`NoteBlock` s, orders two-column pages
-column by column, and re-joins lines into paragraph blocks.
+column by column, keeps boilerplate (report disclaimers, key-figures sidebar,
+thesis declarations, tables of contents: :mod:`pdf_boilerplate`) out of the
+body with one warning per section, and re-joins lines into paragraph blocks.
 
 Raw text and reading order
 --------------------------
 ``LoadedDocument.raw`` is, per page: the header lines, the body lines in
 reading order (left column then right column between full-width lines;
-table lines in place), the footnote lines (left column's first on a
+table lines in place), the sidebar lines, the footnote lines (left column's first on a
 two-column page), the footer lines — each line's
 glyphs left to right, one ``"\\n"`` after each line, and a ``"\\f"`` closing
 the page.  Nothing is inserted into ``raw``; spaces restored from glyph
@@ -27,6 +29,7 @@ from collections.abc import Sequence
 from extractors.errors import NoTextLayer
 from extractors.lexicon import is_cjk
 from extractors.load.pdf_blocks import build_blocks, table_from_cells, table_from_lines
+from extractors.load.pdf_boilerplate import BOILERPLATE, mark_sections, split_sidebar
 from extractors.load.pdf_columns import order_body, order_notes
 from extractors.load.pdf_furniture import mark_furniture
 from extractors.load.pdf_glyphs import Glyph, Line, group_lines, join_lines, render
@@ -49,16 +52,21 @@ def load_pdf(data: bytes, *, password: str | None = None) -> LoadedDocument:
     body_size = _body_size(doc.pages)
     lines = [group_lines(page.glyphs) for page in doc.pages]
     numbers = mark_furniture(doc.pages, lines, body_size)
-    for page, page_lines in zip(doc.pages, lines):
-        mark_note_zone(page, page_lines, body_size)
+    boilerplate: list[str] = []
+    for i, page in enumerate(doc.pages):
+        lines[i], sidebar = split_sidebar(page, lines[i], body_size)
+        if sidebar:
+            boilerplate.append(f"page {i + 1}: {sidebar} line(s) of a key-figures sidebar kept out of the body as boilerplate")
+        mark_note_zone(page, lines[i], body_size)
     ordered = [_order_page(page, page_lines, body_size) for page, page_lines in zip(doc.pages, lines)]
+    boilerplate += mark_sections(ordered, body_size)
     raw = _assign_raw(ordered)
     notes = split_notes([[ln for ln in page_lines if ln.kind == "note"] for page_lines in ordered])
     pages = tuple(
         _page_layout(page, page_lines, number, page_notes, body_size)
         for page, page_lines, number, page_notes in zip(doc.pages, ordered, numbers, notes)
     )
-    warnings = tuple(f"page {p.index + 1} has no text layer" for p in doc.pages if not p.glyphs)
+    warnings = tuple(f"page {p.index + 1} has no text layer" for p in doc.pages if not p.glyphs) + tuple(boilerplate)
     logger.debug("pdf: %d pages, body size %.1f, %d chars of raw text", len(pages), body_size, len(raw))
     return LoadedDocument(
         kind="pdf",
@@ -85,12 +93,12 @@ def _body_size(pages: Sequence[RawPage]) -> float:
 
 
 def _order_page(page: RawPage, lines: list[Line], body_size: float) -> list[Line]:
-    """Header, body (reading order, tables marked), notes, footer."""
+    """Header, body (reading order, tables marked), sidebar boilerplate, notes, footer."""
     body, gutter = order_body([ln for ln in lines if ln.kind == "body"], page.width, body_size)
     _mark_tables(page, body, body_size)
-    by_kind = {kind: [ln for ln in lines if ln.kind == kind] for kind in ("header", "note", "footer")}
+    by_kind = {kind: [ln for ln in lines if ln.kind == kind] for kind in ("header", BOILERPLATE, "note", "footer")}
     notes = order_notes(by_kind["note"], gutter)
-    return by_kind["header"] + body + notes + by_kind["footer"]
+    return by_kind["header"] + body + by_kind[BOILERPLATE] + notes + by_kind["footer"]
 
 
 def _mark_tables(page: RawPage, body: Sequence[Line], body_size: float) -> None:
