@@ -44,6 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from extractors.errors import SourceError  # noqa: E402
 from extractors.load.decode import decode_text  # noqa: E402
 
 BASELINE_REV = "6e5e70b"  # last commit with the HTMLParser-only main-text rule
@@ -115,6 +116,17 @@ def corpus(pages: Pages, which: str) -> list[tuple[str, dict, bytes]]:
     return items
 
 
+def decoded(raw_items: list[tuple[str, dict, bytes]]) -> tuple[list[tuple[str, dict, str]], list[str]]:
+    """Pages decoded as ``claimledger ingest`` would, and the names of those it refuses (e.g. NUL bytes)."""
+    items, refused = [], []
+    for url, item, data in raw_items:
+        try:
+            items.append((url, item, decode_text(data, name=item["file"])))
+        except SourceError:
+            refused.append(item["file"])
+    return items, refused
+
+
 def load_module_at(rev: str) -> Callable[[str], object]:
     """``load_html`` from ``extractors/load/html_text.py`` as committed at ``rev``."""
     source = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:extractors/load/html_text.py"],
@@ -168,10 +180,10 @@ def main() -> None:
 
     from extractors.load.html_text import load_html
 
-    raw_items = corpus(Pages(args.location), args.which)
-    items = [(url, item, decode_text(data, name=item["file"])) for url, item, data in raw_items]
+    items, refused = decoded(corpus(Pages(args.location), args.which))
     snippets = sum(len(i["with"]) + len(i["without"]) for _, i, _ in items)
-    print(f"{len(items)} pages, {snippets} snippets ({args.which})")
+    print(f"{len(items)} pages, {snippets} snippets ({args.which}); "
+          f"{len(refused)} pages our decoder refuses, left out: {', '.join(refused) or 'none'}")
     runners = {
         "before": body_of(load_module_at(args.baseline_rev)),
         "after": body_of(load_html),

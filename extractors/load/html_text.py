@@ -52,6 +52,9 @@ HARD_DROPPED = frozenset({
 })
 # Page furniture: left out by the fallback rule; trafilatura decides otherwise.
 SOFT_DROPPED = frozenset({"nav", "header", "footer", "aside"})
+# Never main text even when trafilatura's whole-page fallbacks (short pages) bring them in.
+# <header> is not among them: in many posts it holds the headline and byline.
+FURNITURE = frozenset({"nav", "footer", "aside"})
 DROPPED = HARD_DROPPED | SOFT_DROPPED
 BLOCKS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "tr", "div", "section",
@@ -89,6 +92,7 @@ def load_html(raw: str) -> LoadedDocument:
     if keep is None or not any(any(m) for m in keep.values()):
         keep = _fallback_mask(scan)
     else:
+        _drop_furniture(scan, keep)
         _prefer_declared_main(scan, keep)
         _add_reference_sections(scan, keep)
     body, links = _assemble(scan, keep)
@@ -367,9 +371,11 @@ def _main_mask(scan: _Scanner, segments: list[str]) -> dict[int, list[bool]]:
     """Per text event, which of its characters belong to trafilatura's main text.
 
     Our visible characters without white space (the "ink") are searched for each
-    segment's ink in order; long segments anchor, short ones ("Sources", a date)
-    are only looked for between their anchored neighbours so a menu item of the
-    same wording earlier in the page cannot take their place.
+    segment's ink.  Long segments anchor: the first occurrence after the previous
+    anchor, or the only occurrence anywhere (trafilatura sometimes moves a headline
+    or a teaser ahead of the text).  Short ones ("Sources", a date) are looked for
+    between their neighbours, so a menu item of the same wording elsewhere in the
+    page cannot take their place, or else where they occur only once.
     """
     ink, where = _ink(scan)
     inks = ["".join(s.split()) for s in segments]
@@ -377,14 +383,18 @@ def _main_mask(scan: _Scanner, segments: list[str]) -> dict[int, list[bool]]:
     cursor = 0
     for i, s in enumerate(inks):
         if len(s) >= _LONG_SEGMENT:
-            spans[i] = _find(ink, s, cursor, len(ink))
+            spans[i] = _find(ink, s, cursor, len(ink)) or _unique(ink, s)
             if spans[i] is not None:
                 cursor = spans[i][1]  # type: ignore[index]
     for i, s in enumerate(inks):
         if spans[i] is None and s:
-            lo = max((sp[1] for sp in spans[:i] if sp), default=0)
-            hi = min((sp[0] for sp in spans[i + 1:] if sp), default=len(ink))
-            spans[i] = _find(ink, s, lo, max(lo, hi)) if len(s) < _LONG_SEGMENT else _words(ink, segments[i], lo, hi)
+            lo = next((sp[1] for sp in reversed(spans[:i]) if sp), 0)
+            hi = next((sp[0] for sp in spans[i + 1:] if sp), len(ink))
+            hi = hi if hi >= lo else len(ink)
+            if len(s) < _LONG_SEGMENT:
+                spans[i] = _find(ink, s, lo, hi) or _unique(ink, s)
+            else:
+                spans[i] = _words(ink, segments[i], lo, hi)
     keep = {index: [False] * len(scan.events[index].piece.text) for index in set(e for e, _ in where)}  # type: ignore[union-attr]
     for span in spans:
         if span:
@@ -412,6 +422,12 @@ def _find(ink: str, s: str, lo: int, hi: int) -> tuple[int, int] | None:
     return (at, at + len(s)) if at >= 0 else None
 
 
+def _unique(ink: str, s: str) -> tuple[int, int] | None:
+    """Where ``s`` occurs in the ink, when it occurs exactly once."""
+    at = ink.find(s)
+    return (at, at + len(s)) if at >= 0 and ink.find(s, at + 1) < 0 else None
+
+
 def _words(ink: str, segment: str, lo: int, hi: int) -> tuple[int, int] | None:
     """A long segment trafilatura rewrote a little: the stretch from its first to its last found word."""
     first = last = None
@@ -430,6 +446,13 @@ def _fallback_mask(scan: _Scanner) -> dict[int, list[bool]]:
     kept = [i for i, e in enumerate(scan.events) if e.kind == "text" and not e.soft]
     in_main = [i for i in kept if scan.events[i].main]
     return {i: [True] * len(scan.events[i].piece.text) for i in (in_main or kept)}  # type: ignore[union-attr]
+
+
+def _drop_furniture(scan: _Scanner, keep: dict[int, list[bool]]) -> None:
+    """Navigation, asides and footers stay out whatever trafilatura kept."""
+    furniture = {i for i, tag in enumerate(scan.tags) if tag in FURNITURE}
+    for i in [i for i in keep if furniture.intersection(scan.events[i].stack)]:
+        del keep[i]
 
 
 def _prefer_declared_main(scan: _Scanner, keep: dict[int, list[bool]]) -> None:
