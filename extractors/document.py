@@ -184,8 +184,10 @@ def _assemble(loaded: LoadedDocument) -> _Assembled:
     warnings: list[str] = []
     bodies: list[MappedText] = []
     notes: list[list[tuple[str, MappedText]]] = []
-    for page in loaded.pages:
-        normalized = normalize(page.body)
+    raw_bodies, raw_section, section_warnings = _cut_raw_reference_section([p.body for p in loaded.pages])
+    warnings += section_warnings
+    for page, raw_body in zip(loaded.pages, raw_bodies):
+        normalized = normalize(raw_body)
         warnings += normalized.warnings
         bodies.append(normalized.text.strip())
         page_notes = []
@@ -205,7 +207,9 @@ def _assemble(loaded: LoadedDocument) -> _Assembled:
             builder.append_inserted(join.separator)
         spans.append(builder.append(body))
     body_text = builder.build()
-    body_text, section = _cut_reference_section(body_text)
+    section = raw_section
+    if section is None:  # a list spread over pages: found in the joined body
+        body_text, section = _cut_reference_section(body_text)
     body_end = len(body_text)
     spans = [(min(s, body_end), min(e, body_end)) for s, e in spans]
 
@@ -256,6 +260,30 @@ def _drop_last(builder: TextBuilder, n: int) -> TextBuilder:
     fresh = TextBuilder()
     fresh.append(text)
     return fresh
+
+
+def _cut_raw_reference_section(
+    bodies: list[MappedText],
+) -> tuple[list[MappedText], list[tuple[str | None, MappedText]] | None, list[str]]:
+    """Move a trailing reference list or notes section out of the last page *before* normalizing.
+
+    Line breaks still separate its entries there: normalizing first joins an
+    entry that ends with a URL to the next one and glossary notes to each
+    other.  Each entry is normalized on its own.  Returns the page bodies, the
+    ``(marker, entry)`` pairs or None, and the normalizer's warnings.
+    """
+    section = fn.find_reference_section(bodies[-1].text) if bodies else None
+    if section is None:
+        return bodies, None, []
+    body = bodies[-1]
+    kept = MappedText.join("\n\n", [p for p in (body[: section.start].strip(), body[section.end:].strip()) if p.text])
+    entries: list[tuple[str | None, MappedText]] = []
+    warnings: list[str] = []
+    for e in section.entries:
+        normalized = normalize(body[e.start:e.end])
+        warnings += normalized.warnings
+        entries.append((e.marker, _one_line(normalized.text.strip())))
+    return [*bodies[:-1], kept], [e for e in entries if e[1].text], warnings
 
 
 def _cut_reference_section(body: MappedText) -> tuple[MappedText, list[tuple[str | None, MappedText]] | None]:

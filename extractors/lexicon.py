@@ -200,6 +200,33 @@ def is_footnote_marker(ch: str) -> bool:
     return len(ch) == 1 and ch in FOOTNOTE_MARKER_CLASS
 
 
+# --------------------------------------------------------------------------- note and reference sections
+
+#: Labels of a heading over a document's notes -- endnotes, glossary notes
+#: (``［1］一降三减：…``), explanations -- lower-cased, with the blanks between
+#: Chinese characters removed (``注 释`` -> ``注释``).  Only numbered entries
+#: under such a heading are notes: prose under ``注`` or ``Notes`` is text.
+NOTES_HEADINGS = frozenset({"注释", "注", "注解", "尾注", "说明", "名词解释", "notes", "endnotes"})
+
+#: The number opening an entry of a reference list or a notes section at a line
+#: start: ``[12]`` ``［12］`` (group ``bracket``), ``12.`` ``12．`` ``12、`` ``12)``
+#: (group ``number``), ``(12)`` ``（12）`` (group ``paren``) or ``⑫`` (group
+#: ``circled``), with the blanks after it.  A bare or parenthesised number may
+#: also open a wrapped line (``2): 33-45.``): callers check the sequence.
+LIST_ENTRY_NUMBER = regex.compile(
+    rf"^[ \t\u3000]*(?:[\[［][ \t]*(?P<bracket>[{DIGIT}]{{1,3}})[ \t]*[\]］]"
+    rf"|(?P<number>[{DIGIT}]{{1,3}})[.．、)）](?![{DIGIT}])"
+    rf"|[（(](?P<paren>[{DIGIT}]{{1,3}})[）)]"
+    rf"|(?P<circled>[{CIRCLED_MARKER_CLASS}]))[ \t\u3000]*"
+)
+
+#: The head of a glossary note after its number: a short term and a colon
+#: (``一降三减：``, ``“放管服”：``, ``Dual circulation:``); group ``term``.  The
+#: explanation follows on the same line or the next.  A reference entry
+#: (``张三. 标题[J]. 刊名: …``) has a full stop or bracket before its colon.
+GLOSSARY_TERM = regex.compile(r"^[ \t\u3000]*(?P<term>[^\s。！？；;:：.．\[\]【】][^\n。！？；;:：.．\[\]【】]{0,23}?)[ \t]*[:：]")
+
+
 # --------------------------------------------------------------------------- headings
 
 #: A Markdown ATX heading mark (``## ``).

@@ -4,7 +4,8 @@
 least: GB/T 7714 (anchored on its ``[J]``/``[M]``/``[EB/OL]`` type code),
 the Chinese note style of journal footnotes (``作者：《题名》，《刊名》2025年第2期。``),
 Markdown links, APA (``Smith, J. (2020). Title. Journal, 3(2), 1–10.``),
-Chicago notes (``Author, “Title,” Publisher, 2021.``), and finally a plain
+Chicago notes (``Author, “Title,” Publisher, 2021.``), glossary notes that
+explain a term (``一降三减：降低……。``, kind ``note``), and finally a plain
 fallback that tells a source (a URL, a short name) from a note that explains
 rather than cites (kind ``note``).
 
@@ -19,7 +20,7 @@ import logging
 import re
 from typing import Protocol
 
-from extractors.lexicon import CIRCLED_MARKER_CLASS, HAN, SOURCE_CUE, SUPERSCRIPT_DIGITS
+from extractors.lexicon import CIRCLED_MARKER_CLASS, GLOSSARY_TERM, HAN, SOURCE_CUE, SUPERSCRIPT_DIGITS
 from extractors.notes.citations_gbt import parse_gbt7714, split_authors, strip_entry_prefix
 from extractors.notes.citations_sources import (
     FigureRef,
@@ -309,6 +310,24 @@ def _leading_source(text: str) -> str | None:
     return head if re.match(rf"[A-Z{HAN}《“\"]", head) else None
 
 
+def _parse_glossary(text: str) -> ParsedCitation | None:
+    """``一降三减：降低……。``: a glossary note explains a Chinese term in sentences and cites nothing.
+
+    The term is Han text without a year or a news outlet's name (``新华社：…``
+    names a source), and the explanation after the colon ends its sentence
+    and holds no URL; otherwise the note is left to the plain parser.
+    """
+    m = GLOSSARY_TERM.match(text)
+    if not m:
+        return None
+    term, explanation = m.group("term"), text[m.end() :].strip()
+    if not re.search(f"[{HAN}]", term) or first_year(term) or _NEWS_NAMES.search(term):
+        return None
+    if find_url(explanation) or not explanation.endswith(("。", "！", "；")):
+        return None
+    return ParsedCitation(kind="note", style="glossary")
+
+
 def _parse_plain(text: str) -> ParsedCitation:
     """A URL, a short source name, or an explanatory note."""
     url_hit = find_url(text)
@@ -351,7 +370,8 @@ def parse_citation(raw: str) -> ParsedCitation:
     if not text:
         return ParsedCitation(kind="other", style="plain")
     one_line = text.replace("\n", " ") if not find_url(text) else text
-    for parser in (_parse_ibid, parse_gbt7714, _parse_link, _parse_zh_note, _parse_apa, _parse_chicago):
+    for parser in (_parse_ibid, parse_gbt7714, _parse_link, _parse_zh_note, _parse_apa, _parse_chicago,
+                   _parse_glossary):
         parsed = parser(one_line)
         if parsed is not None:
             return parsed

@@ -18,7 +18,7 @@ class ParsedCitation:
     """Fields of one cited work; names match :class:`extractors.types.Citation`.
 
     ``style`` says which parser produced it (``gbt7714``, ``zh_note``,
-    ``apa``, ``chicago``, ``link``, ``plain``); ``publisher``, ``place``,
+    ``apa``, ``chicago``, ``link``, ``glossary``, ``plain``); ``publisher``, ``place``,
     ``doi`` and ``accessed`` (the ``[引用日期]``) have no column in
     ``Citation`` but feed :func:`extractors.notes.citations.citation_key`.
     """

@@ -33,7 +33,10 @@ from dataclasses import dataclass
 from extractors.lexicon import (
     CIRCLED_MARKER_CLASS,
     CIRCLED_MARKERS,
+    GLOSSARY_TERM,
     HAN,
+    LIST_ENTRY_NUMBER,
+    NOTES_HEADINGS,
     SOURCE_CUE,
     SUPERSCRIPT_DIGITS,
     marker_number,
@@ -129,7 +132,8 @@ def marker_key(marker: str) -> str:
 # ---------------------------------------------------------------- finding markers
 
 _RE_MARKDOWN = re.compile(r"\[\^([^\]\s]+)\](?!:)")
-_RE_BRACKET = re.compile(r"\[(\d{1,3}(?:\s*[,，、\-–—~～]\s*\d{1,3})*)\]")
+# Full-width ［1］ too: a raw text (before width folding) is searched when a notes section is cut out.
+_RE_BRACKET = re.compile(r"[\[［](\d{1,3}(?:\s*[,，、\-–—~～]\s*\d{1,3})*)[\]］]")
 _RE_CIRCLED = re.compile(f"[{_CIRCLED_CLASS}]")
 _RE_SUPER = re.compile(f"[{_SUP_CLASS}]+")
 _RE_CARET = re.compile(r"\^(\d{1,3})(?!\d)")
@@ -158,7 +162,7 @@ def _bracket_is_marker(text: str, m: re.Match[str]) -> bool:
     before = text[m.start() - 1 : m.start()]
     if after.startswith("(") and after != "(#":
         return False  # a Markdown link [1](url); [1](#fn1) is a footnote reference
-    return not after.startswith(":") and before != "]"
+    return not after.startswith(":") and before not in ("]", "］")
 
 
 def _expand_bracket(m: re.Match[str]) -> list[MarkerHit]:
@@ -274,19 +278,21 @@ def find_markers(text: str) -> list[MarkerHit]:
 
 # ---------------------------------------------------------------- reference sections
 
-_HEADINGS = {
-    "参考文献", "参考资料", "参考书目", "注释", "注", "尾注", "来源", "资料来源", "信息来源", "数据来源",
-    "引用", "引文", "文献", "references", "reference", "notes", "endnotes", "bibliography",
+_REFERENCE_HEADINGS = {
+    "参考文献", "参考资料", "参考书目", "来源", "资料来源", "信息来源", "数据来源",
+    "引用", "引文", "文献", "references", "reference", "bibliography",
     "sources", "source", "works cited", "literature cited", "citations",
 }
+_HEADINGS = _REFERENCE_HEADINGS | NOTES_HEADINGS
+# A 说明 line mid-document titles a paragraph; only a trailing 说明 section holds notes.
+_TRAILING_ONLY_HEADINGS = {"说明"}
 # Sections that end a reference list (a blog's related-reading list is not a source list).
 _STOP_HEADINGS = {
     "相关阅读", "延伸阅读", "推荐阅读", "附录", "致谢", "作者简介", "关于作者", "相关文章",
     "appendix", "acknowledgements", "acknowledgments", "about the author", "related", "related reading",
     "further reading", "see also",
 }
-_RE_ENTRY_NUMBER = re.compile(r"^\s*(?:\[(\d{1,3})\]|［(\d{1,3})］|(\d{1,3})[.．、)）]|[（(](\d{1,3})[）)]|([" + _CIRCLED_CLASS + r"]))\s*")
-_RE_BULLET = re.compile(r"^\s*(?:[-*+•·]|\d{1,3}[.．、])\s+")
+_RE_BULLET = re.compile(r"^\s*[-*+•·]\s+")
 _RE_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _RE_LABEL_LINE = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*([^*_#\n]{1,30}?)\s*(?:\*\*|__)?\s*[:：]?\s*(?:\*\*|__)?\s*$")
 
@@ -318,20 +324,50 @@ def _is_section_end(line: str) -> bool:
     return label is not None and (label in _STOP_HEADINGS or label in _HEADINGS)
 
 
-def _entry_marker(line: str) -> tuple[str | None, int]:
-    """The entry number of a line and where its content starts (bullets give None)."""
-    m = _RE_ENTRY_NUMBER.match(line)
-    if m and m.end() < len(line):
-        num = next(g for g in m.groups() if g)
-        return num, m.end()
-    b = _RE_BULLET.match(line)
-    return None, (b.end() if b else len(line) - len(line.lstrip()))
+@dataclass(frozen=True, slots=True)
+class _EntryNumber:
+    marker: str  # as printed, without brackets: "12", "１２", "⑫"
+    value: int
+    bracketed: bool  # [12], ［12］ or ⑫: never the start of a wrapped line
+    content: int  # offset in the line where the entry's text starts
+
+
+def _entry_number(line: str) -> _EntryNumber | None:
+    """The :data:`~extractors.lexicon.LIST_ENTRY_NUMBER` opening ``line``, when text follows it."""
+    m = LIST_ENTRY_NUMBER.match(line)
+    if not m or m.end() >= len(line.rstrip()):
+        return None
+    if m.group("circled"):
+        return _EntryNumber(m.group("circled"), marker_number(m.group("circled")) or 0, True, m.end())
+    digits = m.group("bracket") or m.group("number") or m.group("paren")
+    return _EntryNumber(digits, int(digits), m.group("bracket") is not None, m.end())
+
+
+def _next_entry(line: str, last: int | None) -> _EntryNumber | None:
+    """The entry number opening ``line`` if it starts a new entry after entry ``last``.
+
+    Entries split on their numbers, so a line that wraps inside an entry and
+    happens to start with ``2):`` or ``12.`` must not split it: after the first
+    entry a bare or parenthesised number counts only as the next in sequence.
+    Bracketed and circled numbers never open a wrapped line.
+    """
+    found = _entry_number(line)
+    if found is None or last is None or found.bracketed or found.value == last + 1:
+        return found
+    return None
 
 
 def _collect_entries(text: str, lines: list[tuple[int, int]]) -> tuple[list[RefEntry], int]:
-    """Entries from the lines after a heading, and the end offset of the last one."""
+    """Entries from the lines after a heading, and the end offset of the last one.
+
+    In a numbered list a line without the next number continues the entry
+    above (an entry wrapped over lines, a glossary term's explanation on the
+    next line); after a blank line it does so only if that entry did not end
+    its sentence.
+    """
     entries: list[RefEntry] = []
-    numbered = False
+    last: int | None = None  # number of the last numbered entry
+    bracketed = False  # the list numbers its entries [1] / ［1］ / ①
     blank_before = False
     for s, e in lines:
         line = text[s:e]
@@ -340,24 +376,49 @@ def _collect_entries(text: str, lines: list[tuple[int, int]]) -> tuple[list[RefE
             continue
         if _is_section_end(line):
             break
-        marker, content = _entry_marker(line)
-        numbered = numbered or marker is not None
-        bullet = _RE_BULLET.match(line) is not None
-        continues = entries and marker is None and not bullet and numbered
+        number = _next_entry(line, last)
+        continues = entries and number is None and last is not None and not _RE_BULLET.match(line)
         if continues and blank_before and entries[-1].text.rstrip()[-1:] in "。.．)）":
             break
         if continues:
-            last = entries[-1]
-            cs, ce = last.start, e - len(line) + len(line.rstrip())
-            entries[-1] = RefEntry(last.marker, cs, ce, text[cs:ce])
+            prev = entries.pop()
+            cs, ce = prev.start, e - len(line) + len(line.rstrip())
+            prev = RefEntry(prev.marker, cs, ce, text[cs:ce])
         else:
+            bullet = _RE_BULLET.match(line)
+            content = number.content if number else (bullet.end() if bullet else len(line) - len(line.lstrip()))
             cs, ce = s + content, s + len(line.rstrip())
-            entries.append(RefEntry(marker, cs, ce, text[cs:ce]))
+            prev = RefEntry(number.marker if number else None, cs, ce, text[cs:ce])
+            last = number.value if number else last
+            bracketed = number.bracketed if number else bracketed
+        split = _split_run_on(text, prev.marker, cs, ce, last) if bracketed and last is not None else [prev]
+        entries += split
+        last = int(split[-1].marker) if len(split) > 1 else last
         blank_before = False
     return entries, (entries[-1].end if entries else -1)
 
 
-_NOTE_HEADINGS = {"注释", "注", "尾注", "notes", "endnotes"}
+def _split_run_on(text: str, marker: str | None, start: int, end: int, last: int) -> list[RefEntry]:
+    """Split an entry where the next bracketed numbers (``［2］``, ``[3]``) follow in the same line.
+
+    A loader that joins soft line breaks (Markdown paragraphs) hands over a
+    numbered list as one line: ``［1］一降三减：…。［2］放管服：…``.  Only the
+    next number in sequence splits, and only after a blank or a full stop, so
+    a citation inside an entry (``见文献[2]``) stays in it.
+    """
+    out: list[RefEntry] = []
+    pos, expected = start, last + 1
+    while True:
+        m = re.compile(rf"(?<=[\s.。．;；])[\[［][ \t]*{expected}[ \t]*[\]］][ \t]*(?=\S)").search(text, pos, end)
+        if m is None:
+            break
+        cut = len(text[start:m.start()].rstrip()) + start
+        out.append(RefEntry(marker, start, cut, text[start:cut]))
+        marker, start, pos, expected = str(expected), m.end(), m.end(), expected + 1
+    out.append(RefEntry(marker, start, end, text[start:end]))
+    return out
+
+
 _RE_SOURCE_LIKE = re.compile(r"https?://|www\.|\b(?:1[5-9]|20)\d\d\b|《|\[[A-Z](?:/OL)?\]|\]\(")
 _RE_SHORT_NAME = re.compile(r"^[^。！？!?\n]{2,160}$")
 _RE_INLINE_SOURCES = re.compile(
@@ -375,7 +436,7 @@ def _plausible(label: str, entries: list[RefEntry]) -> bool:
     """
     if any(e.marker is not None for e in entries):
         return True
-    if label in _NOTE_HEADINGS:
+    if label in NOTES_HEADINGS:
         return False
     return all(_RE_SOURCE_LIKE.search(e.text) or _RE_SHORT_NAME.match(e.text) for e in entries)
 
@@ -392,14 +453,8 @@ def _inline_section(text: str, s: int, e: int) -> ReferenceSection | None:
     return ReferenceSection(s, entries[-1].end, text[s:base].strip(), entries)
 
 
-def find_reference_section(text: str) -> ReferenceSection | None:
-    """The last reference/notes/sources section of ``text`` with its entries, or None if there is none.
-
-    "None" is the normal answer for most blog posts; it is not an error.  A
-    heading with nothing source-like under it is ignored (a ``注`` paragraph
-    title, a ``Notes`` heading over prose).
-    """
-    lines = _lines(text)
+def _headed_section(text: str, lines: list[tuple[int, int]]) -> ReferenceSection | None:
+    """The last section under a references/notes/sources heading (or an inline ``**来源**:`` line)."""
     for i in range(len(lines) - 1, -1, -1):
         s, e = lines[i]
         inline = _inline_section(text, s, e)
@@ -409,10 +464,58 @@ def find_reference_section(text: str) -> ReferenceSection | None:
         if label not in _HEADINGS:
             continue
         entries, end = _collect_entries(text, lines[i + 1 :])
-        if entries and _plausible(label, entries):
-            logger.debug("reference section %r at %s with %s entries", label, s, len(entries))
-            return ReferenceSection(s, end, text[s:e].strip(), tuple(entries))
+        if not entries or not _plausible(label, entries):
+            continue
+        if label in _TRAILING_ONLY_HEADINGS and text[end:].strip():
+            continue
+        logger.debug("reference section %r at %s with %s entries", label, s, len(entries))
+        return ReferenceSection(s, end, text[s:e].strip(), tuple(entries))
     return None
+
+
+def _trailing_glossary(text: str, lines: list[tuple[int, int]]) -> ReferenceSection | None:
+    """Glossary notes closing a text without a heading: ``［1］一降三减：`` then its explanation.
+
+    Accepted only when the entries, numbered in brackets, run 1, 2, 3… to the
+    end of the text, each opens with a :data:`~extractors.lexicon.GLOSSARY_TERM`, and the text above
+    cites at least one of them (``“一降三减”［1］``): a numbered list of the
+    body itself is never cited that way.
+    """
+    for i in range(len(lines) - 1, -1, -1):
+        s, e = lines[i]
+        number = _entry_number(text[s:e])
+        if number is None or number.value != 1 or not GLOSSARY_TERM.match(text[s + number.content : e]):
+            continue
+        if not number.bracketed:
+            return None  # ``1. 重点任务：…`` closing the body is a list of its own, not notes
+        entries, end = _collect_entries(text, lines[i:])
+        keys = [marker_key(x.marker) if x.marker else "" for x in entries]
+        if text[end:].strip() or keys != [str(k) for k in range(1, len(entries) + 1)]:
+            return None
+        if not all(GLOSSARY_TERM.match(x.text) for x in entries):
+            return None
+        if not set(keys) & {h.key for h in find_markers(text[:s])}:
+            return None
+        logger.debug("trailing glossary at %s with %s entries", s, len(entries))
+        return ReferenceSection(s, end, "", tuple(entries))
+    return None
+
+
+def find_reference_section(text: str) -> ReferenceSection | None:
+    """The last reference/notes/sources section of ``text`` with its entries, or None if there is none.
+
+    "None" is the normal answer for most blog posts; it is not an error.  A
+    heading with nothing source-like under it is ignored (a ``注`` paragraph
+    title, a ``Notes`` heading over prose).  Glossary notes that close the
+    text without a heading (``［1］一降三减：``) are a notes section too; the
+    section's ``heading`` is then ``""``.
+    """
+    lines = _lines(text)
+    headed = _headed_section(text, lines)
+    glossary = _trailing_glossary(text, lines)
+    if glossary is not None and (headed is None or glossary.start >= headed.end):
+        return glossary
+    return headed
 
 
 # ---------------------------------------------------------------- linking
