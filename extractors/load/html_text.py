@@ -35,13 +35,14 @@ import logging
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-
-import trafilatura
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from extractors.load.markup import BlockAssembler, guess_language
 from extractors.textmap import MappedText
 from extractors.types import LoadedDocument, Link, PageLayout
+
+if TYPE_CHECKING:  # trafilatura's tree type, for hints only; lxml loads with trafilatura
+    from lxml import etree
 
 logger = logging.getLogger(__name__)
 
@@ -317,6 +318,8 @@ def _hidden(values: dict[str, str]) -> bool:
 
 def _trafilatura(raw: str) -> _Extracted:
     """Main-content segments and metadata; an empty result when trafilatura finds nothing or fails."""
+    import trafilatura  # on the first HTML page only: ~0.1 s and ~19 MB that text, Markdown and PDF runs never need
+
     try:
         document = trafilatura.bare_extraction(
             raw, with_metadata=True, include_links=True, include_tables=True, include_comments=False,
