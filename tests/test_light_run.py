@@ -140,3 +140,95 @@ def test_spacy_pipelines_work_with_torch_hidden(language: str) -> None:
                            "torch": "torch" in sys.modules}}))
     """)
     assert result == {"ents": ["ORG"], "has_torch": False, "torch": False}
+
+
+def test_compact_word_table_answers_as_jiebas_own_dictionary() -> None:
+    """Every word and prefix of jieba's prefix dictionary has the same frequency (0 for a bare prefix) and total;
+    the non-noun POS flags are those of the dictionary's lines; the same text segments the same way."""
+    import jieba
+
+    from extractors.text import nlp
+
+    reference = jieba.Tokenizer()
+    reference.initialize()  # jieba's own load: the dict the compact table replaces
+    compact = nlp.jieba_tokenizer(())
+    assert not isinstance(compact.FREQ, dict), "the plain tokenizer must not hold jieba's ~65 MB dict"
+    assert compact.total == reference.total
+    assert len(compact.FREQ) == len(reference.FREQ)
+    wrong = [w for w, f in reference.FREQ.items() if w not in compact.FREQ or compact.FREQ[w] != f
+             or compact.FREQ.get(w) != f]
+    assert wrong == []
+    assert "不是词的串" not in compact.FREQ and compact.FREQ.get("不是词的串", -1) == -1
+    with pytest.raises(KeyError):
+        compact.FREQ["不是词的串"]
+
+    with jieba.get_dict_file() as f:
+        lines = f.read().decode("utf-8").splitlines()
+    expected: dict[str, str] = {}
+    for line in lines:
+        word, _, flag = line.split(" ")
+        if not flag.startswith("n") and not flag.startswith("vn"):
+            expected[word] = flag
+    assert {w: nlp.word_flag(w) for w in expected} == expected
+    assert nlp.word_flag("中国") is None and nlp.word_flag("不是词的串") is None
+    assert nlp.word_flag("提高") == "v" and nlp.word_flag("个") == "q"
+    text = "国务院总理在第十四届全国人民代表大会上作政府工作报告，提出2025年GDP增长5%左右。"
+    assert compact.lcut(text) == reference.lcut(text)
+    assert compact.lcut(text, HMM=False) == reference.lcut(text, HMM=False)
+
+
+def test_word_table_cache_is_written_read_and_rebuilt_when_damaged(tmp_path: Path, monkeypatch) -> None:
+    """The first process builds and writes the cache, later ones read it; a damaged file is rebuilt, not trusted."""
+    import tempfile
+
+    from extractors.text import nlp
+
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    nlp._dictionary.cache_clear()
+    try:
+        built = nlp._dictionary()
+        [cache] = tmp_path.glob("claimledger-jieba-*.bin")
+        blob = cache.read_bytes()
+        nlp._dictionary.cache_clear()
+        read = nlp._dictionary()
+        assert read.total == built.total and len(read.freq) == len(built.freq)
+        assert read.freq["全国人民代表大会"] == built.freq["全国人民代表大会"] > 0
+
+        cache.write_bytes(blob[: len(blob) // 2])  # truncated (a crash, a full disk)
+        nlp._dictionary.cache_clear()
+        rebuilt = nlp._dictionary()
+        assert cache.read_bytes() == blob, "a damaged cache is replaced by a complete one"
+        assert rebuilt.freq["全国人民代表大会"] == built.freq["全国人民代表大会"]
+        assert list(tmp_path.glob("*.tmp")) == []
+    finally:
+        nlp._dictionary.cache_clear()
+
+
+def test_plain_tokenizer_and_pos_flags_take_a_few_megabytes() -> None:
+    """With the cache in place, the word table and POS flags allocate < 15 MB (jieba's own load: ~80 MB)."""
+    result = _run("""
+        import json, tracemalloc
+        from extractors.text import nlp
+        nlp.jieba_tokenizer(()); nlp.word_flag("提高")  # builds the cache file if this machine has none yet
+        nlp._dictionary.cache_clear(); nlp.jieba_tokenizer.cache_clear()
+        tracemalloc.start()
+        nlp.jieba_tokenizer(()); nlp.word_flag("提高")
+        current, peak = tracemalloc.get_traced_memory()
+        print(json.dumps({"current": current / 2**20, "peak": peak / 2**20}))
+    """)
+    assert result["current"] < 15, result
+    assert result["peak"] < 30, result
+
+
+def test_text_extract_does_not_import_trafilatura_or_pdfplumber() -> None:
+    """HTML main-text detection (trafilatura, ~19 MB) and the PDF reader load only when such a file is opened."""
+    result = _run(f"""
+        import json, sys
+        from pathlib import Path
+        from extractors.document import extract_document
+        extract_document(Path({str(EXAMPLES / "zh_policy_notes.txt")!r}).read_bytes(), source="zh_policy_notes.txt")
+        before = {{m: m in sys.modules for m in ("trafilatura", "pdfplumber")}}
+        extract_document(Path({str(EXAMPLES / "en_policy_post.html")!r}).read_bytes(), source="en_policy_post.html")
+        print(json.dumps({{"before": before, "after_html": "trafilatura" in sys.modules}}))
+    """)
+    assert result == {"before": {"trafilatura": False, "pdfplumber": False}, "after_html": True}

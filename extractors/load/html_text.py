@@ -89,13 +89,13 @@ def load_html(raw: str) -> LoadedDocument:
     """The main text of ``raw`` as one page, with title, author, date and the links of the main text."""
     scan = _scan(raw)
     extracted = _trafilatura(raw)
-    keep = _main_mask(scan, extracted.segments) if extracted.segments else None
-    if keep is None or not any(any(m) for m in keep.values()):
-        keep = _fallback_mask(scan)
-    else:
-        _drop_furniture(scan, keep)
-        _prefer_declared_main(scan, keep)
+    keep = _main_mask(scan, extracted.segments)
+    _drop_furniture(scan, keep)
+    _prefer_declared_main(scan, keep)
+    if any(any(mask) for mask in keep.values()):
         _add_reference_sections(scan, keep)
+    else:  # trafilatura found nothing we can place
+        keep = _fallback_mask(scan)
     body, links = _assemble(scan, keep)
     return LoadedDocument(
         kind="html",
@@ -331,12 +331,12 @@ def _trafilatura(raw: str) -> _Extracted:
     if document is None:
         return _Extracted()
     body = getattr(document, "body", None)
-    segments = [s for s in _segments(body)] if body is not None else []
+    segments = _segments(body) if body is not None else []
     return _Extracted(segments, _clean(document.title), _clean(document.author), _clean(document.date))
 
 
 def _segments(element: etree._Element) -> list[str]:
-    """The text of each trafilatura block in document order, inline markup folded into its block."""
+    """The text of each trafilatura block in its output order, inline markup folded into its block."""
     out: list[str] = []
     _collect(element, out)
     return [s for s in out if s.strip()]
