@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -265,25 +266,36 @@ def _drop_last(builder: TextBuilder, n: int) -> TextBuilder:
 def _cut_raw_reference_section(
     bodies: list[MappedText],
 ) -> tuple[list[MappedText], list[tuple[str | None, MappedText]] | None, list[str]]:
-    """Move a trailing reference list or notes section out of the last page *before* normalizing.
+    """Move a trailing reference list or notes section out of the page bodies *before* normalizing.
 
     Line breaks still separate its entries there: normalizing first joins an
     entry that ends with a URL to the next one and glossary notes to each
-    other.  Each entry is normalized on its own.  Returns the page bodies, the
-    ``(marker, entry)`` pairs or None, and the normalizer's warnings.
+    other.  Each entry is normalized on its own.  A section closing the
+    document may run over several pages (searched in the page bodies joined
+    by line breaks); otherwise it must sit on the last page.  Returns the page
+    bodies, the ``(marker, entry)`` pairs or None, and the normalizer's warnings.
     """
-    section = fn.find_reference_section(bodies[-1].text) if bodies else None
+    if not bodies:
+        return bodies, None, []
+    joined = MappedText.join("\n", bodies)
+    section = fn.find_reference_section(joined.text)
+    starts = list(itertools.accumulate((len(b.text) + 1 for b in bodies[:-1]), initial=0))
+    if section is None or joined.text[section.end:].strip():
+        joined, section = bodies[-1], fn.find_reference_section(bodies[-1].text)
+        starts = [0] * len(bodies)
     if section is None:
         return bodies, None, []
-    body = bodies[-1]
-    kept = MappedText.join("\n\n", [p for p in (body[: section.start].strip(), body[section.end:].strip()) if p.text])
+    first = bisect.bisect_right(starts, section.start) - 1  # the page the section starts on
+    before, after = joined[starts[first] : section.start].strip(), joined[section.end :].strip()
+    kept = MappedText.join("\n\n", [p for p in (before, after) if p.text])
     entries: list[tuple[str | None, MappedText]] = []
     warnings: list[str] = []
     for e in section.entries:
-        normalized = normalize(body[e.start:e.end])
+        normalized = normalize(joined[e.start:e.end])
         warnings += normalized.warnings
         entries.append((e.marker, _one_line(normalized.text.strip())))
-    return [*bodies[:-1], kept], [e for e in entries if e[1].text], warnings
+    emptied = [MappedText.empty()] * (len(bodies) - first - 1)
+    return [*bodies[:first], kept, *emptied], [e for e in entries if e[1].text], warnings
 
 
 def _cut_reference_section(body: MappedText) -> tuple[MappedText, list[tuple[str | None, MappedText]] | None]:

@@ -170,3 +170,18 @@ def test_reference_list_entries_ending_with_url_or_doi_stay_apart() -> None:
     assert [c.title for c in cites] == ["出版业信息化迈入快车道", "韩国图书馆法", "书名"]
     section = find_reference_section(text)
     assert section is not None and [e.marker for e in section.entries] == ["1", "2", "3"]
+
+
+def test_reference_list_over_a_page_break() -> None:
+    """A text layer paged by form feeds: the list starts on one page and ends on the next, an entry wrapping across."""
+    rows = tuple(r for r in _rows() if "http" in r["rendered_text"])[:16]
+    entries = [f"[{k}] {row['rendered_text']}" for k, row in enumerate(rows, 1)]
+    head, tail = entries[7].split(" http", 1)
+    page1 = BODY + "本文梳理了相关文献[7]，并讨论其局限[8]。" * 6 + "\n\n参考文献\n\n" + "\n".join([*entries[:7], head])
+    page2 = "\n".join([f"http{tail}", *entries[8:]])
+    doc = extract_document(f"{page1}\n\f{page2}\n".encode("utf-8"), source="paged.txt")
+    assert len(doc.pages) == 2
+    cites = _entry_citations(doc)
+    assert [_squeeze(c.raw) for c in cites] == [_squeeze(r["rendered_text"]) for r in rows]
+    assert cites[7].url == rows[7]["fields"]["url"]
+    assert doc.text[: doc.body_end].endswith("并讨论其局限[8]。")
