@@ -222,3 +222,21 @@ def test_endnotes_full_width_bracket_markers_in_raw_text() -> None:
     """Markers are found before width folding too (the section is cut from the raw text)."""
     assert [(h.marker, h.key) for h in find_markers("推进“一降三减”［1］改革与［２，３］")] == [
         ("1", "1"), ("２", "2"), ("３", "3")]
+
+
+def test_endnotes_numbered_items_inside_a_bracketed_note_stay_in_it() -> None:
+    text = (
+        "推进“三个一批”［1］与“两新”［2］。\n\n"
+        "［1］三个一批：\n1. 签约一批；\n2. 开工一批；\n3. 投产一批。\n［2］两新：\n设备更新和消费品以旧换新。\n"
+    )
+    section = find_reference_section(text)
+    assert section is not None
+    assert [e.marker for e in section.entries] == ["1", "2"]
+    assert section.entries[0].text == "三个一批：\n1. 签约一批；\n2. 开工一批；\n3. 投产一批。"
+
+
+def test_endnotes_headingless_circled_glossary() -> None:
+    text = "推进“两新”①工作。\n\n①两新：推动设备更新和消费品以旧换新。\n②三个一批：签约一批、开工一批、投产一批。\n"
+    section = find_reference_section(text)
+    assert section is not None and section.heading == ""
+    assert [e.marker for e in section.entries] == ["①", "②"]

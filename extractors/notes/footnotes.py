@@ -343,18 +343,20 @@ def _entry_number(line: str) -> _EntryNumber | None:
     return _EntryNumber(digits, int(digits), m.group("bracket") is not None, m.end())
 
 
-def _next_entry(line: str, last: int | None) -> _EntryNumber | None:
+def _next_entry(line: str, last: int | None, bracketed: bool) -> _EntryNumber | None:
     """The entry number opening ``line`` if it starts a new entry after entry ``last``.
 
     Entries split on their numbers, so a line that wraps inside an entry and
     happens to start with ``2):`` or ``12.`` must not split it: after the first
-    entry a bare or parenthesised number counts only as the next in sequence.
-    Bracketed and circled numbers never open a wrapped line.
+    entry a bare or parenthesised number counts only as the next in sequence,
+    and never in a list numbered in brackets (``［1］三个一批：`` explained by
+    items ``1. 签约一批`` ``2. 开工一批``).  Bracketed and circled numbers never
+    open a wrapped line.
     """
     found = _entry_number(line)
-    if found is None or last is None or found.bracketed or found.value == last + 1:
+    if found is None or last is None or found.bracketed:
         return found
-    return None
+    return found if found.value == last + 1 and not bracketed else None
 
 
 def _collect_entries(text: str, lines: list[tuple[int, int]]) -> tuple[list[RefEntry], int]:
@@ -376,7 +378,7 @@ def _collect_entries(text: str, lines: list[tuple[int, int]]) -> tuple[list[RefE
             continue
         if _is_section_end(line):
             break
-        number = _next_entry(line, last)
+        number = _next_entry(line, last, bracketed)
         continues = entries and number is None and last is not None and not _RE_BULLET.match(line)
         if continues and blank_before and entries[-1].text.rstrip()[-1:] in "。.．)）":
             break
