@@ -232,3 +232,20 @@ def test_text_extract_does_not_import_trafilatura_or_pdfplumber() -> None:
         print(json.dumps({{"before": before, "after_html": "trafilatura" in sys.modules}}))
     """)
     assert result == {"before": {"trafilatura": False, "pdfplumber": False}, "after_html": True}
+
+
+def test_unwritable_temp_dir_still_gives_the_table(tmp_path: Path, monkeypatch) -> None:
+    """No cache can be written (missing or read-only temp dir): the table is built in memory all the same."""
+    import tempfile
+
+    from extractors.text import nlp
+
+    missing = tmp_path / "gone"
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(missing))
+    nlp._dictionary.cache_clear()
+    try:
+        table = nlp._dictionary()
+        assert table.freq["全国人民代表大会"] > 0 and table.flags.get("提高") == "v"
+        assert not missing.exists()
+    finally:
+        nlp._dictionary.cache_clear()

@@ -386,11 +386,16 @@ def _write_atomically(path: Path, blob: bytes) -> None:
     """Write ``blob`` to ``path`` through a private temporary file and a rename (readers never see half a file)."""
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    except OSError as exc:
+        logger.debug("could not cache jieba's compact word table at %s: %s", path, exc)
+        return
+    try:
         with os.fdopen(fd, "wb") as out:
             out.write(blob)
         os.replace(tmp, path)
     except OSError as exc:
         logger.debug("could not cache jieba's compact word table at %s: %s", path, exc)
+        Path(tmp).unlink(missing_ok=True)
 
 
 def _word_tags() -> Mapping[str, str]:
