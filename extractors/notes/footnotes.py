@@ -18,6 +18,12 @@ Decisions worth knowing:
 * Linking never guesses across pages when numbering restarts per page: a
   reference without a same-page note stays dangling unless the next page holds
   an orphan note with that key (a body pushed over the page break).
+* A reference or notes section is read line by line, so the pipeline looks
+  for it in the text *before* line re-joining: one entry per number
+  (``[N]`` ``［N］`` ``N.`` ``(N)`` ``①``), lines without the next number
+  continue the entry.  Glossary notes (``［1］一降三减：`` and the explanation)
+  count as a notes section even without a heading when they close the text
+  and the text cites them.
 
 All offsets are 0-based, end-exclusive, relative to the string passed in.
 """
