@@ -420,3 +420,88 @@ def english_report_pdf() -> bytes:
     b.lines(LEFT, 233, ["Buy: expected total return above 15% over 12 months.",
                         "Sell: expected total return below -5% over 12 months."], size=8, pitch=11)
     return b.output()
+
+
+_PHRASES = (
+    "公司{y}年实现营业收入{a}亿元，同比增长{p}%，其中海外业务收入占比提升至{q}%。",
+    "受原材料价格回落影响，毛利率较上年提高{d}个百分点，达到{q}%。",
+    "我们预计行业需求在下半年逐步回暖，龙头企业的市场份额有望继续提升。",
+    "截至{y}年末，公司在手订单金额约为{a}亿元，可覆盖未来一年左右的收入。",
+    "费用端保持稳定，销售费用率为{d}%，管理费用率同比下降{d}个百分点。",
+    "经营活动现金流净额为{a}亿元，资产负债率下降至{q}%，财务结构持续优化。",
+    "新建产能{a}万吨预计于{y}年投产，届时总产能将提升约{p}%。",
+    "行业集中度提升的趋势明确，政策端对落后产能的约束进一步加强。",
+)
+
+
+_HEADINGS = ("行业需求稳步回升", "盈利能力持续改善", "产能扩张进入兑现期", "估值处于历史低位", "海外市场打开成长空间")
+
+
+def research_report_pdf(pages: int = 12, seed: int = 0) -> bytes:
+    """A long broker report for the benchmark: dense two-line-per-paragraph body, tables, notes, back matter.
+
+    Page 1 carries the key-figures sidebar, every page a running header, a
+    page-number footer and numbered section headings, every third page a ruled table, every fourth a
+    footnote zone, the last page 分析师声明/免责声明.  Text is ours, composed
+    from :data:`_PHRASES` with seeded figures.
+    """
+    import random
+
+    rnd = random.Random(seed)
+    b = CjkBuilder()
+
+    def sentence() -> str:
+        return rnd.choice(_PHRASES).format(
+            y=rnd.randint(2019, 2025), a=f"{rnd.uniform(1, 500):.1f}", p=f"{rnd.uniform(1, 60):.1f}",
+            q=f"{rnd.uniform(10, 90):.1f}", d=f"{rnd.uniform(0.1, 5):.1f}",
+        )
+
+    def paragraph(x: float, y: float, width: float, size: float = 10) -> float:
+        text = "".join(sentence() for _ in range(rnd.randint(2, 4)))
+        b.pdf.set_font("cjk", "", size)
+        b.pdf.set_xy(x, y - size)
+        b.pdf.multi_cell(width, size * 1.5, text, align="J")
+        return b.pdf.get_y() + size + 6
+
+    for n in range(1, pages + 1):
+        b.page()
+        b.text(LEFT, 40, "某证券研究所 行业深度报告 请务必阅读正文之后的免责声明部分", size=8)
+        b.rule(LEFT, RIGHT, 46)
+        width = RIGHT - LEFT
+        y = 80.0
+        if n == 1:
+            b.text(LEFT, 70, "行业景气回升，龙头企业盈利改善", size=16)
+            for i, row in enumerate(("投资评级：增持（维持）", "目标价：32.50元", "当前股价：25.10元", "总市值：88.3亿元",
+                                     "52周最高/最低：30.2/21.4元", "分析师：李某某", "执业证书编号：S0000000000002")):
+                b.text(420, 100 + 14 * i, row, size=8)
+            width, y = 320.0, 100.0
+        if n == pages:
+            b.text(LEFT, y, "分析师声明", size=10)
+            y = b.lines(LEFT, y + 18, ["本报告署名分析师保证报告所采用的数据均来自合规渠道。"] * 3, size=8, pitch=11)
+            b.text(LEFT, y + 10, "免责声明", size=10)
+            b.lines(LEFT, y + 28, ["本报告仅供本公司客户使用，不构成对任何人的投资建议。"] * 6, size=8, pitch=11)
+        else:
+            limit = 640.0 if n % 4 == 0 else 760.0
+            section = 0
+            while y < limit - 60:
+                if n > 1 and (y < 100 or (section < 2 and y > 420)):
+                    section += 1
+                    b.text(LEFT, y + 4, f"{n}.{section} {rnd.choice(_HEADINGS)}", size=12)
+                    y += 28
+                    continue
+                if n % 3 == 0 and 300 < y < 420:
+                    b.text(LEFT, y, f"表{n // 3}：主要财务指标预测", size=9)
+                    rows = [("指标", "2024A", "2025E", "2026E")] + [
+                        (name, *(f"{rnd.uniform(1, 300):.1f}" for _ in range(3)))
+                        for name in ("营业收入（亿元）", "归母净利润（亿元）", "每股收益（元）", "市盈率（倍）")
+                    ]
+                    b.grid(LEFT, y + 8, rows, (140, 80, 80, 80))
+                    b.text(LEFT, y + 110, "资料来源：公司公告，某证券研究所", size=8)
+                    y += 130
+                    continue
+                y = paragraph(LEFT, y, width)
+            if n % 4 == 0:
+                b.rule(LEFT, 200, 700)
+                b.lines(LEFT, 715, [f"{k} 数据口径为合并报表，未经审计，第{k}项说明。" for k in range(1, 4)], size=8, pitch=11)
+        b.text(290, 810, str(n), size=9)
+    return b.output()

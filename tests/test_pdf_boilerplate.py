@@ -1,4 +1,6 @@
 """Boilerplate of research reports and theses stays out of the body; tables stay tables.
+Also the faster page reader (glyphs from pdfminer's layout, optional second
+process) against pdfplumber's own chars, and figures broken across CJK lines.
 
 The PDFs are built here with fpdf2 (tests/pdf_factory.py, our own text).  The
 Chinese ones need a CJK font on the machine (``pdf_factory.cjk_font``); the
@@ -8,7 +10,10 @@ English report uses core fonts only and always runs.
 from __future__ import annotations
 
 import functools
+import io
+from pathlib import Path
 
+import pdfplumber
 import pytest
 
 try:  # tests/ may or may not be a package
@@ -17,8 +22,13 @@ except ImportError:
     import pdf_factory as factory  # type: ignore[no-redef]
 from extractors.document import extract_document
 from extractors.lexicon import BOILERPLATE_HEADING, KEY_FIGURE_LABEL, TOC_ENTRY
+from extractors.load.pdf_glyphs import glyphs_from_chars, join_lines
 from extractors.load.pdf_layout import load_pdf
+from extractors.load.pdf_open import _glyphs_and_shapes, _grid_tables, _horizontal_rules, read_pdf
+from extractors.textmap import MappedText
 from extractors.types import ExtractedDocument, LoadedDocument
+
+PDFS = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "pdf"
 
 needs_cjk = pytest.mark.skipif(factory.cjk_font() is None, reason="no CJK font installed (fonts-wqy-microhei)")
 
@@ -192,3 +202,47 @@ def test_ordinary_pdfs_lose_nothing() -> None:
     for build in (factory.furniture_pdf, factory.table_pdf, factory.two_column_pdf, factory.headings_pdf):
         doc = load_pdf(build())
         assert not [w for w in doc.warnings if "boilerplate" in w], build.__name__
+
+
+# --------------------------------------------------------------------------- line joins and page reading
+
+
+def _mapped(text: str, at: int = 0) -> MappedText:
+    return MappedText(text, tuple(range(at, at + len(text))))
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "joined"),
+    [
+        ("资产负债率下降至88.8", "%，财务结构持续优化", "资产负债率下降至88.8%，财务结构持续优化"),
+        ("毛利率较上年提高4.", "0个百分点", "毛利率较上年提高4.0个百分点"),
+        ("the survey covered 2023", "45 people answered", "the survey covered 2023 45 people answered"),
+    ],
+)
+def test_a_figure_broken_across_lines_of_chinese_text_is_joined(left: str, right: str, joined: str) -> None:
+    assert join_lines(_mapped(left), _mapped(right, 100)).text == joined
+
+
+def _pdfs() -> list[bytes]:
+    shared = sorted(PDFS.glob("*.pdf")) if PDFS.is_dir() else []
+    built = [factory.table_pdf(), factory.furniture_pdf(), factory.footnotes_pdf(), factory.two_column_pdf()]
+    if factory.cjk_font() is not None:
+        built.append(factory.research_report_pdf(pages=5, seed=3))
+    return [p.read_bytes() for p in shared] + built
+
+
+def test_glyphs_read_from_the_layout_equal_pdfplumber_chars() -> None:
+    """The fast reader makes the same glyphs, rules and tables as pdfplumber's own char dicts."""
+    for data in _pdfs():
+        with pdfplumber.open(io.BytesIO(data)) as fast, pdfplumber.open(io.BytesIO(data)) as slow:
+            for a, b in zip(fast.pages, slow.pages):
+                assert _glyphs_and_shapes(a) == tuple(glyphs_from_chars(b.chars))
+                assert _horizontal_rules(a) == _horizontal_rules(b)
+                assert _grid_tables(a) == _grid_tables(b)
+
+
+def test_reading_in_two_processes_gives_the_same_pages() -> None:
+    for data in (factory.furniture_pdf(pages=6), *[p.read_bytes() for p in sorted(PDFS.glob("*.pdf"))][:1]):
+        serial, parallel = read_pdf(data, workers=1), read_pdf(data, workers=2)
+        assert parallel == serial
+        assert [p.index for p in parallel.pages] == list(range(len(serial.pages)))

@@ -200,7 +200,8 @@ def render(glyphs: Sequence[Glyph], *, superscripts: bool = True) -> MappedText:
 def join_lines(left: MappedText, right: MappedText) -> MappedText:
     """Re-join two lines of one paragraph.
 
-    No space between CJK characters, a space between Latin words, and an
+    No space between CJK characters nor inside a figure broken across lines
+    of Chinese text, a space between Latin words, and an
     end-of-line hyphen between lowercase letters is dropped (de-hyphenation).
     A private-use hyphen glyph at the line end (journal PDFs' soft hyphen,
     ``Ｄｅｅｐ\ue011`` / ``Ｓｅｅｋ``) always marks a hyphenated word, whatever the
@@ -216,7 +217,17 @@ def join_lines(left: MappedText, right: MappedText) -> MappedText:
         return left[:-1] + right
     if is_cjk(a) or is_cjk(b) or a in "-/\u2010\u2013":
         return left + right
+    if a in _NUMBER_CHARS and b in _NUMBER_CHARS and (_has_cjk(left.text[-12:]) or _has_cjk(right.text[:12])):
+        return left + right  # a figure broken across lines of Chinese text (88.8|%, 4.|0): one figure
     return left + MappedText.inserted(" ", right.origin[0]) + right
+
+
+#: Characters a figure is written with; Chinese text breaks lines inside figures.
+_NUMBER_CHARS = frozenset("0123456789.,%０１２３４５６７８９．，％")
+
+
+def _has_cjk(text: str) -> bool:
+    return any(is_cjk(ch) for ch in text)
 
 
 def digit_value(text: str) -> int | None:

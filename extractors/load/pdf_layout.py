@@ -43,9 +43,12 @@ logger = logging.getLogger(__name__)
 __all__ = ["load_pdf"]
 
 
-def load_pdf(data: bytes, *, password: str | None = None) -> LoadedDocument:
-    """Lay out a PDF's pages; raises EmptySource, CorruptPdf, EncryptedPdf or NoTextLayer."""
-    doc = read_pdf(data, password=password)
+def load_pdf(data: bytes, *, password: str | None = None, workers: int = 1) -> LoadedDocument:
+    """Lay out a PDF's pages; raises EmptySource, CorruptPdf, EncryptedPdf or NoTextLayer.
+
+    ``workers=2`` reads the second half of the pages in a worker process (see ``pdf_open``).
+    """
+    doc = read_pdf(data, password=password, workers=workers)
     glyphs = [g for page in doc.pages for g in page.glyphs if not g.text.isspace()]
     if not glyphs:
         raise NoTextLayer(f"no text layer; OCR is not supported ({len(doc.pages)} pages without text)")
