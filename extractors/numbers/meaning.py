@@ -666,6 +666,7 @@ def _period(text: str, n: NumericAssertion, sent: int, doc: _Doc) -> tuple[str |
 _AVERAGE = re.compile(r"年均|平均每年|每年|累计|五年|合计")
 
 
+@lru_cache(maxsize=8)  # figures of one sentence ask in a row; a few entries keep few texts alive
 def _topic_period(text: str, sent: int, doc: _Doc) -> str | None:
     """The period of the last date that opens a sentence (2004年，…; “十四五”时期是…) before ``sent``.
 
