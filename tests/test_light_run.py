@@ -249,3 +249,21 @@ def test_unwritable_temp_dir_still_gives_the_table(tmp_path: Path, monkeypatch) 
         assert not missing.exists()
     finally:
         nlp._dictionary.cache_clear()
+
+
+def test_spacy_import_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """The collector is paused only during spaCy's first import: on afterwards, and still off if the caller turned it off."""
+    on = _run("""
+        import gc, json
+        from extractors.text import nlp
+        nlp._import_spacy()
+        print(json.dumps({"enabled": gc.isenabled()}))
+    """)
+    off = _run("""
+        import gc, json
+        from extractors.text import nlp
+        gc.disable()
+        nlp._import_spacy()
+        print(json.dumps({"enabled": gc.isenabled()}))
+    """)
+    assert on == {"enabled": True} and off == {"enabled": False}

@@ -25,6 +25,7 @@ thinc with torch as well.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib.util
 import io
@@ -96,16 +97,21 @@ def _import_spacy(*, allow_torch: bool = False) -> ModuleType:
     False``: 0.5 s and ~100 MB instead of 2.2 s and ~285 MB.  The entry is
     removed right after, so HanLP can still import torch later.  Nothing is
     hidden when torch is already imported or ``allow_torch`` is set (a
-    trained pipeline may need PyTorch layers).
+    trained pipeline may need PyTorch layers).  The cyclic garbage collector
+    is paused for the import (0.41 -> 0.35 s CPU measured).
     """
     if "spacy" not in sys.modules:
         with _BUILD_LOCK:
             hide = not allow_torch and "torch" not in sys.modules and "spacy" not in sys.modules
             if hide:
                 sys.modules["torch"] = None  # type: ignore[assignment]
+            collecting = gc.isenabled()
+            gc.disable()  # the import makes ~10^5 long-lived objects: collections on the way find no garbage
             try:
                 import spacy  # noqa: F401 - the import is the point
             finally:
+                if collecting:
+                    gc.enable()
                 if hide and sys.modules.get("torch", ...) is None:
                     del sys.modules["torch"]
     import spacy  # already imported: this waits for a thread still importing it
