@@ -189,9 +189,14 @@ def sniff_kind(data: bytes, text: str | None, *, name: str = "") -> str:
     head = text[:65536]
     extension = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     markdown = _markdown_score(head)
-    if _HTML_START.match(head) or _html_dominates(head, markdown):
+    if _HTML_START.match(head):
         return "html"
-    if _FRONT_MATTER.match(head.lstrip("\ufeff")) or markdown >= 3:
+    # A YAML front matter header is Markdown's, whatever share of HTML the post embeds.
+    if _FRONT_MATTER.match(head.lstrip("\ufeff")):
+        return "markdown"
+    if _html_dominates(head, markdown):
+        return "html"
+    if markdown >= 3:
         return "markdown"
     if extension in ("md", "markdown", "mdown", "mkd"):
         return "markdown"

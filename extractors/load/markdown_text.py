@@ -6,6 +6,18 @@ child in its block's raw lines with a moving cursor, so the rendered text is
 markup-free while ``origin`` points into the original file, front matter
 included.  Footnote definitions (``[^1]: …``) become :class:`NoteBlock` s;
 their references stay in the body literally (``[^1]``) for the footnote linker.
+
+Code and math are not prose: fenced/indented code, math (``$…$``, ``$$…$$``,
+``\\(…\\)``, ``\\[…\\]``) and code spans that hold code are left out of the
+text, so no sentence, claim or number can come from them (the offset map of
+what stays is untouched).  A code span that is only words (```BigBird```,
+```滑动注意力```, ```from_pretrained```: letters joined by ``-./_`` or spaces,
+no digits, no operators) is how these posts set a name in prose; it stays,
+or the sentence would lose its subject.  Emphasis follows the CJK-friendly flanking rule, so
+``仅**通用人工智能（GPAI）**模型`` is bold, not literal asterisks.  HTML blocks
+go through the HTML loader's parser, and the Markdown inside their text runs
+(an image or link written between ``<p align="center">`` and ``</p>``) is
+rendered like any other inline Markdown.
 """
 
 from __future__ import annotations
@@ -21,10 +33,16 @@ from typing import Any
 import yaml
 from frontmatter import YAMLHandler
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it.rules_block.state_block import StateBlock
+from markdown_it.rules_inline.state_inline import Delimiter, StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from extractors.errors import BadFrontMatter
+from extractors.lexicon import is_cjk
+from extractors.load.html_text import _scan as _scan_html
 from extractors.load.markup import BlockAssembler, guess_language
 from extractors.textmap import MappedText
 from extractors.types import LoadedDocument, NoteBlock, PageLayout
@@ -36,7 +54,19 @@ _YAML_KEY = re.compile(r"^[ \t]*[A-Za-z_][\w-]*[ \t]*:", re.M)
 _NEWLINE = re.compile(r"\r\n?|\n")  # the line breaks markdown-it counts
 _BARE_REFERENCE = re.compile(r"\[([^\]^][^\]]*)\]")
 _LOCATE_WINDOW = 12  # an entity (&#x1F600;) or escape is at most this far ahead of its character
-_SKIPPED_BLOCKS = frozenset({"fence", "code_block", "html_block", "hr"})
+_SKIPPED_BLOCKS = frozenset({"fence", "code_block", "hr", "math_block", "math_block_label"})
+#: Inline tokens whose source is stepped over and never shown: code and math are not prose.
+_NON_PROSE_INLINE = frozenset({"code_inline", "math_inline", "math_inline_double", "math_inline_bracket"})
+#: A code span kept as prose: words only (letters of any script, ``-./_`` or spaces between them).
+_PROSE_CODE = re.compile(r"[^\W\d]+(?:[-./_ ]+[^\W\d]+)*")
+#: ``\\(…\\)``/``\\[…\\]`` (MathJax delimiters with the Markdown escape) or ``\(…\)``/``\[…\]``.
+_BRACKET_MATH = re.compile(r"(\\\\|\\)(\(|\[)(.+?)\1(\)|\])", re.S)
+_BRACKET_CLOSE = {"(": ")", "[": "]"}
+_BRACKET_OPEN = re.compile(r"(\\\\|\\)(\(|\[)")
+#: ``\[1\]`` is an escaped citation bracket, not display math: single-backslash brackets need TeX inside.
+_TEX_INSIDE = re.compile(r"[\\^_={}]")
+#: Markdown syntax inside an HTML block's text that is worth an inline parse.
+_INLINE_SYNTAX = re.compile(r"[*_`\[\]$\\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +108,189 @@ def load_markdown(raw: str) -> LoadedDocument:
 def _parser() -> MarkdownIt:
     # Without footnote_tail, definitions stay where they are written, unreferenced ones included.
     md = MarkdownIt("commonmark").use(footnote_plugin).enable(["table", "strikethrough"])
+    # Math: no digit right outside the dollars, so "$10 到 $20" stays prose (a digit after the closing $).
+    md.use(dollarmath_plugin, allow_space=True, allow_digits=False, double_inline=True)
+    md.inline.ruler.before("escape", "math_inline_bracket", _bracket_math)
+    md.block.ruler.before("fence", "math_block_bracket", _bracket_math_block)
+    md.inline.ruler.at("emphasis", _cjk_emphasis)
+    md.inline.ruler.after("image", "loose_link", _loose_link)
+    md.inline.ruler2.after("emphasis", "stray_emphasis", _mark_stray_emphasis)
     return md.disable("footnote_tail")
+
+
+def _bracket_math(state: StateInline, silent: bool) -> bool:
+    """``\\\\(x\\\\)`` / ``\\\\[x\\\\]``: math for MathJax, written with an escaped backslash."""
+    match = _BRACKET_MATH.match(state.src, state.pos, state.posMax)
+    if match is None or _BRACKET_CLOSE[match.group(2)] != match.group(4):
+        return False
+    if match.group(1) == "\\" and match.group(2) == "[" and not _TEX_INSIDE.search(match.group(3)):
+        return False
+    if not silent:
+        token = state.push("math_inline_bracket", "math", 0)
+        token.content = match.group(3)
+        token.markup = match.group(1) + match.group(4)
+    state.pos = match.end()
+    return True
+
+
+def _bracket_math_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """A formula opened by ``\\\\(``/``\\\\[`` at a line start and closed at a line end, over several lines.
+
+    Left to the inline rule, a line holding only ``=`` inside a matrix turns
+    the lines above it into a setext heading and the formula falls apart into
+    Markdown; read as one block first, it is one formula, left out like
+    ``$$…$$``.  A blank line inside, or text after the closing delimiter,
+    means it is not a display formula, and the inline rules take over.
+    """
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    begin = state.bMarks[start_line] + state.tShift[start_line]
+    opened = _BRACKET_OPEN.match(state.src, begin, state.eMarks[start_line])
+    if opened is None:
+        return False
+    closing = opened.group(1) + _BRACKET_CLOSE[opened.group(2)]
+    line, pos = start_line, opened.end()
+    while (at := state.src.find(closing, pos, state.eMarks[line])) < 0:
+        line += 1
+        if line >= end_line or state.isEmpty(line):
+            return False
+        pos = state.bMarks[line] + state.tShift[line]
+    content = state.src[opened.end():at]
+    if state.src[at + len(closing):state.eMarks[line]].strip():
+        return False
+    if opened.group(1) == "\\" and not _TEX_INSIDE.search(content):
+        return False
+    if not silent:
+        token = state.push("math_block", "math", 0)
+        token.content, token.markup, token.map = content, closing, [start_line, line + 1]
+    state.line = line + 1
+    return True
+
+
+def _loose_link(state: StateInline, silent: bool) -> bool:
+    """A link or image markdown-it rejected for a detail readers never notice.
+
+    ``![训练过程](https://…/a.jpg 训练过程 )`` (a title without quotes) or
+    ``[部署](https://console… -ai/x)`` (a space in the URL) render as source
+    in CommonMark.  Here the first word in the parentheses is the URL when
+    markdown-it would accept it as a link target; the rest is ignored.  Images
+    become a ``loose_image`` token (stepped over), links a normal anchor.
+    """
+    src, end = state.src, state.posMax
+    image = src.startswith("![", state.pos)
+    label_at = state.pos + image
+    if label_at >= end or src[label_at] != "[":
+        return False
+    label_end = state.md.helpers.parseLinkLabel(state, label_at, not image)
+    if label_end < 0 or not src.startswith("(", label_end + 1):
+        return False
+    close = _closing_paren(src, label_end + 2, end)
+    words = src[label_end + 2:close].split() if close > 0 else []
+    href = state.md.normalizeLink(words[0].strip("<>")) if words else ""
+    if not href or not state.md.validateLink(href):
+        return False
+    if not silent:
+        if image:
+            state.push("loose_image", "img", 0).content = src[state.pos:close + 1]
+        else:
+            state.push("link_open", "a", 1).attrs = {"href": href}
+            state.pos, state.posMax = label_at + 1, label_end
+            state.linkLevel += 1
+            state.md.inline.tokenize(state)
+            state.linkLevel -= 1
+            state.push("link_close", "a", -1)
+            state.posMax = end
+    state.pos = close + 1
+    return True
+
+
+def _closing_paren(src: str, at: int, end: int) -> int:
+    """Index of the ``)`` closing a link's parentheses, or -1.
+
+    Nested pairs are allowed, and one line break (a URL wrapped by the editor);
+    a second one means the ``(`` was never closed.
+    """
+    depth = breaks = 0
+    for i in range(at, end):
+        ch = src[i]
+        if ch == "\n":
+            breaks += 1
+            if breaks > 1:
+                return -1
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                return i
+            depth -= 1
+    return -1
+
+
+def _mark_stray_emphasis(state: StateInline) -> None:
+    """Unpaired ``**`` runs are markup slips (``**注意：…`` never closed), not text: mark them dropped.
+
+    Runs between two letters or digits stay (``8192**2`` is a power), and so
+    do single ``*`` (``2 * 3``).  Paired runs were already turned into
+    ``strong``/``em`` by the emphasis rule, so only leftovers are still text.
+    """
+    for token in state.tokens:
+        if token.type == "text" and token.meta.get("stray_candidate") and token.content == "*":
+            token.type = "stray_emphasis"
+
+
+# --------------------------------------------------------------------------- CJK-friendly emphasis
+
+
+def _cjk_emphasis(state: StateInline, silent: bool) -> bool:
+    """markdown-it's emphasis tokenizer with CJK-friendly delimiter flanking.
+
+    CommonMark says ``**`` after ``）`` and before ``模`` is not right-flanking
+    (punctuation before, a letter after), so ``**通用人工智能（GPAI）**模型``
+    keeps its asterisks.  The CJK-friendly amendment (tats-u's
+    markdown-cjk-friendly draft, also what the ``mdit-py-cjk-friendly`` plugin
+    implements) treats a CJK character next to a run like punctuation where
+    that *allows* flanking and like a letter where punctuation would *forbid*
+    it.  Without CJK on either side the result is CommonMark's.  Implemented
+    here rather than using that plugin: it requires markdown-it-py < 4 and
+    monkeypatches ``StateInline.scanDelims`` for every parser in the process.
+    """
+    start = state.pos
+    marker = state.src[start]
+    if silent or marker not in ("_", "*"):
+        return False
+    can_open, can_close, length = _scan_delims(state, start, can_split_word=marker == "*")
+    last, after = state.src[start - 1:start], state.src[start + length:start + length + 1]
+    stray = marker == "*" and length >= 2 and not (last.isalnum() and after.isalnum())
+    for _ in range(length):
+        token = state.push("text", "", 0)
+        token.content = marker
+        token.meta = {"stray_candidate": stray}
+        state.delimiters.append(Delimiter(marker=ord(marker), length=length, token=len(state.tokens) - 1,
+                                          end=-1, open=can_open, close=can_close))
+    state.pos += length
+    return True
+
+
+def _scan_delims(state: StateInline, start: int, *, can_split_word: bool) -> tuple[bool, bool, int]:
+    """(can open, can close, run length) of the delimiter run at ``start``."""
+    src, pos = state.src, start
+    while pos < state.posMax and src[pos] == src[start]:
+        pos += 1
+    last = src[start - 1] if start > 0 else " "
+    after = src[pos] if pos < state.posMax else " "
+    last_ws, next_ws = isWhiteSpace(ord(last)), isWhiteSpace(ord(after))
+    last_cjk, next_cjk = is_cjk(last), is_cjk(after)
+    last_punct, next_punct = _is_punct(last), _is_punct(after)
+    left = not next_ws and (not (next_punct and not next_cjk) or last_ws or last_punct or last_cjk)
+    right = not last_ws and (not (last_punct and not last_cjk) or next_ws or next_punct or next_cjk)
+    if can_split_word:
+        return left, right, pos - start
+    return (left and (not right or last_punct or last_cjk),
+            right and (not left or next_punct or next_cjk), pos - start)
+
+
+def _is_punct(ch: str) -> bool:
+    return isMdAsciiPunct(ord(ch)) or isPunctChar(ch)
 
 
 # --------------------------------------------------------------------------- front matter
@@ -212,6 +424,13 @@ class _Walker:
         self._cells = -1
         self._target().end_block()
 
+    def _on_html_block(self, token: Token) -> None:
+        start, end = self._span(token)
+        out = self._target()
+        out.end_block()
+        _render_html_block(self.raw, (start, end), out, show_urls=self._note is not None)
+        out.end_block()
+
     def _on_footnote_reference_open(self, token: Token) -> None:
         self._note = BlockAssembler()
         self._note_label = str(token.meta.get("label", ""))
@@ -252,17 +471,33 @@ def _render_inline(
     cursor, end = span
     children = list(token.children or ())
     bare = _bare_reference(children)
+    spaced = False  # the text before a skipped code span or formula ended in white space
     for child in children:
         kind = child.type
-        if kind in ("text", "code_inline"):
+        if kind == "text":
             text = bare if bare and child.content else child.content
             piece, cursor = _locate(raw, text, cursor, end)
+            if spaced:  # "公式 $x$ 与" -> "公式 与", one space where the formula was
+                piece = piece[len(piece.text) - len(piece.text.lstrip()):]
             out.add(piece)
+            spaced = False
+        elif kind == "code_inline" and _PROSE_CODE.fullmatch(child.content.strip()):
+            piece, cursor = _locate(raw, child.content, cursor, end)
+            out.add(piece)
+            spaced = False
+        elif kind in _NON_PROSE_INLINE:  # step over the code or math and its closing delimiter
+            _skipped, cursor = _locate(raw, child.content, cursor, end)
+            closing = child.markup or "`"
+            if raw.startswith(closing, cursor):
+                cursor += len(closing)
+            spaced = spaced or _ends_with_space(out)
         elif kind in ("softbreak", "hardbreak"):
             out.space(cursor)
         elif kind == "footnote_ref":
             piece, cursor = _locate(raw, f"[^{child.meta.get('label', '')}]", cursor, end)
             out.add(piece)
+        elif kind in ("loose_image", "stray_emphasis"):  # source that shows nothing
+            _skipped, cursor = _locate(raw, child.content, cursor, end)
         elif kind in ("image", "html_inline"):  # not shown, but step over it: its text is not ours
             _skipped, cursor = _locate(raw, child.content, cursor, end)
             if kind == "image":
@@ -275,6 +510,62 @@ def _render_inline(
             if show_urls and url is not None:
                 out.space(cursor)
                 out.add(url)
+
+
+def _ends_with_space(out: BlockAssembler) -> bool:
+    return out.last_char().isspace()
+
+
+def _render_html_block(raw: str, span: tuple[int, int], out: BlockAssembler, *, show_urls: bool) -> None:
+    """One HTML block through the HTML loader's event scanner, its text runs rendered as Markdown.
+
+    ``<p align="center">`` followed by an image on the next line is a single
+    HTML block in CommonMark, so the image reaches us as HTML text; a run of
+    text that holds Markdown syntax is parsed inline like a paragraph, so it
+    becomes an image (dropped) or a link, never ``![…](…)`` source.  The
+    scanner's offsets are the block's, shifted here to the whole file's.
+    """
+    base = span[0]
+    run: list[MappedText | int] = []  # text pieces and space offsets, block-relative
+    for event in _scan_html(raw[span[0]:span[1]]).events:
+        if event.soft:
+            continue
+        if event.kind == "text" and event.piece is not None:
+            run.append(event.piece)
+            continue
+        if event.kind == "space":
+            run.append(event.at)
+            continue
+        _flush_run(raw, base, run, out, show_urls=show_urls)
+        if event.kind == "br":
+            out.space(base + event.at)
+        elif event.kind == "sep":
+            out.separate(" | ", base + event.at)
+        elif event.kind == "block":
+            out.end_block()
+        elif event.kind == "open":
+            out.open_link(event.href)
+        elif event.kind == "close":
+            out.close_link()
+    _flush_run(raw, base, run, out, show_urls=show_urls)
+
+
+def _flush_run(raw: str, base: int, run: list[MappedText | int], out: BlockAssembler, *, show_urls: bool) -> None:
+    """Emit a run of HTML text: as Markdown inline when it holds Markdown syntax, else as it is."""
+    pieces = [p for p in run if isinstance(p, MappedText)]
+    if pieces:
+        start, end = base + pieces[0].origin[0], base + pieces[-1].origin[-1] + 1
+        source = raw[start:end]
+        if _INLINE_SYNTAX.search(source):
+            (inline,) = _parser().parseInline(source)
+            _render_inline(raw, inline, (start, end), out, show_urls=show_urls)
+        else:
+            for item in run:
+                if isinstance(item, int):
+                    out.space(base + item)
+                else:
+                    out.add(MappedText(item.text, tuple(base + o for o in item.origin)))
+    run.clear()
 
 
 def _bare_reference(children: list[Token]) -> str:

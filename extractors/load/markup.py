@@ -124,6 +124,10 @@ class BlockAssembler:
         self._pending_space = None
         self._current.append(piece)
 
+    def last_char(self) -> str:
+        """The last character of the current block ("" when it is empty)."""
+        return self._current.last_char()
+
     def separate(self, separator: str, at: int) -> None:
         """Insert ``separator`` (anchored at raw ``at``) unless the block is still empty."""
         if len(self._current):
