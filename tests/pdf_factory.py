@@ -258,6 +258,11 @@ _CJK_SOURCES = (
 )
 
 
+def cjk_source() -> Path | None:
+    """The installed CJK font collection (its first face is a Hei: WenQuanYi Micro Hei), or None."""
+    return next((p for p in _CJK_SOURCES if p.is_file()), None)
+
+
 @functools.cache
 def cjk_font() -> Path | None:
     """A CJK TrueType font for fpdf2, or None when the machine has none (tests skip then).
@@ -266,7 +271,7 @@ def cjk_font() -> Path | None:
     ``ReportSans``: a family name such as *Micro Hei* would make every line
     look bold to the layout (CJK headings are told apart by a Hei face).
     """
-    source = next((p for p in _CJK_SOURCES if p.is_file()), None)
+    source = cjk_source()
     if source is None:
         return None
     from fontTools.ttLib import TTCollection
@@ -286,9 +291,10 @@ def cjk_font() -> Path | None:
 class CjkBuilder(PdfBuilder):
     """A PdfBuilder whose default face is the CJK font (Latin text comes out of it too)."""
 
-    def __init__(self, title: str | None = None) -> None:
+    def __init__(self, title: str | None = None, *, hei: bool = False) -> None:
+        """``hei=True`` embeds the collection's own face, whose name says Hei (as Microsoft YaHei does)."""
         super().__init__(title)
-        font = cjk_font()
+        font = cjk_source() if hei else cjk_font()
         if font is None:
             raise RuntimeError("no CJK font installed")
         self.pdf.add_font("cjk", "", str(font))

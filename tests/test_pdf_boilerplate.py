@@ -246,3 +246,21 @@ def test_reading_in_two_processes_gives_the_same_pages() -> None:
         serial, parallel = read_pdf(data, workers=1), read_pdf(data, workers=2)
         assert parallel == serial
         assert [p.index for p in parallel.pages] == list(range(len(serial.pages)))
+
+
+@needs_cjk
+def test_a_body_set_in_a_hei_face_is_text_not_headings() -> None:
+    """Broker reports set the body in (Microsoft Ya)Hei: paragraphs must not merge as one 'heading'."""
+    b = factory.CjkBuilder(hei=True)
+    b.page()
+    b.text(factory.LEFT, 80, "公司概况", size=14)
+    b.lines(factory.LEFT, 110, ["公司主营工业自动化设备，产品覆盖三十余个国家和地区，客户以大型制造企业为主，",
+                                "近年来持续加大研发投入。"], size=10)
+    b.text(factory.LEFT + 20, 140, "第二段从缩进开始，说明公司的产能布局与订单情况，下游需求保持稳定增长，", size=10)
+    b.text(factory.LEFT, 155, "新工厂预计明年投产。", size=10)
+    body = load_pdf(b.output()).pages[0].body.text
+    assert body.split("\n\n") == [
+        "公司概况",
+        "公司主营工业自动化设备，产品覆盖三十余个国家和地区，客户以大型制造企业为主，近年来持续加大研发投入。",
+        "第二段从缩进开始，说明公司的产能布局与订单情况，下游需求保持稳定增长，新工厂预计明年投产。",
+    ]

@@ -22,8 +22,12 @@ _LIST_ITEM = re.compile(r"^\s*(?:[•·▪◦‣\-–*]\s|\(\w\)\s|\d{1,2}[.)]\s
 HEADING_SIZE_RATIO = 1.1
 
 
-def classify(line: Line, body_size: float) -> str:
-    """heading | caption | source | text, from font and the line's start."""
+def classify(line: Line, body_size: float, body_font: str = "") -> str:
+    """heading | caption | source | text, from font and the line's start.
+
+    A heading face (bold, Hei) marks a heading only when it is not the face
+    the body is set in: broker reports set their body in Microsoft YaHei.
+    """
     text = line.raw_text
     if CAPTION.match(text):
         return "caption"
@@ -32,13 +36,13 @@ def classify(line: Line, body_size: float) -> str:
     if line.size >= HEADING_SIZE_RATIO * body_size:
         return "heading"
     visible = [g for g in line.glyphs if not g.text.isspace()]
-    strong = sum(1 for g in visible if g.strong)
+    strong = sum(1 for g in visible if g.strong and g.font != body_font)
     if visible and strong >= 0.6 * len(visible) and line.size >= 0.95 * body_size and len(visible) <= 80:
         return "heading"
     return "text"
 
 
-def build_blocks(items: Sequence[Line | MappedText], body_size: float) -> list[tuple[str, MappedText]]:
+def build_blocks(items: Sequence[Line | MappedText], body_size: float, body_font: str = "") -> list[tuple[str, MappedText]]:
     """Blocks in reading order; a MappedText item is a ready-made table block."""
     pitch = _typical_pitch([it for it in items if isinstance(it, Line)])
     blocks: list[tuple[str, MappedText]] = []
@@ -49,7 +53,7 @@ def build_blocks(items: Sequence[Line | MappedText], body_size: float) -> list[t
             blocks.append(("table", item))
             prev, prev_kind = None, "table"
             continue
-        kind = classify(item, body_size)
+        kind = classify(item, body_size, body_font)
         text = render(item.glyphs).strip()
         if not text.text:
             continue

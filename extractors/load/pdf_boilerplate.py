@@ -95,7 +95,7 @@ def split_sidebar(page: RawPage, lines: list[Line], body_size: float) -> tuple[l
     return lines, 0
 
 
-def mark_sections(pages: Sequence[Sequence[Line]], body_size: float) -> list[str]:
+def mark_sections(pages: Sequence[Sequence[Line]], body_size: float, body_font: str = "") -> list[str]:
     """Mark boilerplate sections and TOC entries in pages of ordered lines; return warnings."""
     warnings: list[str] = []
     active: tuple[str, bool, float] | None = None  # term, front matter?, opening size
@@ -108,7 +108,7 @@ def mark_sections(pages: Sequence[Sequence[Line]], body_size: float) -> list[str
             m = BOILERPLATE_HEADING.match(text)
             if m:
                 active = (m["term"], m["front"] is not None, ln.size)
-            elif active is not None and _reopens_text(ln, active, body_size):
+            elif active is not None and _reopens_text(ln, active, body_size, body_font):
                 active = None
             if active is not None:
                 dropped[active[0]] += 1
@@ -126,9 +126,9 @@ def mark_sections(pages: Sequence[Sequence[Line]], body_size: float) -> list[str
     return warnings
 
 
-def _reopens_text(line: Line, active: tuple[str, bool, float], body_size: float) -> bool:
+def _reopens_text(line: Line, active: tuple[str, bool, float], body_size: float, body_font: str) -> bool:
     """Whether ``line`` is a heading that ends the open boilerplate section."""
-    if TOC_ENTRY.match(squeeze(line.raw_text)) or classify(line, body_size) != "heading":
+    if TOC_ENTRY.match(squeeze(line.raw_text)) or classify(line, body_size, body_font) != "heading":
         return False
     _, front, size = active
     return front or line.size > size + 0.5 or bool(NUMBERED_HEADING.match(line.raw_text))

@@ -53,6 +53,7 @@ def load_pdf(data: bytes, *, password: str | None = None, workers: int = 1) -> L
     if not glyphs:
         raise NoTextLayer(f"no text layer; OCR is not supported ({len(doc.pages)} pages without text)")
     body_size = _body_size(doc.pages)
+    body_font = _body_font(doc.pages, body_size)
     lines = [group_lines(page.glyphs) for page in doc.pages]
     numbers = mark_furniture(doc.pages, lines, body_size)
     boilerplate: list[str] = []
@@ -62,11 +63,11 @@ def load_pdf(data: bytes, *, password: str | None = None, workers: int = 1) -> L
             boilerplate.append(f"page {i + 1}: {sidebar} line(s) of a key-figures sidebar kept out of the body as boilerplate")
         mark_note_zone(page, lines[i], body_size)
     ordered = [_order_page(page, page_lines, body_size) for page, page_lines in zip(doc.pages, lines)]
-    boilerplate += mark_sections(ordered, body_size)
+    boilerplate += mark_sections(ordered, body_size, body_font)
     raw = _assign_raw(ordered)
     notes = split_notes([[ln for ln in page_lines if ln.kind == "note"] for page_lines in ordered])
     pages = tuple(
-        _page_layout(page, page_lines, number, page_notes, body_size)
+        _page_layout(page, page_lines, number, page_notes, body_size, body_font)
         for page, page_lines, number, page_notes in zip(doc.pages, ordered, numbers, notes)
     )
     warnings = tuple(f"page {p.index + 1} has no text layer" for p in doc.pages if not p.glyphs) + tuple(boilerplate)
@@ -93,6 +94,12 @@ def _body_size(pages: Sequence[RawPage]) -> float:
     if not counts:
         counts = Counter(round(g.size, 1) for p in pages for g in p.glyphs if not g.text.isspace())
     return counts.most_common(1)[0][0]
+
+
+def _body_font(pages: Sequence[RawPage], body_size: float) -> str:
+    """The face most body-size glyphs are set in (a heading face only marks headings when it is not this one)."""
+    counts = Counter(g.font for p in pages for g in p.glyphs if round(g.size, 1) == body_size and not g.text.isspace())
+    return counts.most_common(1)[0][0] if counts else ""
 
 
 def _order_page(page: RawPage, lines: list[Line], body_size: float) -> list[Line]:
@@ -163,10 +170,11 @@ def _assign_raw(pages: Sequence[Sequence[Line]]) -> str:
 
 
 def _page_layout(
-    page: RawPage, lines: Sequence[Line], number: int | None, notes: Sequence[NoteDraft], body_size: float
+    page: RawPage, lines: Sequence[Line], number: int | None, notes: Sequence[NoteDraft], body_size: float,
+    body_font: str,
 ) -> PageLayout:
     items = _body_items(lines)
-    blocks = build_blocks(items, body_size)
+    blocks = build_blocks(items, body_size, body_font)
     body = MappedText.join("\n\n", [text for _, text in blocks])
     header = " ".join(render(ln.glyphs).text.strip() for ln in lines if ln.kind == "header") or None
     footer = " ".join(render(ln.glyphs).text.strip() for ln in lines if ln.kind == "footer") or None
