@@ -208,6 +208,16 @@ def is_footnote_marker(ch: str) -> bool:
 #: under such a heading are notes: prose under ``注`` or ``Notes`` is text.
 NOTES_HEADINGS = frozenset({"注释", "注", "注解", "尾注", "说明", "名词解释", "notes", "endnotes"})
 
+#: Labels of a heading over a document's reference list (lower-cased): the
+#: entries under it are the document's sources, not its text.  Web pages add
+#: the German labels trafilatura's page set uses.
+REFERENCE_HEADINGS = frozenset({
+    "参考文献", "参考资料", "参考书目", "来源", "资料来源", "信息来源", "数据来源",
+    "引用", "引文", "文献", "references", "reference", "bibliography",
+    "sources", "source", "works cited", "literature cited", "citations", "citation",
+    "footnotes", "quellen", "literatur",
+})
+
 #: The number opening an entry of a reference list or a notes section at a line
 #: start: ``[12]`` ``［12］`` (group ``bracket``), ``12.`` ``12．`` ``12、`` ``12)``
 #: (group ``number``), ``(12)`` ``（12）`` (group ``paren``) or ``⑫`` (group

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
+from extractors.lexicon import NOTES_HEADINGS, REFERENCE_HEADINGS
 from extractors.load.markup import BlockAssembler, guess_language
 from extractors.textmap import MappedText
 from extractors.types import LoadedDocument, Link, PageLayout
@@ -74,11 +75,13 @@ _WORDS = re.compile(r"\S+|\s+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _PUBLISHED_META = ("article:published_time", "datepublished", "date", "dc.date", "pubdate")
 _AUTHOR_META = ("author", "article:author", "dc.creator", "byl")
-_REFERENCE_HEADING = re.compile(
-    r"^\s*(sources?|references?|bibliography|works cited|further reading|notes?|endnotes|footnotes"
-    r"|citations?|quellen|literatur|参考文献|参考资料|资料来源|来源|注释|注)\s*[:：]?\s*$",
-    re.I,
-)
+# A web page's "Further reading" list sits with its sources; elsewhere (Markdown posts) it ends them.
+_REFERENCE_LABELS = REFERENCE_HEADINGS | NOTES_HEADINGS | {"further reading"}
+
+
+def _is_reference_heading(text: str) -> bool:
+    """``Sources``, ``参考文献：``, ``Notes``: a heading over the page's sources (lexicon labels)."""
+    return text.strip().rstrip(":：").strip().lower() in _REFERENCE_LABELS
 # trafilatura elements whose text is one block; inline ones (ref, hi, lb…) belong to their block.
 _TRAF_BLOCKS = frozenset({"p", "head", "item", "cell", "quote", "code", "list", "table", "row", "div",
                           "note", "fw", "label"})
@@ -489,7 +492,7 @@ def _add_reference_sections(scan: _Scanner, keep: dict[int, list[bool]]) -> None
         if not event.opening:
             continue
         heading_text = _heading_text(events, index)
-        if not _REFERENCE_HEADING.match(heading_text) or not event.stack:
+        if not _is_reference_heading(heading_text) or not event.stack:
             continue
         container = event.stack[-1]
         if not any(container in stack for stack in main_stacks):

@@ -43,6 +43,7 @@ from extractors.lexicon import (
     HAN,
     LIST_ENTRY_NUMBER,
     NOTES_HEADINGS,
+    REFERENCE_HEADINGS,
     SOURCE_CUE,
     SUPERSCRIPT_DIGITS,
     marker_number,
@@ -284,12 +285,7 @@ def find_markers(text: str) -> list[MarkerHit]:
 
 # ---------------------------------------------------------------- reference sections
 
-_REFERENCE_HEADINGS = {
-    "参考文献", "参考资料", "参考书目", "来源", "资料来源", "信息来源", "数据来源",
-    "引用", "引文", "文献", "references", "reference", "bibliography",
-    "sources", "source", "works cited", "literature cited", "citations",
-}
-_HEADINGS = _REFERENCE_HEADINGS | NOTES_HEADINGS
+_HEADINGS = REFERENCE_HEADINGS | NOTES_HEADINGS
 # A 说明 line mid-document titles a paragraph; only a trailing 说明 section holds notes.
 _TRAILING_ONLY_HEADINGS = {"说明"}
 # Sections that end a reference list (a blog's related-reading list is not a source list).
