@@ -93,6 +93,11 @@ class NumberView:
     subject: str | None
     time_scope: str | None
     unit_kind: str | None = None  # extractors.types.UnitKind; ratios hold fractions of one (0.8 for 八成)
+    indicator: str | None = None  # what, whose, when, how and as what (extractors.types.NumericAssertion)
+    scope: str | None = None
+    period: str | None = None
+    measure: str | None = None
+    role: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,7 +376,7 @@ def _citation_view(c: CitationRow) -> CitationView:
 
 def _number_view(a: AssertionRow) -> NumberView:
     return NumberView(a.id, a.surface, a.value, a.value_max, a.unit, a.qualifier, a.subject, a.time_scope,
-                      a.unit_kind)
+                      a.unit_kind, a.indicator, a.scope, a.period, a.measure, a.role)
 
 
 def _footnote_view(n: FootnoteRow, refs: list[RefView]) -> FootnoteView:
