@@ -11,7 +11,6 @@ footnote marker starts above its line, yet both belong to it.
 from __future__ import annotations
 
 import re
-import statistics
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -75,13 +74,13 @@ class Line:
 
 def glyphs_from_chars(chars: Iterable[dict]) -> list[Glyph]:
     """Convert pdfplumber char dicts, dropping the subset prefix of font names."""
-    out: list[Glyph] = []
-    for c in chars:
-        font = c.get("fontname") or ""
-        if len(font) > 7 and font[6] == "+":
-            font = font[7:]
-        out.append(Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"], font))
-    return out
+    return [Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"], font_name(c.get("fontname") or ""))
+            for c in chars]
+
+
+def font_name(font: str) -> str:
+    """The font name without its subset prefix (``ABCDEF+SimSun`` -> ``SimSun``)."""
+    return font[7:] if len(font) > 7 and font[6] == "+" else font
 
 
 def group_lines(glyphs: Sequence[Glyph]) -> list[Line]:
@@ -93,10 +92,12 @@ def group_lines(glyphs: Sequence[Glyph]) -> list[Line]:
     """
     open_lines: list[list] = []  # [core_top, core_bottom, core_size, glyphs]
     for g in sorted(glyphs, key=lambda g: (g.top, g.x0)):
-        height = max(g.bottom - g.top, 0.1)
+        top, bottom = g.top, g.bottom
+        height = max(bottom - top, 0.1)
         target = None
-        for entry in reversed(open_lines[-6:]):
-            overlap = min(g.bottom, entry[1]) - max(g.top, entry[0])
+        for i in range(len(open_lines) - 1, max(len(open_lines) - 7, -1), -1):  # the six most recent lines
+            entry = open_lines[i]
+            overlap = min(bottom, entry[1]) - max(top, entry[0])
             if overlap >= 0.5 * min(height, max(entry[1] - entry[0], 0.1)):
                 target = entry
                 break
@@ -126,9 +127,10 @@ def make_line(glyphs: list[Glyph]) -> Line:
     ]
     size = _main_size(glyphs)
     main = [g for g in glyphs if abs(g.size - size) <= 0.2]
-    base = statistics.median(g.bottom for g in main)
+    base = _median(sorted(g.bottom for g in main))
+    small, lift = RAISED_SIZE_RATIO * size, base - RAISED_LIFT_RATIO * size
     for g in glyphs:
-        g.raised = g.size <= RAISED_SIZE_RATIO * size and g.bottom < base - RAISED_LIFT_RATIO * size
+        g.raised = g.size <= small and g.bottom < lift
     return Line(
         glyphs=glyphs,
         size=size,
@@ -138,6 +140,14 @@ def make_line(glyphs: list[Glyph]) -> Line:
         x1=max(g.x1 for g in glyphs),
         raw_text="".join(g.text for g in glyphs),
     )
+
+
+def _median(ordered: Sequence[float]) -> float:
+    """``statistics.median`` of an already sorted sequence (same value, without its generic overhead)."""
+    n = len(ordered)
+    if n % 2:
+        return ordered[n // 2]
+    return (ordered[n // 2 - 1] + ordered[n // 2]) / 2
 
 
 def _main_size(glyphs: Sequence[Glyph]) -> float:

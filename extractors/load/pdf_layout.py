@@ -23,11 +23,12 @@ characters are kept as printed; folding is the normalizer's job.
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Sequence
 
 from extractors.errors import NoTextLayer
-from extractors.lexicon import is_cjk
+from extractors.lexicon import CJK
 from extractors.load.pdf_blocks import build_blocks, table_from_cells, table_from_lines
 from extractors.load.pdf_boilerplate import BOILERPLATE, mark_sections, split_sidebar
 from extractors.load.pdf_columns import order_body, order_notes
@@ -39,6 +40,7 @@ from extractors.textmap import MappedText
 from extractors.types import LoadedDocument, NoteBlock, PageLayout
 
 logger = logging.getLogger(__name__)
+_CJK_CHAR = re.compile(f"[{CJK}]")
 
 __all__ = ["load_pdf"]
 
@@ -231,7 +233,8 @@ def _title(metadata: dict[str, str], first_page: Sequence[Line], body_size: floa
 
 def _language(glyphs: Sequence[Glyph]) -> str | None:
     """``zh`` when CJK glyphs make up a fifth of the letters, else ``en`` if there are Latin letters."""
-    cjk = sum(1 for g in glyphs if g.text and is_cjk(g.text[0]) and g.text[0].isalpha())
+    firsts = "".join(g.text[0] for g in glyphs if g.text)
+    cjk = sum(1 for ch in _CJK_CHAR.findall(firsts) if ch.isalpha())
     latin = sum(1 for g in glyphs if g.text.isascii() and g.text.isalpha())
     if cjk and cjk >= 0.2 * (cjk + latin):
         return "zh"

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from extractors.errors import CorruptPdf, EmptySource, EncryptedPdf
-from extractors.load.pdf_glyphs import Glyph, glyphs_from_chars
+from extractors.load.pdf_glyphs import Glyph, font_name
 
 if TYPE_CHECKING:
     import pdfplumber
@@ -207,7 +207,7 @@ def _glyphs_and_shapes(page: pdfplumber.page.Page) -> tuple[Glyph, ...]:
 
     height = float(page.height)
     mb_x0, mb_top = page.mediabox[:2]
-    chars: list[dict] = []
+    glyphs: list[Glyph] = []
     objects: dict[str, list[dict]] = {}
     stack = list(reversed(page.layout._objs))
     while stack:
@@ -215,18 +215,17 @@ def _glyphs_and_shapes(page: pdfplumber.page.Page) -> tuple[Glyph, ...]:
         if isinstance(obj, LTContainer):  # a figure: its children follow in order (pdfplumber with laparams=None)
             stack.extend(reversed(obj._objs))
         elif isinstance(obj, LTChar):
-            font = obj.fontname
-            chars.append({
-                "text": obj.get_text(), "x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0,
-                "top": height - obj.y1 + mb_top, "bottom": height - obj.y0 + mb_top, "size": obj.size,
-                "fontname": font if isinstance(font, str) else font.decode("latin-1"),
-            })
+            font = obj.fontname if isinstance(obj.fontname, str) else obj.fontname.decode("latin-1")
+            glyphs.append(Glyph(
+                obj.get_text(), obj.x0 + mb_x0, obj.x1 + mb_x0, height - obj.y1 + mb_top, height - obj.y0 + mb_top,
+                obj.size, font_name(font),
+            ))
         else:
             shape = page.process_object(obj)
             if shape["object_type"] != "anno":
                 objects.setdefault(shape["object_type"], []).append(shape)
     page._objects = objects  # pdfplumber's cache of parsed objects (Page.objects), chars left out on purpose
-    return tuple(glyphs_from_chars(chars))
+    return tuple(glyphs)
 
 
 def _horizontal_rules(page: pdfplumber.page.Page) -> tuple[Rule, ...]:
