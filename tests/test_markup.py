@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from extractors.errors import BadFrontMatter
 from extractors.load.html_text import load_html
 from extractors.load.markdown_text import load_markdown
+from extractors.document import extract_document
 from extractors.load.markup import guess_language, is_safe_url, load_plain
+from extractors.load.sources import load_source
 from extractors.types import LoadedDocument
 
 HERE = Path(__file__).parent
@@ -370,3 +372,142 @@ def test_html_empty_article_falls_back_to_page_and_unclosed_drop_warns() -> None
     doc = load_html("<body><p>Real text.</p><article></article><nav>menu")
     assert _body(doc) == "Real text."
     assert doc.warnings == ("unclosed <nav> dropped the rest of the page",)
+
+
+# --------------------------------------------------------------------------- Markdown as people write it (issue 13)
+# Each example is written here and reproduces one failure class seen in real Chinese posts.
+
+
+def _assert_mapped(doc: LoadedDocument, *, allow: str = "") -> None:
+    """Every shown char maps to itself in the raw source, in source order, and links are consistent."""
+    assert _unmapped(doc, allow=allow) == []
+    _assert_links_consistent(doc)
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("模型：仅**通用人工智能（GPAI）**模型直接受到监管。", "模型：仅通用人工智能（GPAI）模型直接受到监管。"),
+        ("这是**“重要”**的。", "这是“重要”的。"),
+        ("数据**（2024）**显示", "数据（2024）显示"),
+        ("a**b**c and **foo**bar", "abc and foobar"),  # no CJK: CommonMark's own result
+        ("a ** b", "a ** b"),  # neither flanking: literal in CommonMark and here
+    ],
+    ids=["fullwidth-paren", "curly-quotes", "digits-in-parens", "latin", "spaced"],
+)
+def test_markdown_cjk_emphasis(raw: str, text: str) -> None:
+    doc = load_markdown(raw)
+    assert _body(doc) == text
+    _assert_mapped(doc)
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("**注意：请先申请模型权限。", "注意：请先申请模型权限。"),  # never closed
+        ("**提示: ** 已支持 CPU 卸载。", "提示: 已支持 CPU 卸载。"),  # closer after a space
+        ("*************排序 (1000 轮) *****", "排序 (1000 轮)"),
+        ("展开次数为 (8192**2) 与 2 ** 3。", "展开次数为 (8192**2) 与 2 ** 3。"),  # powers stay
+        ("单个 * 号与 snake_case 保留", "单个 * 号与 snake_case 保留"),
+    ],
+    ids=["unclosed", "spaced-closer", "long-runs", "powers", "single-star"],
+)
+def test_markdown_unpaired_strong_markers_are_dropped(raw: str, text: str) -> None:
+    doc = load_markdown(raw)
+    assert _body(doc) == text
+    _assert_mapped(doc)
+
+
+def test_markdown_inside_html_blocks_is_rendered() -> None:
+    raw = ('<p align="center">\n![图 1](https://e.org/a.png)\n<em>图 1：示意</em>\n</p>\n\n'
+           '<div class="note">\n参见 [项目](https://e.org/p) 与 **重点**，共 3 项。\n</div>\n\n'
+           '<table><tr><td>甲</td><td>1.5</td></tr></table>\n\n正文见[说明](https://e.org/doc)。')
+    doc = load_markdown(raw)
+    assert _body(doc) == "图 1：示意\n\n参见 项目 与 重点，共 3 项。\n\n甲 | 1.5\n\n正文见说明。"
+    assert [(link.text, link.url) for _, link in doc.links] == [("项目", "https://e.org/p"),
+                                                               ("说明", "https://e.org/doc")]
+    _assert_mapped(doc, allow="|")
+
+
+def test_markdown_loose_links_and_images() -> None:
+    raw = ("![示意图](https://e.org/t.jpg 示意图 )\n\n"
+           "点击[部署 -> 云](https://e.org/a b)继续，或见[文档](https://e.org/very\n-long)。")
+    doc = load_markdown(raw)
+    assert _body(doc) == "点击部署 -> 云继续，或见文档。"
+    assert [(link.text, link.url) for _, link in doc.links] == [("部署 -> 云", "https://e.org/a"),
+                                                               ("文档", "https://e.org/very-long")]
+    _assert_mapped(doc)
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("复杂度为 \\\\(O(T \\\\log T)\\\\)，其中 $n$ 是长度。", "复杂度为 ，其中 是长度。"),
+        ("常数 $$a=1$$ 与 $ x^2 $ 不是正文。", "常数 与 不是正文。"),
+        ("花费 $10 到 $20。见 \\[1\\] 文献。", "花费 $10 到 $20。见 [1] 文献。"),  # currency, escaped brackets
+        ("前文。\n\n$$\nE = mc^2\n$$\n\n后文。", "前文。\n\n后文。"),
+        ("前文。\n\n\\\\( W =\n  \\begin{bmatrix} 1 & 2\n  \\end{bmatrix}\n  =\n  3 \\\\)\n\n后文。", "前文。\n\n后文。"),
+        ("使用 `BigBird` 与 `max_length=512` 参数，`滑动注意力` 即此意。", "使用 BigBird 与 参数，滑动注意力 即此意。"),
+        ("前文。\n\n```python\nbatch_size = 64\n```\n\n    indented = 8\n\n后文。", "前文。\n\n后文。"),
+    ],
+    ids=["bracket-math", "dollar-math", "not-math", "display-dollars", "display-brackets-with-equals-line",
+         "code-spans", "code-blocks"],
+)
+def test_markdown_code_and_math_are_not_text(raw: str, text: str) -> None:
+    doc = load_markdown(raw)
+    assert _body(doc) == text
+    _assert_mapped(doc)
+
+
+def test_markdown_table_cells_are_rows() -> None:
+    raw = "| 模型 | 得分 |\n|---|---|\n| **recurrentgemma** | 52.00 |\n| `Zamba`<sup>*</sup> | 56.14 |\n"
+    doc = load_markdown(raw)
+    assert _body(doc) == "模型 | 得分\n\nrecurrentgemma | 52.00\n\nZamba* | 56.14"
+    _assert_mapped(doc, allow="|")
+
+
+_NESTED_FRONT_MATTER = ("---\ntitle: \"合成数据：如何构建\"\nthumbnail: /blog/assets/x.png\nauthors:\n- user: a\n"
+                        "translators:\n- user: b\n  proofreader: true\n---\n\n# 合成数据\n\n")
+_HTML_HEAVY_BODY = "".join(f'<p align="center">\n<img src="https://e.org/{i}.png"><br>\n<em>图 {i}</em>\n</p>\n\n'
+                           for i in range(6)) + "正文一段。\n"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [_NESTED_FRONT_MATTER + _HTML_HEAVY_BODY, "\n\n" + _NESTED_FRONT_MATTER + "正文一段。\n",
+     _NESTED_FRONT_MATTER.replace("\n---\n\n#", "\n...\n\n#") + "正文一段。\n"],
+    ids=["html-heavy-post", "blank-lines-first", "yaml-document-end"],
+)
+def test_markdown_valid_front_matter_never_reaches_the_text(raw: str) -> None:
+    doc = load_source(raw.encode(), name="post.txt")  # content decides the kind, not the name
+    assert doc.kind == "markdown" and doc.title == "合成数据：如何构建"
+    text = _body(doc)
+    assert text.startswith("合成数据\n\n") and text.endswith("正文一段。")
+    assert not any(key in text for key in ("title:", "thumbnail:", "authors:", "proofreader", "---", "..."))
+    _assert_mapped(doc)
+
+
+def test_markdown_no_number_comes_from_code_or_math() -> None:
+    raw = ("---\ntitle: 测试\n---\n\n据统计，销量增长 12%。取 $k = 300$ 时，`batch_size=64` 最快。\n\n"
+           "```python\nsteps = 1000\n```\n\n$$\nx = 4096\n$$\n")
+    doc = extract_document(raw.encode(), source="post.md")
+    assert [doc.text[n.start:n.end] for n in doc.numbers] == ["12%"]
+    assert "300" not in doc.text and "64" not in doc.text and "1000" not in doc.text and "4096" not in doc.text
+
+
+_NEW_SYNTAX = st.sampled_from(["模型", "**", "（GPAI）", "$", "$$", "\\\\(", "\\\\)", "`", "<p align='c'>", "</p>",
+                               "![a](https://e.org/a.png t )", "[b](https://e.org/b c)", "\n", "\n\n", "=",
+                               "1", " ", "x", "|", "---", "\\[", "\\]", "_"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_NEW_SYNTAX, max_size=40).map("".join))
+@example("\\\\( a\n=\n\\\\)")
+def test_markdown_new_syntax_stays_mapped(raw: str) -> None:
+    try:
+        doc = load_markdown(raw)
+    except BadFrontMatter:
+        return
+    body = doc.pages[0].body
+    assert list(body.origin) == sorted(body.origin)
+    _assert_mapped(doc, allow="|")

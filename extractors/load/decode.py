@@ -165,7 +165,7 @@ _HTML_TAG = re.compile(
     r"main|nav|header|footer|script|style|meta|link|title|blockquote|em|strong|img)\b[^>]*>",
     re.I,
 )
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:[ \t]*\r?\n)*[A-Za-z_][\w-]*[ \t]*:")
+_FRONT_MATTER = re.compile(r"\A(?:[ \t]*\r?\n)*---[ \t]*\r?\n(?:[ \t]*\r?\n)*[A-Za-z_][\w-]*[ \t]*:")  # blank lines may lead
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.M)
 _MD_LINK = re.compile(r"\[[^\]\n]+\]\([^)\s]+[^)]*\)")
 _MD_BOLD = re.compile(r"(\*\*|__)[^*_\n]+\1")

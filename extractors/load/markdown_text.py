@@ -50,6 +50,8 @@ from extractors.types import LoadedDocument, NoteBlock, PageLayout
 logger = logging.getLogger(__name__)
 
 _BOUNDARY = re.compile(r"^-{3,}[ \t]*\r?$", re.M)  # python-frontmatter's delimiter, one line only
+_CLOSING = re.compile(r"^(?:-{3,}|\.{3})[ \t]*\r?$", re.M)  # YAML's document end "..." closes it too (Pandoc)
+_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n?|\n))*")
 _YAML_KEY = re.compile(r"^[ \t]*[A-Za-z_][\w-]*[ \t]*:", re.M)
 _NEWLINE = re.compile(r"\r\n?|\n")  # the line breaks markdown-it counts
 _BARE_REFERENCE = re.compile(r"\[([^\]^][^\]]*)\]")
@@ -185,7 +187,7 @@ def _loose_link(state: StateInline, silent: bool) -> bool:
     if label_end < 0 or not src.startswith("(", label_end + 1):
         return False
     close = _closing_paren(src, label_end + 2, end)
-    words = src[label_end + 2:close].split() if close > 0 else []
+    words = re.sub(r"[ \t]*\n[ \t]*", "", src[label_end + 2:close]).split() if close > 0 else []  # rejoin a wrapped URL
     href = state.md.normalizeLink(words[0].strip("<>")) if words else ""
     if not href or not state.md.validateLink(href):
         return False
@@ -259,8 +261,7 @@ def _cjk_emphasis(state: StateInline, silent: bool) -> bool:
     if silent or marker not in ("_", "*"):
         return False
     can_open, can_close, length = _scan_delims(state, start, can_split_word=marker == "*")
-    last, after = state.src[start - 1:start], state.src[start + length:start + length + 1]
-    stray = marker == "*" and length >= 2 and not (last.isalnum() and after.isalnum())
+    stray = marker == "*" and length >= 2 and not _between_operands(state.src, start, start + length)
     for _ in range(length):
         token = state.push("text", "", 0)
         token.content = marker
@@ -289,6 +290,12 @@ def _scan_delims(state: StateInline, start: int, *, can_split_word: bool) -> tup
             right and (not left or next_punct or next_cjk), pos - start)
 
 
+def _between_operands(src: str, start: int, end: int) -> bool:
+    """``8192**2``, ``a ** b``: the run sits between two letters or digits (spaces aside), an operator."""
+    before, after = src[:start].rstrip(" \t")[-1:], src[end:].lstrip(" \t")[:1]
+    return before.isalnum() and after.isalnum()
+
+
 def _is_punct(ch: str) -> bool:
     return isMdAsciiPunct(ord(ch)) or isPunctChar(ch)
 
@@ -302,33 +309,34 @@ def split_front_matter(raw: str) -> FrontMatter:
     A ``---`` that opens something other than a YAML mapping is a Markdown
     rule, not front matter.
     """
-    first = _BOUNDARY.match(raw)
+    first = _BOUNDARY.match(raw, _BLANK_LINES.match(raw).end())  # blank lines before it are no content
     if first is None:
         return FrontMatter({}, 0)
-    second = _BOUNDARY.search(raw, first.end() + 1)
+    second = _CLOSING.search(raw, first.end() + 1)
+    skipped = len(_NEWLINE.findall(raw, 0, first.start()))  # blank lines above the opening '---'
     if second is None:
         if _YAML_KEY.match(raw, first.end() + 1):
-            raise BadFrontMatter("front matter opened on line 1 is never closed with '---'")
+            raise BadFrontMatter(f"front matter opened on line {skipped + 1} is never closed with '---'")
         return FrontMatter({}, 0)
-    meta = _load_yaml(raw[first.end():second.start()])
+    meta = _load_yaml(raw[first.end():second.start()], skipped)
     if not isinstance(meta, dict):
         note = f"a '---' block of {type(meta).__name__} is not front matter; read as Markdown"
         return FrontMatter({}, 0, (note,)) if meta is not None else FrontMatter({}, second.end())
     return FrontMatter(meta, _skip_newline(raw, second.end()))
 
 
-def _load_yaml(text: str) -> Any:
+def _load_yaml(text: str, skipped: int = 0) -> Any:
     try:
         return YAMLHandler().load(text)
     except yaml.YAMLError as exc:
         # The text starts with the rest of the opening '---' line, so YAML's
         # 0-based line numbers are the file's 1-based ones minus one.
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "an unknown line"
+        where = f"line {mark.line + 1 + skipped}" if mark is not None else "an unknown line"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
         if context and start is not None and start is not mark:
-            problem += f" ({context} at line {start.line + 1})"
+            problem += f" ({context} at line {start.line + 1 + skipped})"
         raise BadFrontMatter(f"YAML front matter is malformed at {where}: {problem}") from exc
 
 
@@ -498,6 +506,7 @@ def _render_inline(
             out.add(piece)
         elif kind in ("loose_image", "stray_emphasis"):  # source that shows nothing
             _skipped, cursor = _locate(raw, child.content, cursor, end)
+            spaced = spaced or _ends_with_space(out)
         elif kind in ("image", "html_inline"):  # not shown, but step over it: its text is not ours
             _skipped, cursor = _locate(raw, child.content, cursor, end)
             if kind == "image":
