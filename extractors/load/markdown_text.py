@@ -11,8 +11,8 @@ Code and math are not prose: fenced/indented code, math (``$…$``, ``$$…$$``,
 ``\\(…\\)``, ``\\[…\\]``) and code spans that hold code are left out of the
 text, so no sentence, claim or number can come from them (the offset map of
 what stays is untouched).  A code span that is only words (```BigBird```,
-```滑动注意力```, ```from_pretrained```: letters joined by ``-./_`` or spaces,
-no digits, no operators) is how these posts set a name in prose; it stays,
+```滑动注意力```, ```Accelerator().autocast()```: letters joined by ``-./_`` or
+spaces, empty call parentheses, no digits, no other operators) is how these posts set a name in prose; it stays,
 or the sentence would lose its subject.  Emphasis follows the CJK-friendly flanking rule, so
 ``仅**通用人工智能（GPAI）**模型`` is bold, not literal asterisks.  HTML blocks
 go through the HTML loader's parser, and the Markdown inside their text runs
@@ -59,8 +59,9 @@ _LOCATE_WINDOW = 12  # an entity (&#x1F600;) or escape is at most this far ahead
 _SKIPPED_BLOCKS = frozenset({"fence", "code_block", "hr", "math_block", "math_block_label"})
 #: Inline tokens whose source is stepped over and never shown: code and math are not prose.
 _NON_PROSE_INLINE = frozenset({"code_inline", "math_inline", "math_inline_double", "math_inline_bracket"})
-#: A code span kept as prose: words only (letters of any script, ``-./_`` or spaces between them).
-_PROSE_CODE = re.compile(r"[^\W\d]+(?:[-./_ ]+[^\W\d]+)*")
+#: A code span kept as prose: words only (letters of any script, ``-./_`` or spaces between them),
+#: each maybe called with no arguments (``Accelerator().autocast()``): names, never figures.
+_PROSE_CODE = re.compile(r"[^\W\d]+(?:\(\))?(?:[-./_ ]+[^\W\d]+(?:\(\))?)*")
 #: ``\\(…\\)``/``\\[…\\]`` (MathJax delimiters with the Markdown escape) or ``\(…\)``/``\[…\]``.
 _BRACKET_MATH = re.compile(r"(\\\\|\\)(\(|\[)(.+?)\1(\)|\])", re.S)
 _BRACKET_CLOSE = {"(": ")", "[": "]"}
