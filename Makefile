@@ -29,12 +29,13 @@ run: setup
 	@echo "HTML report:     $(CURDIR)/$(OUT)/report.html"
 	@echo "Try:  $(BIN)/claimledger sql \"SELECT kind, count(*) FROM claims GROUP BY kind\""
 
-# Headless Chromium renders the HTML report in the browser test.
+# Headless Chromium renders the HTML report in the browser test; a CJK font (WenQuanYi Micro Hei)
+# builds the Chinese test PDFs and draws Chinese in the report.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
-	    || echo "warning: could not install chromium; the browser test will be skipped"; \
-	  else echo "note: chromium not installed (needs root: apt-get install chromium); the browser test will be skipped"; fi; }
+	@{ command -v chromium >/dev/null 2>&1 && [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; } || { \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
+	    || echo "warning: could not install chromium/fonts-wqy-microhei; the browser and CJK PDF tests will be skipped"; \
+	  else echo "note: chromium or fonts-wqy-microhei missing (needs root: apt-get install chromium fonts-wqy-microhei); those tests will be skipped"; fi; }
 
 test: setup browser
 	$(BIN)/pytest -q -n 2 --dist loadfile
