@@ -450,10 +450,12 @@ def test_markdown_loose_links_and_images() -> None:
         ("使用 `BigBird` 与 `max_length=512` 参数，`滑动注意力` 即此意。", "使用 BigBird 与 参数，滑动注意力 即此意。"),
         ("`Accelerator().autocast()` 不再接收 `cache_enabled=True`，需要 `torch>=2.5`。",
          "Accelerator().autocast() 不再接收 ，需要 。"),
+        # A name with digits goes too: the number extractor reads "8B" in Llama-3.1-8B as a figure.
+        ("`Llama-3.1-8B` 与 `BigBird` 都是 `8B` 以上。", "与 BigBird 都是 以上。"),
         ("前文。\n\n```python\nbatch_size = 64\n```\n\n    indented = 8\n\n后文。", "前文。\n\n后文。"),
     ],
     ids=["bracket-math", "dollar-math", "not-math", "display-dollars", "display-brackets-with-equals-line",
-         "code-spans", "names-in-code-spans", "code-blocks"],
+         "code-spans", "names-in-code-spans", "names-with-digits", "code-blocks"],
 )
 def test_markdown_code_and_math_are_not_text(raw: str, text: str) -> None:
     doc = load_markdown(raw)
