@@ -58,6 +58,8 @@ def test_real_post_front_matter_is_metadata_only(path: Path) -> None:
     text = doc.pages[0].body.text
     assert doc.kind == "markdown"
     body_chars = doc.pages[0].body.origin
+    shown = [(ch, doc.raw[o]) for ch, o in zip(text, body_chars) if not ch.isspace() and ch != "|"]
+    assert [pair for pair in shown if pair[0] != pair[1]] == []  # every char maps to itself in the source
     assert min(body_chars) >= front.body_start  # nothing of the header is in the text
     title = front.meta.get("title")
     if isinstance(title, str) and title.strip():

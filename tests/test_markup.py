@@ -429,6 +429,22 @@ def test_markdown_inside_html_blocks_is_rendered() -> None:
     _assert_mapped(doc, allow="|")
 
 
+def test_markdown_inline_html_anchors_are_links() -> None:
+    raw = '正文见 <a href="https://e.org/x">说明页</a>，甲<br>乙 and <a href=\'javascript:x\'>bad</a> end'
+    doc = load_markdown(raw)
+    assert _body(doc) == "正文见 说明页，甲乙 and bad end"
+    assert [(link.text, link.url) for _, link in doc.links] == [("说明页", "https://e.org/x")]
+    _assert_mapped(doc)
+
+
+def test_markdown_strong_inside_a_link_keeps_the_mapping() -> None:
+    # The "**" before "](" used to stop the cursor, so every later char mapped to a "*".
+    raw = "- [**Bloom**](https://e.org/b) 需要 2 \\* 176 GB = **352 GB** 显存"
+    doc = load_markdown(raw)
+    assert _body(doc) == "Bloom 需要 2 * 176 GB = 352 GB 显存"
+    _assert_mapped(doc)
+
+
 def test_markdown_loose_links_and_images() -> None:
     raw = ("![示意图](https://e.org/t.jpg 示意图 )\n\n"
            "点击[部署 -> 云](https://e.org/a b)继续，或见[文档](https://e.org/very\n-long)。")

@@ -55,10 +55,12 @@ _BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n?|\n))*")
 _YAML_KEY = re.compile(r"^[ \t]*[A-Za-z_][\w-]*[ \t]*:", re.M)
 _NEWLINE = re.compile(r"\r\n?|\n")  # the line breaks markdown-it counts
 _BARE_REFERENCE = re.compile(r"\[([^\]^][^\]]*)\]")
+_WHITE_SPACE = re.compile(r"\s")
 _LOCATE_WINDOW = 12  # an entity (&#x1F600;) or escape is at most this far ahead of its character
 _SKIPPED_BLOCKS = frozenset({"fence", "code_block", "hr", "math_block", "math_block_label"})
 #: Inline tokens whose source is stepped over and never shown: code and math are not prose.
 _NON_PROSE_INLINE = frozenset({"code_inline", "math_inline", "math_inline_double", "math_inline_bracket"})
+_EMPHASIS_TOKENS = frozenset({"strong_open", "strong_close", "em_open", "em_close", "s_open", "s_close"})
 #: A code span kept as prose: words only (letters of any script, ``-./_`` or spaces between them),
 #: each maybe called with no arguments (``Accelerator().autocast()``): names, never figures.
 _PROSE_CODE = re.compile(r"[^\W\d]+(?:\(\))?(?:[-./_ ]+[^\W\d]+(?:\(\))?)*")
@@ -505,6 +507,9 @@ def _render_inline(
         elif kind == "footnote_ref":
             piece, cursor = _locate(raw, f"[^{child.meta.get('label', '')}]", cursor, end)
             out.add(piece)
+        elif kind in _EMPHASIS_TOKENS:  # step over "**" so "[**Bloom**](url)" finds its "](" tail
+            if child.markup and raw.startswith(child.markup, cursor):
+                cursor += len(child.markup)
         elif kind in ("loose_image", "stray_emphasis"):  # source that shows nothing
             _skipped, cursor = _locate(raw, child.content, cursor, end)
             spaced = spaced or _ends_with_space(out)
@@ -512,6 +517,8 @@ def _render_inline(
             _skipped, cursor = _locate(raw, child.content, cursor, end)
             if kind == "image":
                 _url, cursor = _skip_link_tail(raw, cursor, end)
+            else:
+                _inline_tag(child.content, cursor, out)
         elif kind == "link_open":
             out.open_link(str(child.attrGet("href") or ""))
         elif kind == "link_close":
@@ -524,6 +531,19 @@ def _render_inline(
 
 def _ends_with_space(out: BlockAssembler) -> bool:
     return out.last_char().isspace()
+
+
+def _inline_tag(tag: str, after: int, out: BlockAssembler) -> None:
+    """An HTML tag inside a paragraph, read by the HTML loader's scanner: ``<a href>`` links, ``<br>`` spaces."""
+    if not tag.startswith(("<a", "<A", "</a", "</A", "<br", "<BR")):
+        return
+    for event in _scan_html(tag).events:
+        if event.kind == "open":
+            out.open_link(event.href)
+        elif event.kind == "close":
+            out.close_link()
+        elif event.kind == "br":
+            out.space(after)
 
 
 def _render_html_block(raw: str, span: tuple[int, int], out: BlockAssembler, *, show_urls: bool) -> None:
@@ -603,7 +623,11 @@ def _locate(raw: str, text: str, cursor: int, end: int) -> tuple[MappedText, int
     origin: list[int] = []
     last = max(len(raw) - 1, 0)
     for ch in text:
-        found = raw.find(ch, cursor, min(end, cursor + _LOCATE_WINDOW))
+        if ch.isspace():  # a code span's line break is a space in its content
+            space = _WHITE_SPACE.search(raw, cursor, min(end, cursor + _LOCATE_WINDOW))
+            found = space.start() if space else -1
+        else:
+            found = raw.find(ch, cursor, min(end, cursor + _LOCATE_WINDOW))
         if found < 0:
             origin.append(min(cursor, last))
             continue
