@@ -8,16 +8,20 @@ included.  Footnote definitions (``[^1]: …``) become :class:`NoteBlock` s;
 their references stay in the body literally (``[^1]``) for the footnote linker.
 
 Code and math are not prose: fenced/indented code, math (``$…$``, ``$$…$$``,
-``\\(…\\)``, ``\\[…\\]``) and code spans that hold code are left out of the
-text, so no sentence, claim or number can come from them (the offset map of
-what stays is untouched).  A code span that is only words (```BigBird```,
-```滑动注意力```, ```Accelerator().autocast()```: letters joined by ``-./_`` or
-spaces, empty call parentheses, no digits, no other operators) is how these posts set a name in prose; it stays,
-or the sentence would lose its subject.  Emphasis follows the CJK-friendly flanking rule, so
-``仅**通用人工智能（GPAI）**模型`` is bold, not literal asterisks.  HTML blocks
-go through the HTML loader's parser, and the Markdown inside their text runs
-(an image or link written between ``<p align="center">`` and ``</p>``) is
-rendered like any other inline Markdown.
+``\\(…\\)``, ``\\[…\\]``, also over several lines) and code spans that hold code
+are left out of the text, so no sentence, claim or number can come from them
+(the offset map of what stays is untouched).  A code span that is a name
+without digits (```BigBird```, ```滑动注意力```, ```Accelerator().autocast()```,
+see :data:`_PROSE_CODE`) is how these posts set a name in prose; it stays, or
+the sentence would lose its subject.
+
+Emphasis follows the CJK-friendly flanking rule, so ``仅**通用人工智能（GPAI）**模型``
+is bold, and ``**`` that pair with nothing are dropped.  HTML blocks and inline
+anchors go through the HTML loader's event scanner, and the Markdown in an HTML
+block's text (an image or link between ``<p align="center">`` and ``</p>``) is
+rendered like any other inline Markdown.  Links and images that CommonMark
+rejects for a slip (a title without quotes, a space or line break in the URL)
+are read as links and images.
 """
 
 from __future__ import annotations
@@ -62,7 +66,8 @@ _SKIPPED_BLOCKS = frozenset({"fence", "code_block", "hr", "math_block", "math_bl
 _NON_PROSE_INLINE = frozenset({"code_inline", "math_inline", "math_inline_double", "math_inline_bracket"})
 _EMPHASIS_TOKENS = frozenset({"strong_open", "strong_close", "em_open", "em_close", "s_open", "s_close"})
 #: A code span kept as prose: words only (letters of any script, ``-./_`` or spaces between them),
-#: each maybe called with no arguments (``Accelerator().autocast()``): names, never figures.
+#: each maybe called with no arguments (``Accelerator().autocast()``): names, never figures.  A name
+#: with digits (``Llama-3.1-8B``) is left out too: the number extractor would read "8B" in it.
 _PROSE_CODE = re.compile(r"[^\W\d]+(?:\(\))?(?:[-./_ ]+[^\W\d]+(?:\(\))?)*")
 #: ``\\(…\\)``/``\\[…\\]`` (MathJax delimiters with the Markdown escape) or ``\(…\)``/``\[…\]``.
 _BRACKET_MATH = re.compile(r"(\\\\|\\)(\(|\[)(.+?)\1(\)|\])", re.S)
