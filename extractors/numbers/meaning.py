@@ -33,6 +33,7 @@ Everything here is pure: the caller passes the normalized text, the figures
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -327,6 +328,8 @@ def _table_match(text: str, lo: int, hi: int) -> tuple[str, int, int] | None:
     """
     best: tuple[int, int, str] | None = None  # (end, length, name)
     window = text[lo:hi]
+    if not _any_indicator().search(window):
+        return None  # most clauses name no table indicator: one search instead of one per row
     for row in indicator_table():
         for m in row.pattern.finditer(window):
             rest = window[m.end():]
@@ -393,10 +396,18 @@ def _canonical(phrase: str, sentence: str = "") -> str:
     hit = _table_match(phrase, 0, len(phrase))
     if hit and hit[2] == len(phrase):
         return hit[0]
+    if not _any_indicator().search(sentence):
+        return phrase
     for row in indicator_table():
         if any(phrase in m.group() for m in row.pattern.finditer(sentence) if len(m.group()) > len(phrase)):
             return row.name
     return phrase
+
+
+@lru_cache(maxsize=1)
+def _any_indicator() -> re.Pattern[str]:
+    """All the table's variant patterns as one alternation: where it finds nothing, no row can."""
+    return re.compile("|".join(f"(?:{row.pattern.pattern})" for row in indicator_table()), re.IGNORECASE)
 
 
 #: Shared heads of a paired list: 高技术制造业、装备制造业增加值 = 高技术制造业增加值 and 装备制造业增加值.
@@ -672,21 +683,34 @@ def _topic_period(text: str, sent: int, doc: _Doc) -> str | None:
 
     Within the figure's paragraph any sentence may open with it; before the
     paragraph only a paragraph's opening counts, and never across a numbered
-    heading.  A deadline (到明年底，…) is a target date, not a topic.
+    heading.  A deadline (到明年底，…) is a target date, not a topic.  The
+    document's time expressions are found once (:func:`_time_index`); each
+    sentence only looks at those between its section start and itself.
     """
     para = _paragraph_start(text, sent)
     lo = max((h.start for h in doc.headings if h.start < sent), default=max(0, sent - 3000))
+    starts, found = _time_index(text, doc.year)
     last: str | None = None
-    for m in _TIME_EXPR.finditer(text, lo, sent):
-        at = m.start() + len(m.group()) - len(m.group().lstrip())
-        if (m.group("abs") and m.group("by")) or not _opens_sentence(text, at, lo):
+    for k in range(bisect_left(starts, lo), bisect_left(starts, sent)):
+        at, end, deadline, resolved = found[k]
+        if end > sent or deadline or not _opens_sentence(text, at, lo):
             continue
         if at < para and at != _paragraph_start(text, at) + _indent(text, at):
             continue
-        resolved = _resolve(m, doc.year)
         if resolved is not None:
             last = resolved
     return last
+
+
+@lru_cache(maxsize=2)
+def _time_index(text: str, year: int | None) -> tuple[list[int], list[tuple[int, int, bool, str | None]]]:
+    """Every time expression of ``text``: where its words start (leading blanks skipped), where it ends,
+    whether it is a deadline (到2025年), and the period it resolves to; sorted by start."""
+    found = []
+    for m in _TIME_EXPR.finditer(text):
+        at = m.start() + len(m.group()) - len(m.group().lstrip())
+        found.append((at, m.end(), bool(m.group("abs") and m.group("by")), _resolve(m, year)))
+    return [f[0] for f in found], found
 
 
 def _opens_sentence(text: str, pos: int, lo: int) -> bool:
