@@ -133,8 +133,14 @@ def measure(label: str, files: Files) -> float:
     return ratio
 
 
+def folder_files(folder: Path) -> Files:
+    """Real PDFs kept outside the repository (a folder given on the command line)."""
+    return [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.pdf"))]
+
+
 def main() -> int:
     sets = [("fixture", fixture_files()), ("reports", report_files())]
+    sets += [(f"real {arg}", folder_files(Path(arg))) for arg in sys.argv[1:]]
     sets = [(label, files) for label, files in sets if files]
     if not sets:
         print(f"no PDFs in {PDF_DIR} and no CJK font to build reports")

@@ -400,3 +400,14 @@ def test_normalize_accepts_shifted_mapped_text() -> None:
     out = normalize(mt).text
     assert out.text == "前文后文"
     assert out.origin[0] == 100 and out.origin[-1] == 104
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("北京师范⼤学本科⽣毕业论⽂", "北京师范大学本科生毕业论文"),  # Kangxi radicals a PDF font emitted
+    ("⼀⼆三", "一二三"),
+])
+def test_normalize_folds_kangxi_radicals_one_for_one(raw: str, expected: str) -> None:
+    """Radicals fold to the ideograph NFKC gives, one character for one, so offsets stay exact."""
+    out = normalize_text(raw).text
+    assert out.text == expected
+    assert [out.raw_span(i, i + 1) for i in range(len(expected))] == [(i, i + 1) for i in range(len(raw))]

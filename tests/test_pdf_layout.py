@@ -457,3 +457,22 @@ def test_pdf_layout_creation_date_placeholders_are_not_publication_dates(raw: st
     from extractors.load.pdf_open import pdf_date
 
     assert pdf_date(raw) == expected
+
+
+def test_pdf_layout_unmapped_glyphs_are_left_out_with_a_warning(monkeypatch) -> None:
+    """A glyph whose font has no ToUnicode entry reads as '(cid:N)' in pdfminer: not text, but counted."""
+    import dataclasses
+
+    from extractors.load import pdf_open
+    from extractors.load.pdf_layout import load_pdf
+
+    real = pdf_open._glyphs_and_shapes
+
+    def with_unmapped(page):  # type: ignore[no-untyped-def]
+        glyphs = real(page)
+        return tuple(g if i % 7 else dataclasses.replace(g, text="(cid:2556)") for i, g in enumerate(glyphs))
+
+    monkeypatch.setattr(pdf_open, "_glyphs_and_shapes", with_unmapped)
+    doc = load_pdf((PDFS / "english_policy_brief.pdf").read_bytes())
+    assert "(cid:" not in doc.raw
+    assert any("no Unicode mapping" in w for w in doc.warnings)

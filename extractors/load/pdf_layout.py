@@ -73,6 +73,10 @@ def load_pdf(data: bytes, *, password: str | None = None, workers: int = 1) -> L
         for page, page_lines, number, page_notes in zip(doc.pages, ordered, numbers, notes)
     )
     warnings = tuple(f"page {p.index + 1} has no text layer" for p in doc.pages if not p.glyphs) + tuple(boilerplate)
+    unmapped = sum(p.unmapped for p in doc.pages)
+    if unmapped:
+        warnings += (f"{unmapped} glyph(s) on {sum(1 for p in doc.pages if p.unmapped)} page(s) have no Unicode "
+                     "mapping in their font (pdfminer's (cid:N)) and were left out of the text",)
     logger.debug("pdf: %d pages, body size %.1f, %d chars of raw text", len(pages), body_size, len(raw))
     return LoadedDocument(
         kind="pdf",

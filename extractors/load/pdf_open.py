@@ -66,6 +66,7 @@ class RawPage:
     glyphs: tuple[Glyph, ...]
     rules: tuple[Rule, ...]
     tables: tuple[TableCells, ...]
+    unmapped: int = 0  # glyphs the font maps to no character (pdfminer's "(cid:N)"), left out of ``glyphs``
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,10 +186,16 @@ def _is_password_error(exc: BaseException) -> bool:
 
 
 def _read_page(index: int, page: pdfplumber.page.Page) -> RawPage:
-    glyphs = _glyphs_and_shapes(page)
+    read = _glyphs_and_shapes(page)
+    glyphs = tuple(g for g in read if not _UNMAPPED.fullmatch(g.text))
     rules = _horizontal_rules(page)
     tables = _grid_tables(page) if glyphs else ()
-    return RawPage(index, float(page.width), float(page.height), glyphs, rules, tables)
+    return RawPage(index, float(page.width), float(page.height), glyphs, rules, tables, len(read) - len(glyphs))
+
+
+# pdfminer writes a glyph whose font has no ToUnicode entry as "(cid:N)": no character is known, so the
+# glyph is left out (a warning counts them) rather than spilling "(cid:2556)" into the text.
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
 
 
 def _glyphs_and_shapes(page: pdfplumber.page.Page) -> tuple[Glyph, ...]:

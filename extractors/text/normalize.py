@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -130,19 +131,18 @@ BREAK = Join(0, "\n\n")
 # --------------------------------------------------------------------------- characters
 
 
-_FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Kangxi radicals (U+2F00-U+2FD5) that PDF fonts emit for ordinary characters (⼤学 for 大学) fold to the
+# ideograph NFKC gives, one character for one, so offsets stay 1:1.
+_RADICALS = {code: ord(unicodedata.normalize("NFKC", chr(code))) for code in range(0x2F00, 0x2FD6)}
+_FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20} | _RADICALS
 _PUA_RE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010fffd]")
 _KEEP_RE = re.compile("[" + "".join(sorted(CJK_PUNCT_FULLWIDTH)) + "]")
 
 
 def fold_char(ch: str) -> str:
-    """Context-free fold: full-width ASCII to ASCII, U+3000 to a space."""
-    code = ord(ch)
-    if 0xFF01 <= code <= 0xFF5E:
-        return chr(code - 0xFEE0)
-    if code == 0x3000:
-        return " "
-    return ch
+    """Context-free fold: full-width ASCII to ASCII, U+3000 to a space, a Kangxi radical to its ideograph."""
+    folded = _FOLD_TABLE.get(ord(ch))
+    return ch if folded is None else chr(folded)
 
 
 def fold_all(text: str) -> str:
