@@ -217,15 +217,20 @@ def _arithmetic_finding(doc: DocumentRow, m: AssertionRow, ops: _Operands) -> Fi
     a, b = doc.text[ops.first.start:ops.first.end], doc.text[ops.second.start:ops.second.end]
     said = doc.text[m.start:m.end]
     observed = f"{_fmt(ratio)}× (+{_fmt((ratio - 1) * 100)}%)"
-    spans = (_span(doc, ops.first), _span(doc, ops.second), _span(doc, m))
     big, small = (a, b) if (ops.first.value or 0) >= (ops.second.value or 0) else (b, a)
-    if ok:
-        return Finding("numbers.arithmetic_consistent", "info",
+    return _arithmetic(doc, m, ops, ok,
                        f"{big} against {small} is {observed}, consistent with the stated “{said}” ({how}).",
-                       doc.id, spans, claim_id=m.claim_id, assertion_id=m.id)
-    return Finding("numbers.arithmetic_inconsistent", "warning",
-                   f"{a} → {b} is {observed}, which does not match the stated “{said}”.",
-                   doc.id, spans, claim_id=m.claim_id, assertion_id=m.id)
+                       f"{a} → {b} is {observed}, which does not match the stated “{said}”.")
+
+
+def _arithmetic(doc: DocumentRow, m: AssertionRow, ops: _Operands, ok: bool, agrees: str, disagrees: str) -> Finding:
+    """The arithmetic finding for a stated figure ``m`` and its operands, quoting all three."""
+    spans = (_span(doc, ops.first), _span(doc, ops.second), _span(doc, m))
+    if ok:
+        return Finding("numbers.arithmetic_consistent", "info", agrees, doc.id, spans,
+                       claim_id=m.claim_id, assertion_id=m.id)
+    return Finding("numbers.arithmetic_inconsistent", "warning", disagrees, doc.id, spans,
+                   claim_id=m.claim_id, assertion_id=m.id)
 
 
 def _difference_finding(doc: DocumentRow, m: AssertionRow, ops: _Operands) -> Finding:
@@ -236,15 +241,10 @@ def _difference_finding(doc: DocumentRow, m: AssertionRow, ops: _Operands) -> Fi
     ok = m.unit == ops.first.unit and observed > 0 and low <= abs(m.value) / observed <= high
     a, b = doc.text[ops.first.start:ops.first.end], doc.text[ops.second.start:ops.second.end]
     said = doc.text[m.start:m.end]
-    spans = (_span(doc, ops.first), _span(doc, ops.second), _span(doc, m))
     shown = _fmt(observed / abs(m.value) * _printed_number(m)) if m.value else _fmt(observed)
-    if ok:
-        return Finding("numbers.arithmetic_consistent", "info",
+    return _arithmetic(doc, m, ops, ok,
                        f"{a} and {b} differ by {shown}, consistent with the stated “{said}” ({hedge(m)}).",
-                       doc.id, spans, claim_id=m.claim_id, assertion_id=m.id)
-    return Finding("numbers.arithmetic_inconsistent", "warning",
-                   f"{a} and {b} differ by {shown} (in the unit of “{said}”), not by the stated “{said}”.",
-                   doc.id, spans, claim_id=m.claim_id, assertion_id=m.id)
+                       f"{a} and {b} differ by {shown} (in the unit of “{said}”), not by the stated “{said}”.")
 
 
 def _printed_number(a: AssertionRow) -> float:
