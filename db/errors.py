@@ -51,6 +51,12 @@ class DatabaseLocked(DatabaseError):
     summary = "database is locked"
 
 
+class DatabaseFull(DatabaseError):
+    """The disk (or filesystem) holding the database is full: the transaction was rolled back."""
+
+    summary = "disk full for database"
+
+
 class SchemaNotCurrent(DatabaseError):
     """The schema is older than this code (or absent): a writer must migrate it first."""
 
@@ -91,6 +97,11 @@ _CAUSES: tuple[tuple[str, type[DatabaseError], str], ...] = (
     ("no route to host", DatabaseUnreachable, "no route to host"),
     ("network is unreachable", DatabaseUnreachable, "network is unreachable"),
     ("server closed the connection", DatabaseUnreachable, "the server closed the connection"),
+    ("terminating connection due to administrator command", DatabaseUnreachable,
+     "the server closed the connection (restarted or terminated it)"),
+    ("consuming input failed", DatabaseUnreachable, "the server closed the connection"),
+    ("database or disk is full", DatabaseFull, "no space left on the device; nothing of this transaction was kept"),
+    ("no space left on device", DatabaseFull, "no space left on the device; nothing of this transaction was kept"),
     ("readonly database", DatabaseReadOnly, "the file or its directory is read-only"),
     ("read-only", DatabaseReadOnly, "the database is read-only"),
     ("database is locked", DatabaseLocked, "another process held the write lock beyond the timeout"),
@@ -114,6 +125,35 @@ def classify(exc: BaseException, url: str) -> DatabaseError | None:
         if needle in message:
             return kind(display_url(url), cause)
     return None
+
+
+# SQLSTATEs worth one more attempt of the same transaction: serialization failure, deadlock,
+# the server shutting down or terminating the backend (a restart, pg_terminate_backend).
+_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "57P01", "57P02", "57P03"})
+_TRANSIENT_CAUSES = frozenset({"the server closed the connection",
+                               "the server closed the connection (restarted or terminated it)"})
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what it was raised from) is a fault that a fresh attempt can get past.
+
+    A dropped connection, a serialization failure or a deadlock lose only the
+    transaction at hand; rerunning it on a new connection usually succeeds.
+    Everything else (a full disk, a lock held beyond the timeout, a refused
+    connection, a constraint) would fail the same way again.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DatabaseUnreachable) and current.cause in _TRANSIENT_CAUSES:
+            return True
+        if getattr(current, "connection_invalidated", False):
+            return True  # SQLAlchemy saw the connection drop (a disconnect error)
+        if getattr(current, "sqlstate", None) in _TRANSIENT_SQLSTATES:
+            return True
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return False
 
 
 def _operational(exc: BaseException) -> bool:

@@ -19,23 +19,31 @@ exceptions of :mod:`db.errors`.
 
 from __future__ import annotations
 
+import logging
 import os
+import random
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from db.errors import classify
+from db.errors import DatabaseError, classify, is_transient
 
 DEFAULT_DB_FILE = "claimledger.db"
 ENV_VAR = "CLAIMLEDGER_DB"
 TIMEOUT_ENV_VAR = "CLAIMLEDGER_DB_TIMEOUT"
 DEFAULT_TIMEOUT_S = 60.0
 PG_CONNECT_TIMEOUT_S = 10
+RETRY_ATTEMPTS = 4
+RETRY_BASE_DELAY_S = 0.25
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 class DatabaseUrlError(ValueError):
@@ -124,6 +132,59 @@ def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     bind = engine if write else engine.execution_options(claimledger_read_only=True)
     with Session(bind, expire_on_commit=False) as session, session.begin():
         yield session
+
+
+class RetriesExhausted(DatabaseError):
+    """A transient fault (dropped connection, serialization failure, deadlock) outlasted every attempt."""
+
+    summary = "transient fault did not clear on database"
+
+
+def retry_delay(attempt: int, base_s: float = RETRY_BASE_DELAY_S) -> float:
+    """Exponential backoff with full jitter: racing writers that deadlocked do not collide again in step."""
+    return random.uniform(0, base_s * 2 ** (attempt - 1))
+
+
+def in_transaction_retried(engine: Engine, work: Callable[[Session], T], *, attempts: int = RETRY_ATTEMPTS,
+                           base_delay_s: float = RETRY_BASE_DELAY_S, label: str = "") -> T:
+    """``work`` in one write transaction, rerun whole on a transient fault (up to ``attempts`` times).
+
+    Each attempt is a fresh :func:`session_scope`: a failed one rolled back
+    everything it wrote (the server drops an uncommitted transaction with its
+    connection), so a rerun never sees half of a previous attempt.  The pool
+    replaces the dropped connection (``pool_pre_ping``).  When every attempt
+    failed, :class:`RetriesExhausted` names the database and the last cause in
+    one line.  ``work`` must not commit and must be safe to rerun.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            with session_scope(engine) as session:
+                return work(session)
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            cause = _one_line_cause(exc)
+            if attempt == attempts:
+                raise RetriesExhausted(_label(engine), f"{cause} (gave up after {attempts} attempts)") from exc
+            logger.warning("%s: transient database fault (%s); attempt %d of %d again", label or "write",
+                           cause, attempt + 1, attempts)
+            time.sleep(retry_delay(attempt, base_delay_s))
+    raise AssertionError("unreachable: the loop returns or raises")
+
+
+def _label(engine: Engine) -> str:
+    from db.errors import display_url
+
+    return display_url(engine.url.render_as_string(hide_password=False))
+
+
+def _one_line_cause(exc: BaseException) -> str:
+    """The transient fault in a few words: the named cause, else the driver's first line."""
+    if isinstance(exc, DatabaseError):
+        return exc.cause or exc.summary
+    original = getattr(exc, "orig", None) or exc
+    first = (str(original).strip().splitlines() or [type(original).__name__])[0]
+    return first
 
 
 _engines: dict[str, Engine] = {}

@@ -39,7 +39,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from db.migrate import upgrade
 from db.runs import finish_run, record_failure, start_run
-from db.session import get_engine, session_scope
+from db.errors import DatabaseError
+from db.session import get_engine, in_transaction_retried, session_scope
 from db.incremental import save_document_once, url_validators
 from db.store import StoreResult, find_by_sha, mark_reference
 import extractors
@@ -207,9 +208,12 @@ def extract_source(data: bytes, source: str, sha256: str, ner: str, version: str
 @task(name="store_document", cache_policy=NO_CACHE)
 def store_document(doc: ExtractedDocument, db_url: str | None, etag: str | None = None,
                    last_modified: str | None = None, reextract: bool = False) -> StoreResult:
-    with session_scope(get_engine(db_url)) as session:
-        return save_document_once(session, doc, etag=etag, last_modified=last_modified,
-                                  reextract=reextract)
+    """One transaction for the document, rerun whole on a dropped connection, deadlock or serialization failure."""
+    return in_transaction_retried(
+        get_engine(db_url),
+        lambda session: save_document_once(session, doc, etag=etag, last_modified=last_modified,
+                                           reextract=reextract),
+        label=doc.source)
 
 
 @lru_cache(maxsize=1)
@@ -287,7 +291,7 @@ def process_source(source: str, db_url: str | None, ner: str,
         result = steps.store(doc, db_url, fetched.etag, fetched.last_modified, force)
         return SourceOutcome(fetched.source, result.status, document_id=result.document_id,
                              claims=result.claims, numbers=result.numbers, footnotes=result.footnotes)
-    except (FetchError, ExtractionError) as exc:
+    except (FetchError, ExtractionError, DatabaseError) as exc:
         return SourceOutcome(source, "failed", reason=_reason(exc))
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
         return SourceOutcome(source, "failed", reason=f"unexpected {exc.__class__.__name__}: {exc}")
