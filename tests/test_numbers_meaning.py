@@ -423,3 +423,24 @@ def test_meaning_own_dates_restatements_and_attributions(text: str, surface: str
     assert m.period == period
     if indicator:
         assert m.indicator == indicator
+
+
+def test_meaning_money_supply_needs_the_capital_m() -> None:
+    """M2 is broad money; 'per m2' in an English cost table is square metres."""
+    text = "A reflective coating costs EUR 18 per m2 of roof."
+    m = _meaning(text, "EUR 18", title=None, language="en")
+    assert m.indicator != "广义货币"
+
+
+@pytest.mark.parametrize(("subject", "phrase"), [
+    (" to the Harbor Energy Institute. That is", None),   # over a sentence break, only linking words left
+    ("while battery pack prices", "battery pack prices"),
+    ("cost | Cooling effect Street tree |", "Cooling effect Street tree"),  # the last table cell
+    ("0 and 2020. Heat-related ambulance calls", "Heat-related ambulance calls"),
+    (". Reflective roof coatings on", "Reflective roof coatings"),
+    ("Median project size:", "Median project size"),
+])
+def test_meaning_english_subject_phrase(subject: str, phrase: str | None) -> None:
+    from extractors.numbers.meaning import _english_phrase
+
+    assert _english_phrase(subject) == phrase

@@ -208,6 +208,8 @@ def _describe(text: str, n: NumericAssertion, doc: _Doc, sent: int, previous: _P
     inherited = previous.meaning.indicator if previous else None
     before = previous.figures() if previous else ()
     indicator, name_start, gap_from, rule = _indicator(text, n, clause, sent, inherited, before)
+    if doc.english and indicator and indicator not in canonical_indicators():
+        indicator = _english_phrase(indicator)
     if indicator == "国内生产总值" and scope and _SUBNATIONAL.search(scope):
         indicator = "地区生产总值"
     period, period_rule = _period(text, n, sent, doc)
@@ -387,6 +389,22 @@ def _object_of_action(phrase: str) -> str | None:
         return None
     obj = _clean_subject(phrase[last.end():])
     return obj if obj and len(obj) >= 2 else None
+
+
+# An English subject read back from the figure may reach over a sentence or table-cell break and start with a
+# function word ("to the Harbor Energy Institute. That is", "| Cooling effect Street tree |"): the phrase is
+# what follows the last break, without the words that only link it to what came before.
+_EN_BREAK = re.compile(r".*(?:[.;:|](?:\s|$)|\|)")
+_EN_LEAD = re.compile(r"^(?:(?:to|that|while|but|and|or|against|in|on|at|of|for|with|by|from|up|when|where|which|"
+                      r"as|than|is|was|were|are|be|been|it|this|these|those)\s+)+", re.IGNORECASE)
+_EN_TAIL = re.compile(r"(?:\s+(?:is|was|were|are|that|than|of|to|the|a|an|on|in|at|with|by|from))+$", re.IGNORECASE)
+
+
+def _english_phrase(phrase: str) -> str | None:
+    """The noun phrase an English subject names, or None when only linking words are left."""
+    rest = _EN_BREAK.sub("", phrase.strip().rstrip(" ,:;|")).strip(" ,|")
+    rest = _EN_TAIL.sub("", _EN_LEAD.sub("", rest + " ").strip()).strip(" ,|")
+    return rest if re.search(r"[A-Za-z]{3}", rest) else None
 
 
 def _canonical(phrase: str, sentence: str = "") -> str:
