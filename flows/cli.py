@@ -36,6 +36,9 @@ app.add_typer(server_app, name="server")
 db_app = typer.Typer(help="Manage the database schema (ingest and serve upgrade it themselves).",
                      no_args_is_help=True)
 app.add_typer(db_app, name="db")
+model_app = typer.Typer(help="Train the learned check-worthiness model (needs the 'train' extra).",
+                        no_args_is_help=True)
+app.add_typer(model_app, name="model")
 
 out = Console()
 err = Console(stderr=True)
@@ -413,6 +416,32 @@ def db_upgrade(db: DbOption = None) -> None:
     except DatabaseError as exc:
         raise fail(str(exc))
     out.print(f"Database {_db_label(db)} is at revision {head_revision()}.", highlight=False, soft_wrap=True)
+
+
+@model_app.command("train")
+def model_train(
+    language: Annotated[str, typer.Option(help="Language of the model (only 'en' has data).")] = "en",
+    data: Annotated[Optional[Path], typer.Option(help="Labelled sentences (sentence_id, label, text TSV).")] = None,
+    output: Annotated[Optional[Path], typer.Option(help="Where to write the model file.")] = None,
+) -> None:
+    """Cross-validate and train the check-worthiness model, then write its gzip JSON file."""
+    from flows.training import DEFAULT_DATA, default_output, train_file
+
+    if language != "en":
+        raise fail(f"no labelled sentences for language {language!r}; only 'en' is trained")
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        raise fail("training needs scikit-learn: pip install 'claimledger[train]'")
+    source = data or DEFAULT_DATA
+    if not source.is_file():
+        raise fail(f"{source}: no such file")
+    target = output or default_output(language)
+    model = train_file(source, target, language=language)
+    cv = model["metadata"]["cv"]
+    out.print(f"{target}: {len(model['terms'])} terms; {cv['folds']}-fold CV at threshold {cv['threshold']}: "
+              f"P {cv['at_threshold']['precision']:.3f} R {cv['at_threshold']['recall']:.3f} "
+              f"F1 {cv['at_threshold']['f1']:.3f}", highlight=False, soft_wrap=True)
 
 
 @server_app.command("status")

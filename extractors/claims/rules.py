@@ -339,6 +339,27 @@ def judge_sentence(
     )
 
 
+#: Every gate and penalty id :func:`judge_sentence` may report, in a fixed order.
+GATE_IDS: tuple[str, ...] = (
+    "gate.heading", "gate.table", "gate.meta_line", "gate.meta_note", "gate.caption",
+    "gate.reference", "gate.author_line", "gate.recommendation", "gate.opinion", "gate.question",
+    "gate.problem_statement", "gate.forecast_without_figure", "penalty.rhetoric",
+)
+#: The rule features a learned scorer reads from a judgement: each cue, then each gate.
+CUE_FEATURES: tuple[str, ...] = (*WEIGHTS, *GATE_IDS)
+
+
+def cue_vector(judgement: Judgement) -> tuple[int, ...]:
+    """1/0 for each id of :data:`CUE_FEATURES` present in ``judgement.cues``.
+
+    The learned check-worthiness model (:mod:`extractors.claims.model`) takes the
+    rules' evidence as features, so it reads them from the judgement rather
+    than re-running (or copying) the cue patterns.
+    """
+    present = set(judgement.cues)
+    return tuple(int(feature in present) for feature in CUE_FEATURES)
+
+
 #: A list item that states a figure under a short label ("• Training compute: about 1/10 …",
 #: "- **算力规模**：…"): briefs put their key figures in such lines, often without a full stop.
 _KEY_FIGURE = re.compile(r"[-*•·▪●◦–]\s*(?:\*\*)?[^:：\n*]{2,40}?(?:\*\*)?\s*[:：]\s*\S")
