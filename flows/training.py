@@ -205,10 +205,14 @@ def model_bytes(model: dict) -> bytes:
 
 
 def train_file(data_path: Path, out_path: Path, *, language: str = "en", limit: int | None = None) -> dict:
-    """Read ``data_path``, train, write ``out_path``; the first ``limit`` sentences only if given."""
+    """Read ``data_path``, train, write ``out_path``.
+
+    With ``limit``, only about that many sentences, taken evenly across the file
+    (it is ordered by label, so a head slice would hold one class).
+    """
     data = read_sentences(data_path)
     if limit is not None:
-        data = data[:limit]
+        data = data[:: max(1, len(data) // limit)][:limit]
     model = train(data, digest=data_digest(data_path), language=language)
     out_path.write_bytes(model_bytes(model))
     return model
