@@ -9,6 +9,7 @@ the file, so a config keeps working when the scheduler starts elsewhere.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import tomllib
 from collections.abc import Mapping
@@ -21,13 +22,14 @@ DEFAULT_GLOB = "**/*"
 DEFAULT_NAME = "claimledger-scheduled-ingest"
 _TOP_KEYS = {"db", "report", "cron", "interval", "ner", "name", "dask", "sources", "fetch"}
 _SOURCE_KEYS = {"folders", "urls", "feeds"}
-_FETCH_KEYS = {"timeout", "max_bytes", "retry_delays"}
+_FETCH_KEYS = {"timeout", "max_bytes", "retry_delays", "allow_private"}
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_RETRY_DELAYS = (1.0, 4.0, 10.0)
 MAX_RETRIES = 50  # Prefect refuses a longer retry_delay_seconds list
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_HOST_NAME = re.compile(r"^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$")
 
 
 class ConfigError(ValueError):
@@ -49,11 +51,18 @@ class FetchSettings:
 
     ``timeout`` and ``max_bytes`` are passed to the fetch task as arguments;
     ``retry_delays`` become the task's Prefect retries (one retry per delay).
+    ``allow_private`` lists the networks (``10.0.0.0/8``, ``127.0.0.1``) and
+    host names (``intranet.example``) that addresses discovered in content may
+    reach although they are loopback, private or link-local; ``discovered`` is
+    not configured but filled per cycle with the feed item links, so that the
+    fetch knows which sources nobody named (see :mod:`flows.fetch`).
     """
 
     timeout: float = DEFAULT_TIMEOUT_S
     max_bytes: int = DEFAULT_MAX_BYTES
     retry_delays: tuple[float, ...] = DEFAULT_RETRY_DELAYS
+    allow_private: tuple[str, ...] = ()
+    discovered: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,16 +192,17 @@ def _flag(item: Mapping[str, Any], key: str) -> bool:
 
 def _fetch(data: Mapping[str, Any]) -> FetchSettings:
     return fetch_overrides(FetchSettings(), timeout=data.get("timeout"), max_bytes=data.get("max_bytes"),
-                           retry_delays=data.get("retry_delays"))
+                           retry_delays=data.get("retry_delays"), allow_private=data.get("allow_private"))
 
 
 def fetch_overrides(settings: FetchSettings, *, timeout: Any = None, max_bytes: Any = None,
-                    retry_delays: Any = None) -> FetchSettings:
+                    retry_delays: Any = None, allow_private: Any = None) -> FetchSettings:
     """``settings`` with the given values (file or command line) checked and applied.
 
     ``retry_delays`` may be a list of seconds or a comma-separated string
     (``"1,4,10"``; ``""`` means no retries), as typed after ``--retry-delays``.
     """
+    allowed = () if allow_private is None else _allow_list(allow_private)
     try:
         if isinstance(retry_delays, str):
             retry_delays = [part for part in retry_delays.replace(" ", "").split(",") if part]
@@ -202,6 +212,7 @@ def fetch_overrides(settings: FetchSettings, *, timeout: Any = None, max_bytes: 
             max_bytes=settings.max_bytes if max_bytes is None else int(max_bytes),
             retry_delays=settings.retry_delays if retry_delays is None
             else tuple(float(d) for d in retry_delays),
+            allow_private=settings.allow_private if allow_private is None else allowed,
         )
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"[C008] bad [fetch] value: {exc}") from None
@@ -211,6 +222,25 @@ def fetch_overrides(settings: FetchSettings, *, timeout: Any = None, max_bytes: 
     if len(updated.retry_delays) > MAX_RETRIES:
         raise ConfigError(f"[C008] bad [fetch] value: at most {MAX_RETRIES} retry delays")
     return updated
+
+
+def _allow_list(entries: Any) -> tuple[str, ...]:
+    """``[fetch] allow_private``: each entry a network or address (normalized) or a host name (lowercased)."""
+    if isinstance(entries, str) or not isinstance(entries, (list, tuple)):
+        raise ConfigError(f"[C008] bad [fetch] value: allow_private must be a list, got {entries!r}")
+    return tuple(_allow_entry(entry) for entry in entries)
+
+
+def _allow_entry(entry: Any) -> str:
+    text = str(entry).strip().lower().rstrip(".")
+    try:
+        return str(ipaddress.ip_network(text, strict=False))
+    except ValueError:
+        pass
+    if not isinstance(entry, str) or not _HOST_NAME.match(text):
+        raise ConfigError(f"[C008] bad [fetch] value: allow_private entry {entry!r} is neither "
+                          "a network (10.0.0.0/8), an address nor a host name")
+    return text
 
 
 def _opt_str(data: Mapping[str, Any], key: str) -> str | None:

@@ -167,7 +167,8 @@ def fetch_with_settings(source: str, settings: FetchSettings, etag: str | None =
     try:
         if is_url(source):
             return fetch_url(source, etag=etag, last_modified=last_modified,
-                             max_bytes=settings.max_bytes, timeout=settings.timeout)
+                             max_bytes=settings.max_bytes, timeout=settings.timeout,
+                             discovered=source in settings.discovered, allow_private=settings.allow_private)
         return read_path(source, max_bytes=settings.max_bytes)
     except PermanentFetchError:
         raise

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,7 @@ class Candidates:
     unchanged_files: int = 0
     feed_failures: tuple[tuple[str, str], ...] = ()
     references: tuple[str, ...] = ()  # sources to mark as reference documents
+    discovered: frozenset[str] = frozenset()  # feed item links nobody named: fetched guarded (flows.fetch)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +136,8 @@ def collect_sources(config: ServeConfig, cache: FeedCache | None = None) -> Cand
     urls = list(dict.fromkeys([*config.urls, *links]))
     sources = list(dict.fromkeys(references + files + urls))
     return Candidates(tuple(sources), unchanged, tuple(failures),
-                      tuple(references) + tuple(config.reference_urls))
+                      tuple(references) + tuple(config.reference_urls),
+                      frozenset(links) - frozenset(config.urls))
 
 
 # --------------------------------------------------------------------------- one cycle
@@ -154,12 +156,13 @@ def run_cycle(config: ServeConfig, *, cache: FeedCache | None = None) -> CycleRe
     run_logger().info("cycle: %d to ingest, %d unchanged files skipped, %d feed failures",
                       len(candidates.sources), candidates.unchanged_files, len(candidates.feed_failures))
     sources = list(candidates.sources)
+    fetch = replace(config.fetch, discovered=candidates.discovered)
     if in_prefect_run():
         summary = state_value(_ingest_flow(config)(sources, config.db, config.ner, trigger="schedule",
-                                                   fetch=config.fetch, references=candidates.references,
+                                                   fetch=fetch, references=candidates.references,
                                                    return_state=True))
     else:
-        summary = ingest_sources_local(sources, config.db, config.ner, trigger="schedule", fetch=config.fetch,
+        summary = ingest_sources_local(sources, config.db, config.ner, trigger="schedule", fetch=fetch,
                                        references=candidates.references)
     with session_scope(get_engine(config.db)) as session:
         for url, reason in candidates.feed_failures:
@@ -218,7 +221,8 @@ def config_to_parameters(config: ServeConfig) -> dict[str, Any]:
     data["sources"] = {"folders": [asdict(f) for f in config.folders],
                        "urls": list(config.urls), "feeds": list(config.feeds)}
     data["fetch"] = {"timeout": config.fetch.timeout, "max_bytes": config.fetch.max_bytes,
-                     "retry_delays": list(config.fetch.retry_delays)}
+                     "retry_delays": list(config.fetch.retry_delays),
+                     "allow_private": list(config.fetch.allow_private)}
     return data
 
 
