@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -172,9 +172,17 @@ class AddressPolicy:
         for address in addresses:
             reason = blocked_reason(address)
             if reason and not self.allows(address):
-                shown = host if host == str(address) else f"{host} ({address})"
+                shown = host if _is_literal(host) else f"{host} ({address})"
                 raise PermanentFetchError(f"{shown} is {reason}; {_ALLOW_HINT}")
         return str(addresses[0]), host
+
+
+def _is_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _resolve(host: str, port: int) -> list[IPAddress]:
@@ -237,7 +245,7 @@ def _follow(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: 
         with _open(client, url, headers, pinned) as response:
             if not response.has_redirect_location:  # not is_redirect: that is true for a 304 too
                 return _read(response, url, headers, max_bytes)
-            target = str(httpx.URL(url).join(response.headers.get("location", "")))
+            target = urljoin(url, response.headers.get("location", ""))  # keeps file:///x as sent
         try:
             check_url(target)
         except PermanentFetchError as exc:
