@@ -264,8 +264,10 @@ def _open(client: httpx.Client, url: str, headers: dict[str, str],
         return
     address, host = pinned
     original = httpx.URL(url)
+    # The pool keys connections by address: "close" keeps a TLS session made for one name
+    # from carrying a later request for another name at the same address.
     with client.stream("GET", original.copy_with(host=address),
-                       headers={**headers, "Host": original.netloc.decode("ascii")},
+                       headers={**headers, "Host": original.netloc.decode("ascii"), "Connection": "close"},
                        extensions={"sni_hostname": host}) as response:
         yield response
 

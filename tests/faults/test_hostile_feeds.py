@@ -14,8 +14,10 @@ seconds.
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import socket
+import ssl
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -24,12 +26,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import text
 
 from db.session import get_engine
 from flows.config import ConfigError, FetchSettings, ServeConfig, load_config
-from flows.fetch import AddressPolicy, PermanentFetchError, blocked_reason, fetch_url
+from flows.fetch import AddressPolicy, FetchError, PermanentFetchError, blocked_reason, fetch_url
 from flows.ingest import SourceOutcome, add_progress_hook, remove_progress_hook, run_ingest
 from flows.serve import run_cycle
 
@@ -273,3 +276,65 @@ def test_allow_private_in_the_config_file(tmp_path: Path) -> None:
     path.write_text('[fetch]\nallow_private = "10.0.0.0/8"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"^\[C008\] .*allow_private must be a list"):
         load_config(path)
+
+
+def _tls_files(folder: Path, name: str) -> tuple[Path, Path, Path]:
+    """A throwaway CA and a certificate for ``name`` signed by it: (ca.pem, cert.pem, key.pem)."""
+    x509 = pytest.importorskip("cryptography.x509")  # a dependency of prefect and pdfminer.six
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+
+    def signed(subject: str, key: Any, issuer: Any, issuer_key: Any, ca: bool) -> Any:
+        builder = (x509.CertificateBuilder()
+                   .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+                   .issuer_name(issuer).public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - datetime.timedelta(days=1))
+                   .not_valid_after(now + datetime.timedelta(days=1)))
+        builder = builder.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True) if ca \
+            else builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False)
+        return builder.sign(issuer_key, hashes.SHA256())
+
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "claimledger test CA")])
+    files = folder / "ca.pem", folder / "cert.pem", folder / "key.pem"
+    files[0].write_bytes(signed("claimledger test CA", ca_key, ca_name, ca_key, True)
+                         .public_bytes(serialization.Encoding.PEM))
+    files[1].write_bytes(signed(name, key, ca_name, ca_key, False).public_bytes(serialization.Encoding.PEM))
+    files[2].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return files
+
+
+def test_pinned_https_checks_the_certificate_of_the_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Connecting to the checked address keeps TLS honest: SNI and certificate check use the URL's name."""
+    ca, cert, key = _tls_files(tmp_path, "feeds.intranet.test")
+    state = HostileSite()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    server.socket = server_tls.wrap_socket(server.socket, server_side=True)
+    server.daemon_threads = True
+    state.port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    real = socket.getaddrinfo
+
+    def resolver(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(host).endswith(".intranet.test"):
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", state.port))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    try:
+        with httpx.Client(verify=ssl.create_default_context(cafile=str(ca)), timeout=2.0) as client:
+            fetched = fetch_url(f"https://feeds.intranet.test:{state.port}/page.html", discovered=True,
+                                allow_private=("127.0.0.1/32",), client=client)
+            assert fetched.data == PAGE and state.hosts == [f"feeds.intranet.test:{state.port}"]
+            with pytest.raises(FetchError, match="CERTIFICATE_VERIFY_FAILED"):  # same address, other name
+                fetch_url(f"https://other.intranet.test:{state.port}/page.html", discovered=True,
+                          allow_private=("127.0.0.1/32",), client=client)
+    finally:
+        server.shutdown()
+        server.server_close()
