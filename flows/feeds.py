@@ -5,6 +5,12 @@ A feed is fetched by a Prefect task with the same retry options as
 :func:`flows.ingest.with_fetch_options`): transient errors (timeouts, 5xx,
 dropped connections) are retried, permanent ones (4xx, a redirect to
 ``file:``/``ftp:``, a body over the size limit) fail at once.
+
+A feed named in the configuration is fetched as given; its item links are
+addresses nobody named, so :func:`flows.serve.collect_sources` passes them on
+as ``FetchSettings.discovered`` and their fetches are guarded (refused when
+they resolve to loopback, private, link-local or metadata addresses, unless
+``[fetch] allow_private`` lists them; see :mod:`flows.fetch`).
 """
 
 from __future__ import annotations

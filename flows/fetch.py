@@ -45,6 +45,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 METADATA_ADDRESSES = frozenset(ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254"))
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # the well-known prefix: the last 32 bits are an IPv4 address
 _ALLOW_HINT = "addresses found in feeds or redirects must be public unless [fetch] allow_private lists them"
 
 
@@ -113,11 +114,13 @@ def check_url(url: str) -> None:
 def blocked_reason(address: IPAddress) -> str | None:
     """Why a discovered address must not be fetched (``"a loopback address"``), or None if it is public.
 
-    IPv4 addresses inside IPv6 (``::ffff:127.0.0.1``, 6to4) are judged as the
-    IPv4 address they carry.
+    IPv4 addresses inside IPv6 (``::ffff:127.0.0.1``, 6to4, NAT64) are judged
+    as the IPv4 address they carry.
     """
     if isinstance(address, ipaddress.IPv6Address):
         inner = address.ipv4_mapped or address.sixtofour
+        if inner is None and address in NAT64:
+            inner = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
         if inner is not None:
             return blocked_reason(inner)
     if address in METADATA_ADDRESSES:
@@ -166,31 +169,30 @@ class AddressPolicy:
         """
         parts = httpx.URL(url)
         host = parts.host
+        if not host:
+            raise PermanentFetchError(f"{url} names no host")
         if host in self.hosts:
             return None
-        addresses = _resolve(host, parts.port or (443 if parts.scheme == "https" else 80))
+        literal = _literal(host)
+        addresses = [literal] if literal else _resolve(host, parts.port or (443 if parts.scheme == "https" else 80))
         for address in addresses:
             reason = blocked_reason(address)
             if reason and not self.allows(address):
-                shown = host if _is_literal(host) else f"{host} ({address})"
+                shown = host if literal else f"{host} ({address})"
                 raise PermanentFetchError(f"{shown} is {reason}; {_ALLOW_HINT}")
         return str(addresses[0]), host
 
 
-def _is_literal(host: str) -> bool:
+def _literal(host: str) -> IPAddress | None:
+    """``host`` as an address when it is an IP literal (``10.0.0.1``, ``::1``), else None."""
     try:
-        ipaddress.ip_address(host)
+        return ipaddress.ip_address(host)
     except ValueError:
-        return False
-    return True
+        return None
 
 
 def _resolve(host: str, port: int) -> list[IPAddress]:
-    """Every address ``host`` resolves to (an IP literal is itself), in resolver order."""
-    try:
-        return [ipaddress.ip_address(host)]
-    except ValueError:
-        pass
+    """Every address the name ``host`` resolves to, in resolver order (the first is connected to)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:

@@ -203,6 +203,7 @@ def test_person_named_loopback_urls_are_fetched_as_given(sqlite_url: str, site: 
     ("http://224.0.0.1/", "224.0.0.1 is a multicast address"),
     ("https://192.168.1.1/admin", "192.168.1.1 is a private address"),
     ("http://172.16.0.1/", "172.16.0.1 is a private address"),
+    ("http://127.1/", "127.1 (127.0.0.1) is a loopback address"),  # the resolver's shorthand, judged after it
 ])
 def test_discovered_addresses_are_refused_before_connecting(url: str, reason: str,
                                                             connections: list[tuple[str, int]]) -> None:
@@ -245,6 +246,7 @@ def test_connection_is_pinned_to_the_checked_address(site: HostileSite, monkeypa
     ("10.1.2.3", "a private address"), ("fc00::5", "a private address"),
     ("169.254.169.254", "a cloud metadata address"), ("169.254.10.10", "a link-local address"),
     ("2002:7f00:1::", "a loopback address"),  # 6to4 carrying 127.0.0.1
+    ("64:ff9b::a9fe:a9fe", "a cloud metadata address"),  # NAT64 carrying 169.254.169.254
     ("240.0.0.1", "a reserved address"), ("::", "the unspecified address"),
     ("192.0.2.1", "a private address"),  # TEST-NET-1: documentation only
     ("8.8.8.8", None), ("2606:4700:4700::1111", None), ("100.128.0.1", None),
