@@ -8,6 +8,7 @@ non-zero exit; ``--debug`` shows the traceback instead.  Heavy imports
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -142,9 +143,12 @@ def _run_ingest(sources: list[str], db: str | None, ner: str, prefect: str, forc
             progress.update(bar, advance=1, description=f"{outcome.status}: {Path(outcome.source).name}")
 
         ing.add_progress_hook(hook)
+        from flows.runtime import server_watchdog
+
         try:
-            return ing.run_ingest(sources, db, ner, force=force, fetch=fetch, use_prefect=api_url is not None,
-                                  references=references)
+            with server_watchdog(api_url) if api_url else contextlib.nullcontext():
+                return ing.run_ingest(sources, db, ner, force=force, fetch=fetch,
+                                      use_prefect=api_url is not None, references=references)
         finally:
             ing.remove_progress_hook(hook)
 

@@ -22,6 +22,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -172,8 +173,8 @@ def ensure_server(on_start=None) -> str:  # type: ignore[no-untyped-def]
         return _start_server().api_url
 
 
-def _start_server() -> ServerState:
-    port = _free_port()
+def _start_server(port: int | None = None) -> ServerState:
+    port = port or _free_port()
     started = _prefect_cli("server", "start", "--background", "--host", "127.0.0.1", "--port", str(port),
                            "--no-ui", "--analytics-off")
     if started.returncode != 0:
@@ -228,3 +229,51 @@ def stop_server() -> bool:
     """Stop the background server; True if one was recorded as running."""
     with _lock():
         return _stop_locked()
+
+
+WATCH_INTERVAL_S = 2.0
+
+
+@contextlib.contextmanager
+def server_watchdog(api_url: str, interval_s: float = WATCH_INTERVAL_S) -> Iterator[None]:
+    """While a command records into our local server, start it again (same port) if its process dies.
+
+    Prefect's client retries a refused connection with backoff for about a
+    minute per call ("resilience during server restarts"), so a server that
+    comes back on the same port lets the run carry on and be recorded; without
+    one, every remaining API call waits out its retries and the command hangs
+    for hours.  Only a dead process is restarted (a busy one that answers
+    slowly is left alone), and a server the user pointed us at
+    (``PREFECT_API_URL``) is never touched.
+    """
+    state = read_state()
+    if state is None or state.api_url != api_url:
+        yield
+        return
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(interval_s):
+            pid = _server_pid()
+            if pid is not None and _alive(pid):
+                continue
+            with contextlib.suppress(ServerStartError, OSError, subprocess.SubprocessError):
+                _restart_dead(state.port)
+
+    thread = threading.Thread(target=watch, name="claimledger-server-watchdog", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=interval_s + 1)
+
+
+def _restart_dead(port: int) -> None:
+    """Start the server again on ``port`` unless another command already did."""
+    with _lock():
+        pid = _server_pid()
+        if pid is not None and _alive(pid):
+            return
+        _stop_locked()  # clears the stale pid file that `start --background` refuses to run over
+        _start_server(port)

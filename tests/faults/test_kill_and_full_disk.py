@@ -171,3 +171,49 @@ def test_full_disk_is_one_line_and_leaves_an_intact_database(
     stdout, stderr = again.communicate(timeout=CHILD_TIMEOUT_S)
     assert again.returncode == 0, stderr[-2000:]
     assert _counts(url) == {name: clean_counts[name] for name in map(lambda s: Path(s).name, reports[:3])}
+
+
+# --------------------------------------------------------------------------- the local Prefect server dies mid-run
+
+
+def _cli(*args: str, home: Path, timeout: float = CHILD_TIMEOUT_S) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "CLAIMLEDGER_HOME": str(home)}, timeout=timeout)
+
+
+@pytest.mark.slow
+def test_local_prefect_server_killed_mid_run_the_command_finishes(
+        reports: list[str], clean_counts: dict[str, tuple[int, ...]], tmp_path: Path) -> None:
+    """SIGKILL the CLI's background Prefect server while an ingest is recording into it.
+
+    Before the watchdog (flows.runtime.server_watchdog) every remaining API
+    call waited out about a minute of client retries and the command was
+    still hanging after 300 s.
+    """
+    home = tmp_path / "home"
+    started = subprocess.run([sys.executable, "-c", "from flows.runtime import ensure_server; ensure_server()"],
+                             cwd=ROOT, env={**os.environ, "CLAIMLEDGER_HOME": str(home)},
+                             capture_output=True, text=True, timeout=CHILD_TIMEOUT_S)
+    assert started.returncode == 0, started.stderr[-2000:]
+    url = f"sqlite:///{tmp_path / 'served.db'}"
+    env = {**os.environ, "CLAIMLEDGER_HOME": str(home)}
+    child = subprocess.Popen([sys.executable, "-m", "flows.cli", "ingest", *reports, "--db", url], cwd=ROOT,
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + CHILD_TIMEOUT_S
+        while _stored(url) < 1:
+            assert child.poll() is None, child.communicate()[1][-2000:]
+            assert time.monotonic() < deadline, "no document landed before the deadline"
+            time.sleep(0.05)
+        assert child.poll() is None, "the ingest finished before the server could be killed"
+        os.kill(int((home / "prefect" / "server.pid").read_text()), signal.SIGKILL)
+        stdout, stderr = child.communicate(timeout=CHILD_TIMEOUT_S)  # finishing at all is the point
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+        _cli("server", "stop", home=home, timeout=120)
+    # The CLI's watchdog starts the server again on the same port and Prefect's client retries reach it.
+    assert child.returncode == 0 and f"{len(reports)} added" in stdout, stderr[-2000:]
+    assert "Traceback" not in stderr, stderr[-2000:]
+    assert _counts(url) == clean_counts
