@@ -217,3 +217,55 @@ def test_local_prefect_server_killed_mid_run_the_command_finishes(
     assert child.returncode == 0 and f"{len(reports)} added" in stdout, stderr[-2000:]
     assert "Traceback" not in stderr, stderr[-2000:]
     assert _counts(url) == clean_counts
+
+
+# --------------------------------------------------------------------------- PostgreSQL backends terminated mid-run
+
+
+def test_postgres_backends_terminated_mid_run_the_run_finishes_whole(
+        reports: list[str], clean_counts: dict[str, tuple[int, ...]], tmp_path: Path, pg_url: str) -> None:
+    """What a server restart looks like to the client, aimed at this run's connections only.
+
+    The machine's PostgreSQL is shared, so instead of restarting it every
+    backend with this run's ``application_name`` is terminated, three times,
+    while documents are being stored.  The run finishes (exit 0, or 1 naming
+    each failed document in one line), keeps only whole documents, and a
+    rerun completes.
+    """
+    import psycopg
+
+    from conftest import PG_ADMIN_URL
+
+    name = f"cl_fault_{uuid.uuid4().hex[:8]}"
+    url = f"{pg_url}&application_name={name}"
+    child = _ingest(reports, url, tmp_path / "home")
+    terminated = 0
+    try:
+        deadline = time.monotonic() + CHILD_TIMEOUT_S
+        while _stored(pg_url) < 1:
+            assert child.poll() is None, child.communicate()[1][-2000:]
+            assert time.monotonic() < deadline, "no document landed before the deadline"
+            time.sleep(0.05)
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+            for _ in range(3):
+                terminated += sum(row[0] for row in admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+                    (name,)))
+                time.sleep(0.5)
+        stdout, stderr = child.communicate(timeout=CHILD_TIMEOUT_S)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+    assert terminated >= 1, "no backend of the run was terminated"
+    assert child.returncode in (0, 1), stderr[-2000:]
+    assert "Traceback" not in stderr and "[SQL" not in stderr, stderr[-2000:]
+    if child.returncode == 1:
+        assert all("database postgresql://postgres@" in line for line in stderr.splitlines()
+                   if line.lower().startswith("error")), stderr
+    survived = _counts(pg_url)
+    assert survived == {n: clean_counts[n] for n in survived}  # whole documents only
+
+    rerun = _ingest(reports, url, tmp_path / "home")
+    assert rerun.communicate(timeout=CHILD_TIMEOUT_S) and rerun.returncode == 0
+    assert _counts(pg_url) == clean_counts
