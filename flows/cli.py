@@ -174,14 +174,14 @@ def _prefect_api(mode: str) -> str | None:
 
 
 def _db_label(db: str | None) -> str:
+    """The database as the closing line names it: a SQLite path, or a URL without password or query string."""
+    from db.errors import display_url
     from db.session import resolve_url
 
     url = resolve_url(db)
     if url.startswith("sqlite:///"):
         return url.removeprefix("sqlite:///")
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+    return display_url(url)
 
 
 # --------------------------------------------------------------------------- serve
