@@ -444,3 +444,13 @@ def test_meaning_english_subject_phrase(subject: str, phrase: str | None) -> Non
     from extractors.numbers.meaning import _english_phrase
 
     assert _english_phrase(subject) == phrase
+
+
+@pytest.mark.parametrize(("indicator", "better"), [
+    ("居民消费价格", "lower"), ("城镇调查失业率", "lower"), ("国内生产总值", "higher"), ("城镇新增就业", "higher"),
+    ("智能算力规模", None), (None, None),
+])
+def test_meaning_better_direction_comes_from_the_table(indicator: str | None, better: str | None) -> None:
+    from extractors.numbers.meaning import better_direction
+
+    assert better_direction(indicator) == better

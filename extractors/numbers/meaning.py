@@ -300,6 +300,7 @@ def _sentence_end(text: str, pos: int) -> int:
 class _IndicatorRow:
     name: str
     pattern: re.Pattern[str]
+    lower_is_better: bool = False  # the optional ``better`` column says ``lower``
 
 
 @lru_cache(maxsize=1)
@@ -310,8 +311,9 @@ def indicator_table() -> tuple[_IndicatorRow, ...]:
     for line in source.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        name, pattern, *_ = line.split("\t")
-        rows.append(_IndicatorRow(name.strip(), re.compile(pattern.strip(), re.IGNORECASE)))
+        name, pattern, *rest = line.split("\t")
+        lower = len(rest) > 1 and rest[1].strip() == "lower"
+        rows.append(_IndicatorRow(name.strip(), re.compile(pattern.strip(), re.IGNORECASE), lower))
     return tuple(rows)
 
 
@@ -948,7 +950,6 @@ def _role_of_year(year: int, doc: _Doc, text: str, n: NumericAssertion) -> Role:
     return _role(text, n, _clause_start(text, n.start), _sentence_start(text, n.start), str(year), doc)
 
 
-@lru_cache(maxsize=256)
 def better_direction(indicator: str | None) -> Literal["higher", "lower"] | None:
     """Which way of an indicator is good, from the table's optional ``better`` column.
 
@@ -959,9 +960,4 @@ def better_direction(indicator: str | None) -> Literal["higher", "lower"] | None
     """
     if indicator is None or indicator not in canonical_indicators():
         return None
-    source = resources.files("extractors.data").joinpath("indicators.tsv").read_text(encoding="utf-8")
-    for line in source.splitlines():
-        cols = line.split("\t")
-        if not line.startswith("#") and cols[0].strip() == indicator and len(cols) > 3 and cols[3].strip():
-            return "lower" if cols[3].strip() == "lower" else "higher"
-    return "higher"
+    return "lower" if any(r.lower_is_better for r in indicator_table() if r.name == indicator) else "higher"
