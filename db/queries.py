@@ -75,9 +75,17 @@ def _documents(session: Session) -> tuple[DocumentRow, ...]:
         pages[p.document_id].append(PageRow(p.document_id, p.page_index, p.page, p.start, p.end))
     return tuple(
         DocumentRow(d.id, d.source, d.kind, d.title, d.language, d.published, d.text, d.body_end,
-                    tuple(pages[d.id]), bool(d.is_reference))
+                    tuple(pages[d.id]), bool(d.is_reference), *_raw(d))
         for d in session.scalars(select(m.Document).order_by(m.Document.id))
     )
+
+
+def _raw(d: m.Document) -> tuple[str, tuple[tuple[int, int, int], ...]]:
+    """Raw text and offset runs for the report's source links; a PDF's links need only its pages,
+    so its (large) raw text layer is not kept in the corpus."""
+    if d.kind == "pdf" or not d.offset_map:
+        return "", ()
+    return d.raw_text or "", tuple((int(c), int(r), int(n)) for c, r, n in json.loads(d.offset_map))
 
 
 def _claims(session: Session) -> tuple[ClaimRow, ...]:

@@ -46,6 +46,11 @@ class DocumentRow:
     body_end: int
     pages: tuple[PageRow, ...] = ()
     is_reference: bool = False  # ingested with --reference: other documents' figures are checked against it
+    # The source as read and the map back to it (``documents.raw_text`` / ``offset_map`` runs
+    # ``(clean_start, raw_start, length)``): the report's links to the original file line or web
+    # passage need them.  Empty for PDFs, whose links address pages (db.queries._documents).
+    raw_text: str = ""
+    offset_runs: tuple[tuple[int, int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,13 +10,14 @@ Anchors: ``doc-{id}``, ``doc-{id}-p{page}``, ``claim-{id}``, ``cite-{id}``,
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from extractors.lexicon import display_width
 from reports.findings import SEVERITY_ORDER
+from reports.source_links import SourceLink, SourceLocator, locator
 
 if TYPE_CHECKING:
     from extractors.records import (
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
         FindingRow,
         FootnoteRow,
         PageRow,
+        SpanRow,
     )
 
 #: Short human names; also ClaimReview ``reviewRating.alternateName``.
@@ -63,6 +65,8 @@ class SpanView:
     end: int
     text: str
     page_anchor: str | None
+    source_href: str | None = None  # the original at this span (reports.source_links), safe to link
+    source_label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +140,8 @@ class ClaimView:
     citations: tuple[CitationView, ...]
     numbers: tuple[NumberView, ...]
     findings: tuple[FindingView, ...]
+    source_href: str | None = None  # the original at this claim (PDF page, web passage, file line)
+    source_label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +165,8 @@ class FootnoteView:
     end: int
     body: str
     refs: tuple[RefView, ...]
+    source_href: str | None = None
+    source_label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,12 +235,52 @@ class ReportView:
     labels: dict[str, str]
 
 
-def safe_link(url: str | None) -> str | None:
-    """Only http(s) URLs may become links (no javascript:, data:, file:)."""
+def safe_link(url: str | None, *, allow_file: bool = False) -> str | None:
+    """Only http(s) URLs may become links (no javascript:, data:, file:).
+
+    ``allow_file`` also lets an absolute local ``file:///`` URL through: the
+    links back to a source the user ingested from disk, never a URL found in
+    document text (a citation must not open a local file).
+    """
     if not url:
         return None
     parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https") and parts.netloc:
+        return url.strip()
+    if allow_file and scheme == "file" and parts.netloc in ("", "localhost") and parts.path.startswith("/"):
+        return url.strip()
+    return None
+
+
+def source_link(where: SourceLocator | None, start: int, end: int, page: int | None) -> SourceLink:
+    """The link back to the original at ``[start, end)``, its href filtered by :func:`safe_link`.
+
+    ``label`` is empty when the source has no address (a relative path, a pasted text).
+    """
+    found = where.link(start, end, page) if where is not None else None
+    if found is None:
+        return SourceLink(None, "")
+    return SourceLink(safe_link(found.href, allow_file=True), found.label)
+
+
+def _span_view(s: SpanRow, known: frozenset[str], where: SourceLocator | None) -> SpanView:
+    link = source_link(where, s.start, s.end, s.page)
+    return SpanView(s.document_id, s.page, s.start, s.end, s.text, page_anchor(s.document_id, s.page, known),
+                    link.href, link.label or None)
+
+
+def _spans_linked(f: FindingView, document_id: int, where: SourceLocator) -> FindingView:
+    """``f`` with source links on its spans of document ``document_id`` that have none yet."""
+    if all(s.source_href or s.document_id != document_id for s in f.spans):
+        return f
+    spans = tuple(s if s.source_href or s.document_id != document_id else
+                  replace(s, **_link_fields(source_link(where, s.start, s.end, s.page))) for s in f.spans)
+    return replace(f, spans=spans)
+
+
+def _link_fields(link: SourceLink) -> dict[str, str | None]:
+    return {"source_href": link.href, "source_label": link.label or None}
 
 
 def page_anchor(document_id: int, page: int | None, known: frozenset[str] | None = None) -> str | None:
@@ -244,12 +292,14 @@ def page_anchor(document_id: int, page: int | None, known: frozenset[str] | None
 def build_report(corpus: Corpus, findings: Sequence[FindingRow]) -> ReportView:
     """Assemble the whole report view-model (documents in id order)."""
     known = frozenset(f"doc-{d.id}-p{p.page}" for d in corpus.documents for p in d.pages)
-    views = [_finding_view(f, known) for f in findings]
+    sources = {d.id: locator(d) for d in corpus.documents}
+    views = [_finding_view(f, known, sources) for f in findings]
     by_doc: dict[int | None, list[FindingView]] = defaultdict(list)
     for v in views:
         by_doc[v.document_id].append(v)
     parts = split_by_document(corpus)
-    documents = tuple(_document_view(parts[d.id], d, by_doc[d.id], known) for d in corpus.documents)
+    documents = tuple(_document_view(parts[d.id], d, by_doc[d.id], known, sources[d.id])
+                      for d in corpus.documents)
     kinds = Counter(c.kind for c in corpus.claims)
     checks = Counter(v.check for v in views)
     severities = Counter(v.severity for v in views)
@@ -309,32 +359,35 @@ def bars(items: Iterable[tuple[str, int]]) -> tuple[Bar, ...]:
                  for i, (label, value) in enumerate(items))
 
 
-def _finding_view(f: FindingRow, known: frozenset[str]) -> FindingView:
-    spans = tuple(SpanView(s.document_id, s.page, s.start, s.end, s.text,
-                           page_anchor(s.document_id, s.page, known))
-                  for s in f.spans)
+def _finding_view(f: FindingRow, known: frozenset[str],
+                  sources: Mapping[int, SourceLocator] | None = None) -> FindingView:
+    """``sources`` (per document id) gives each span its source link; without it,
+    :func:`_document_view` links the spans of its own document."""
+    spans = tuple(_span_view(s, known, (sources or {}).get(s.document_id)) for s in f.spans)
     return FindingView(f.id, f"finding-{f.id}", f.check, CHECK_LABELS.get(f.check, f.check), f.severity,
                        f.message, f.document_id, spans, f.claim_id, f.footnote_id, f.footnote_ref_id,
                        f.assertion_id, f.citation_id)
 
 
 def _document_view(corpus: Corpus, d: DocumentRow, findings: list[FindingView],
-                   known: frozenset[str]) -> DocumentView:
+                   known: frozenset[str], where: SourceLocator | None = None) -> DocumentView:
     """``corpus`` holds this document's rows only (see :func:`split_by_document`)."""
+    where = where or locator(d)
+    findings = [_spans_linked(f, d.id, where) for f in findings]
     citations = {c.id: _citation_view(c) for c in corpus.citations}
     numbers = {a.id: _number_view(a) for a in corpus.assertions}
     by_claim: dict[int, list[FindingView]] = defaultdict(list)
     for f in findings:
         if f.claim_id is not None:
             by_claim[f.claim_id].append(f)
-    claims = tuple(_claim_view(c, citations, numbers, by_claim[c.id], known) for c in corpus.claims)
+    claims = tuple(_claim_view(c, citations, numbers, by_claim[c.id], known, where) for c in corpus.claims)
     ref_views = [RefView(r.id, f"ref-{r.id}", r.marker, r.page, r.start, r.end,
                          f"fn-{r.footnote_id}" if r.footnote_id is not None else None) for r in corpus.footnote_refs]
     refs_of: dict[int, list[RefView]] = defaultdict(list)
     for r, v in zip(corpus.footnote_refs, ref_views):
         if r.footnote_id is not None:
             refs_of[r.footnote_id].append(v)
-    footnotes = tuple(_footnote_view(n, refs_of[n.id]) for n in corpus.footnotes)
+    footnotes = tuple(_footnote_view(n, refs_of[n.id], where) for n in corpus.footnotes)
     pages = tuple(PageView(p.page, f"doc-{d.id}-p{p.page}", p.start, p.end) for p in _unique_pages(d))
     figures = tuple(
         FigureView(f.id, f"fig-{f.id}", f.label, f.kind, f.title, f.page, f.start, f.end, f.source,
@@ -359,13 +412,14 @@ def _unique_pages(d: DocumentRow) -> Iterator[PageRow]:
 
 
 def _claim_view(c: ClaimRow, citations: dict[int, CitationView], numbers: dict[int, NumberView],
-                findings: list[FindingView], known: frozenset[str]) -> ClaimView:
+                findings: list[FindingView], known: frozenset[str], where: SourceLocator | None = None) -> ClaimView:
     cited = tuple(citations[i] for i in c.citation_ids if i in citations)
+    link = source_link(where, c.start, c.end, c.page)
     return ClaimView(
         c.id, f"claim-{c.id}", c.document_id, c.page, page_anchor(c.document_id, c.page, known), c.start, c.end,
         c.text, c.kind, c.checkworthiness, c.cues, c.attribution, c.attribution_cue,
         "cited" if cited else "uncited", cited, tuple(numbers[i] for i in c.assertion_ids if i in numbers),
-        tuple(findings),
+        tuple(findings), **_link_fields(link),
     )
 
 
@@ -379,5 +433,7 @@ def _number_view(a: AssertionRow) -> NumberView:
                       a.unit_kind, a.indicator, a.scope, a.period, a.measure, a.role)
 
 
-def _footnote_view(n: FootnoteRow, refs: list[RefView]) -> FootnoteView:
-    return FootnoteView(n.id, f"fn-{n.id}", n.marker, n.page, n.start, n.end, n.body, tuple(refs))
+def _footnote_view(n: FootnoteRow, refs: list[RefView], where: SourceLocator | None = None) -> FootnoteView:
+    link = source_link(where, n.start, n.end, n.page)
+    return FootnoteView(n.id, f"fn-{n.id}", n.marker, n.page, n.start, n.end, n.body, tuple(refs),
+                        **_link_fields(link))

@@ -28,8 +28,8 @@ def _finding(f: FindingView) -> dict[str, Any]:
         "id": f.id, "check": f.check, "label": f.label, "severity": f.severity, "message": f.message,
         "claim_id": f.claim_id, "footnote_id": f.footnote_id, "footnote_ref_id": f.footnote_ref_id,
         "assertion_id": f.assertion_id, "citation_id": f.citation_id,
-        "spans": [{"document_id": s.document_id, "page": s.page, "start": s.start, "end": s.end, "text": s.text}
-                  for s in f.spans],
+        "spans": [{"document_id": s.document_id, "page": s.page, "start": s.start, "end": s.end, "text": s.text,
+                   "source_href": s.source_href} for s in f.spans],
     }
 
 
@@ -41,6 +41,7 @@ def _claim(c: ClaimView) -> dict[str, Any]:
         "citation_ids": [x.id for x in c.citations],
         "numbers": [asdict(n) for n in c.numbers],
         "finding_ids": [f.id for f in c.findings],
+        "source_href": c.source_href,
     }
 
 
@@ -51,7 +52,8 @@ def _document(d: DocumentView) -> dict[str, Any]:
         "pages": [{"page": p.page, "start": p.start, "end": p.end} for p in d.pages],
         "claims": [_claim(c) for c in d.claims],
         "footnotes": [{"id": n.id, "marker": n.marker, "page": n.page, "start": n.start, "end": n.end,
-                       "body": n.body, "ref_ids": [r.id for r in n.refs]} for n in d.footnotes],
+                       "body": n.body, "ref_ids": [r.id for r in n.refs], "source_href": n.source_href}
+                      for n in d.footnotes],
         "dangling_refs": [{"id": r.id, "marker": r.marker, "page": r.page, "start": r.start, "end": r.end}
                           for r in d.dangling_refs],
         "citations": [{"id": c.id, "kind": c.kind, "raw": c.raw, "page": c.page, "start": c.start,

@@ -154,7 +154,8 @@ def test_reports_html_finding_links_to_claim_and_page(soup: BeautifulSoup, repor
     hrefs = [a["href"] for a in article.find_all("a")]
     assert f"#claim-{attributed['claim_id']}" in hrefs and "#doc-1-p85" in hrefs
     for href in hrefs:
-        assert soup.find(id=href[1:]) is not None, href
+        assert href.startswith("https://example.org/paper#:~:text=") or soup.find(id=href[1:]) is not None, href
+    assert sum(h.startswith("https://") for h in hrefs) == 1  # the span's link back to the source
     row = soup.find(id=f"claim-{attributed['claim_id']}")
     assert row.name == "tr" and "sourcing.attributed_unsourced" in row["data-checks"]
     assert "超八成来自美国" in row.get_text()
