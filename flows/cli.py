@@ -405,6 +405,47 @@ def _print_rows(columns: list[str], rows: list[tuple], fmt: str, *, truncated: b
         err.print(f"(truncated to {len(rows)} rows; use --limit)", highlight=False)
 
 
+# --------------------------------------------------------------------------- datasette
+
+
+@app.command()
+def datasette(
+    db: Annotated[Optional[str], typer.Option(
+        "--db", help="SQLite file (default: $CLAIMLEDGER_DB or ./claimledger.db); Datasette reads SQLite only.")] = None,
+    port: Annotated[int, typer.Option(help="Port to listen on; 0 picks a free one.")] = 8001,
+    host: Annotated[str, typer.Option(help="Address to listen on; anything but loopback exposes the data.")] = "127.0.0.1",
+    metadata_only: Annotated[Optional[Path], typer.Option(
+        "--metadata-only", help="Only write the metadata JSON here (for `datasette FILE --metadata FILE.json`).")] = None,
+) -> None:
+    """Browse the database in Datasette with table and column descriptions, facets and the desk's canned queries."""
+    from db.errors import DatabaseError
+    from db.schema_doc import SchemaDocDrift
+    from flows import datasette as dst
+
+    try:
+        prepared = dst.prepare(db)
+        if metadata_only is not None:
+            dst.write_metadata(prepared, metadata_only)
+            err.print(f"Metadata written to {metadata_only}; serve it with: "
+                      f"datasette {prepared.path} --metadata {metadata_only}", highlight=False, soft_wrap=True)
+            return
+        sock = dst.bind(host, port)
+    except (dst.DatasetteError, DatabaseError, SchemaDocDrift) as exc:
+        raise fail(str(exc))
+    url = dst.base_url(sock, prepared.name)
+    if not dst.is_loopback(host):
+        err.print(f"[yellow]warning[/yellow] listening on {host}: anyone who can reach this machine can "
+                  "read the whole database", highlight=False, soft_wrap=True)
+    err.print(f"Datasette at {url} (canned queries: {', '.join(dst.query_names())}); Ctrl-C stops.",
+              highlight=False, soft_wrap=True)
+    try:
+        dst.serve(prepared, sock)
+    except dst.DatasetteError as exc:
+        raise fail(str(exc))
+    finally:
+        sock.close()
+
+
 # --------------------------------------------------------------------------- server
 
 
