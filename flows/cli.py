@@ -337,6 +337,11 @@ def report(
     err.print(f"Report written to {out_path}", highlight=False)
 
 
+ColumnsOption = Annotated[Optional[str], typer.Option(
+    "--columns", help="Columns to show, in this order (a,b,c); 'document' is the short document label "
+                      "(title, else file name) when the result has document_title or document_source.")]
+
+
 @app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="One read-only SELECT or WITH query.")],
@@ -344,6 +349,7 @@ def sql(
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Bind :name as value (name=value).")] = None,
     limit: Annotated[int, typer.Option(help="At most this many rows.")] = 1000,
+    columns: ColumnsOption = None,
 ) -> None:
     """Run a read-only SQL query (writes, ATTACH, PRAGMA and multiple statements are refused)."""
     from db.errors import DatabaseError
@@ -359,7 +365,7 @@ def sql(
         result = run_query(db, query, params, max_rows=limit)
     except (SqlError, DatabaseError) as exc:
         raise fail(str(exc))
-    _print_rows(result.columns, result.rows, fmt, truncated=result.truncated)
+    _print_rows(result.columns, result.rows, fmt, truncated=result.truncated, chosen=columns)
 
 
 @app.command()
@@ -368,6 +374,7 @@ def search(
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
+    columns: ColumnsOption = None,
 ) -> None:
     """Search stored claims and sentences: every term must occur (Chinese of any length works)."""
     from db.errors import DatabaseError
@@ -379,10 +386,27 @@ def search(
             result = search_index(conn, query, limit=limit)
     except (SqlError, DatabaseError) as exc:
         raise fail(str(exc))
-    _print_rows(result.columns, result.rows, fmt, truncated=result.truncated)
+    _print_rows(result.columns, result.rows, fmt, truncated=result.truncated, chosen=columns)
 
 
-def _print_rows(columns: list[str], rows: list[tuple], fmt: str, *, truncated: bool = False) -> None:
+def _print_rows(columns: list[str], rows: list[tuple], fmt: str, *, truncated: bool = False,
+                chosen: str | None = None) -> None:
+    """csv/json print the result as it is (or the --columns chosen); the table is laid out for the terminal."""
+    from reports.terminal import UnknownColumn, parse_columns, print_table, select
+
+    if fmt not in ("table", "csv", "json"):
+        raise fail(f"unknown format {fmt!r}; use table, csv or json")
+    wanted = parse_columns(chosen)
+    try:
+        if wanted is not None and fmt != "table":
+            picked = select(columns, rows, wanted, label_width=sys.maxsize)
+            columns, rows = picked.columns, picked.rows
+        hidden = print_table(out, columns, rows, wanted) if fmt == "table" else []
+    except UnknownColumn as exc:
+        raise fail(str(exc))
+    if hidden:
+        err.print(f"(not shown, to fit {out.width} terminal columns: {', '.join(hidden)}; choose with --columns)",
+                  highlight=False, soft_wrap=True)
     if fmt == "json":
         sys.stdout.write(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False,
                                     default=str, indent=2) + "\n")
@@ -392,15 +416,6 @@ def _print_rows(columns: list[str], rows: list[tuple], fmt: str, *, truncated: b
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
         writer.writerows(rows)
-    elif fmt == "table":
-        from rich.table import Table
-
-        table = Table(*columns, show_lines=False)
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
-        out.print(table)
-    else:
-        raise fail(f"unknown format {fmt!r}; use table, csv or json")
     if truncated:
         err.print(f"(truncated to {len(rows)} rows; use --limit)", highlight=False)
 
