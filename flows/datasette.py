@@ -15,6 +15,7 @@ connection is ``mode=ro`` and nothing is written, so an ``ingest`` or
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import json
 import socket
@@ -100,7 +101,7 @@ def bind(host: str, port: int) -> socket.socket:
         sock.listen(128)
     except OSError as exc:
         sock.close()
-        hint = "; pick another with --port" if exc.errno in (98, 48) else ""
+        hint = "; pick another with --port" if exc.errno == errno.EADDRINUSE else ""
         raise DatasetteError(f"cannot listen on {host}:{port}: {exc.strerror}{hint}") from exc
     return sock
 

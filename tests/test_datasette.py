@@ -211,6 +211,9 @@ def test_datasette_serves_canned_queries_and_tables_on_loopback(desk_db: Path, e
         assert {"numbers.conflict", "footnotes.dangling_ref"} <= {f["value"] for f in facets["check"]["results"]}
         claims = httpx.get(f"{base}/claims", timeout=30)
         assert "Check-worthy statements." in claims.text  # the table description from docs/schema.md
+        for name in prepare(str(desk_db)).metadata["databases"][desk_db.stem]["tables"]:
+            page = httpx.get(f"{base}/{name}.json", params={"_size": 1}, timeout=30)
+            assert page.status_code == 200, f"{name}: {page.text[:300]}"  # facets and sorts valid on every table and view
     finally:
         proc.terminate()
         try:
