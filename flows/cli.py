@@ -306,7 +306,9 @@ def extract(
 def report(
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", help="md, html, json, jsonld or csv.")] = "md",
-    out_path: Annotated[Optional[Path], typer.Option("--out", help="Write here instead of stdout.")] = None,
+    out_path: Annotated[Optional[str], typer.Option(
+        "--out", help="Write here instead of stdout. With --format html, a directory (existing, or a path "
+                      "ending in /) gets a site: index.html, doc-<id>.html per document, assets/.")] = None,
     no_audit: Annotated[bool, typer.Option("--no-audit", help="Render stored findings without re-running the checks.")] = False,
     document: Annotated[Optional[list[str]], typer.Option(
         "--document", "-d", help="Only this document: an id, or part of its source path or title (repeatable).")] = None,
@@ -319,22 +321,35 @@ def report(
 
     The checks always run over the whole database (a conflict needs both
     documents); --document, --check and --min-severity narrow what is shown.
+    For thousands of documents, --format html --out DIR/ writes a site whose
+    index lists documents with counts and links one page per document.
     """
     from db.errors import DatabaseError
-    from flows.report import write_report
+    from flows.report import write_report, write_site
     from reports.selection import Selection
 
+    site = out_path is not None and (out_path.endswith(("/", os.sep)) or Path(out_path).is_dir())
+    if site and fmt != "html":
+        raise fail(f"--out {out_path} is a directory: a report site needs --format html "
+                   f"(give a file name for --format {fmt})")
     try:
         selection = Selection(tuple(document or ()), tuple(check or ()), min_severity)
-        text = write_report(db, fmt, audit=not no_audit, selection=selection)
-    except (ValueError, DatabaseError) as exc:
+        if site:
+            pages = write_site(db, Path(out_path), audit=not no_audit, selection=selection)
+        else:
+            text = write_report(db, fmt, audit=not no_audit, selection=selection)
+    except (ValueError, DatabaseError, OSError) as exc:
         raise fail(str(exc))
+    if site:
+        err.print(f"Report written to {Path(out_path) / 'index.html'} and {pages} document pages", highlight=False)
+        return
     if out_path is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(text, encoding="utf-8")
-    err.print(f"Report written to {out_path}", highlight=False)
+    target = Path(out_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    err.print(f"Report written to {target}", highlight=False)
 
 
 ColumnsOption = Annotated[Optional[str], typer.Option(

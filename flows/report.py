@@ -9,6 +9,8 @@ renders whatever findings are stored, without re-running the checks).
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from db.findings import replace_findings
 from db.queries import load_corpus, load_findings
@@ -18,6 +20,10 @@ from reports.checks import run_checks
 from reports.context import build_report
 from reports.render import FORMATS, UnknownFormat, render_report
 from reports.selection import Selection, apply_selection
+from reports.site import site_pages
+
+if TYPE_CHECKING:
+    from extractors.records import Corpus, FindingRow
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +47,31 @@ def write_report(db_url: str | None, fmt: str, *, audit: bool = True,
     """
     if fmt not in FORMATS:
         raise UnknownFormat(f"unknown report format {fmt!r}; expected one of: {', '.join(FORMATS)}")
+    corpus, findings = _selected(db_url, audit, selection)
+    return render_report(build_report(corpus, findings), fmt)
+
+
+def write_site(db_url: str | None, out_dir: Path, *, audit: bool = True,
+               selection: Selection | None = None) -> int:
+    """Write the HTML report as a site in ``out_dir`` (index.html, doc-<id>.html, assets/).
+
+    Pages are written as :func:`reports.site.site_pages` yields them, one
+    document at a time, so a large corpus never holds every page in memory.
+    Returns how many document pages were written.
+    """
+    corpus, findings = _selected(db_url, audit, selection)
+    pages = 0
+    for relative, text in site_pages(corpus, findings):
+        path = out_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        pages += relative.startswith("doc-")
+    logger.info("site of %s document pages written to %s", pages, out_dir)
+    return pages
+
+
+def _selected(db_url: str | None, audit: bool, selection: Selection | None) -> tuple[Corpus, tuple[FindingRow, ...]]:
+    """Audit (unless told not to), then read the corpus and findings the report should show."""
     engine = get_engine(db_url)
     require_current(engine)  # a reader: an absent or old schema is one line, never migrated here
     if audit:
@@ -48,5 +79,4 @@ def write_report(db_url: str | None, fmt: str, *, audit: bool = True,
     with session_scope(engine, write=False) as session:
         corpus = load_corpus(session)
         findings = load_findings(session)
-    corpus, findings = apply_selection(corpus, findings, selection or Selection())
-    return render_report(build_report(corpus, findings), fmt)
+    return apply_selection(corpus, findings, selection or Selection())

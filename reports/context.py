@@ -318,6 +318,23 @@ def build_report(corpus: Corpus, findings: Sequence[FindingRow]) -> ReportView:
     )
 
 
+def document_views(corpus: Corpus, findings: Sequence[FindingRow]) -> Iterator[tuple[DocumentView, Corpus]]:
+    """Each document's view with its own rows, one at a time (id order).
+
+    A corpus-scale site renders a page per document and drops its view before
+    building the next, so only one document's view-model is alive at a time.
+    """
+    known = frozenset(f"doc-{d.id}-p{p.page}" for d in corpus.documents for p in d.pages)
+    sources = {d.id: locator(d) for d in corpus.documents}
+    by_doc: dict[int | None, list[FindingView]] = defaultdict(list)
+    for f in findings:
+        by_doc[f.document_id].append(_finding_view(f, known, sources))
+    parts = split_by_document(corpus)
+    for d in corpus.documents:
+        part = parts.pop(d.id)
+        yield _document_view(part, d, by_doc.pop(d.id, []), known, sources[d.id]), part
+
+
 def row_fields(corpus: Corpus) -> tuple[str, ...]:
     """The corpus fields holding per-document rows: every field but ``documents``."""
     return tuple(f.name for f in fields(corpus) if f.name != "documents")

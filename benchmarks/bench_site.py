@@ -1,0 +1,280 @@
+"""Corpus-scale HTML report: does each page of the site open in headless Chromium in under 2 s?
+
+Builds a synthetic corpus of N documents (default 1,000) in a fresh SQLite
+database, writes the report site (``report --format html --out DIR/``) and,
+for contrast, the one-page HTML report of the same corpus, then opens
+``index.html``, a few document pages and the one-page report in headless
+Chromium over the DevTools protocol and times each load.
+
+The corpus is our own examples/ extracted once and stored N times through
+``db.store.save_document`` (ingesting 1,000 files through the whole pipeline
+takes minutes on a loaded 2-core machine; the report only reads stored rows).
+Each copy gets its own sha256, source and title, and its figures are scaled
+by one of seven factors, so the audit finds conflicting figures across
+documents (cross-document links) as a real corpus would.  Document text is
+left as extracted, so quoted spans stay exact.
+
+Load time is wall time from ``Page.navigate`` to ``Page.loadEventFired`` with
+the browser cache disabled (every page fetches its CSS and JS again), plus
+the page's own Navigation Timing ``loadEventEnd``; each page is loaded
+``--repeat`` times (3) and judged on the median, the first and slowest load
+printed beside it.  Exits 1 if any site page's median is >= 2 s or a page
+logs a console error (the one-page report is measured, not judged).
+
+    .venv/bin/python -m benchmarks.bench_site                  # 1 000 documents
+    .venv/bin/python -m benchmarks.bench_site --documents 3000 --keep out/site
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import hashlib
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+TARGET_SECONDS = 2.0
+SCALES = (1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6)
+
+
+@dataclass(frozen=True, slots=True)
+class PageLoad:
+    label: str
+    path: Path
+    bytes: int
+    wall: float  # navigate -> load event, seconds
+    load_event_end: float  # the page's own navigation timing, seconds
+    problems: tuple[str, ...]  # console errors, exceptions, CSP refusals
+
+
+def build_corpus(db_url: str, count: int) -> int:
+    """Store ``count`` variants of the examples in ``db_url``; returns how many examples were used."""
+    from db.migrate import upgraded_engine
+    from db.session import session_scope
+    from db.store import save_document
+    from extractors.document import extract_document
+
+    sources = sorted(p for p in EXAMPLES.iterdir() if p.suffix in {".md", ".txt", ".html", ".pdf"})
+    originals = [extract_document(p.read_bytes(), source=str(p)) for p in sources]
+    engine = upgraded_engine(db_url)
+    for i in range(count):
+        doc = originals[i % len(originals)]
+        scale = SCALES[(i // len(originals)) % len(SCALES)]
+        numbers = tuple(dataclasses.replace(n, value=_scaled(n.value, scale), value_max=_scaled(n.value_max, scale))
+                        for n in doc.numbers)
+        variant = dataclasses.replace(
+            doc, sha256=hashlib.sha256(f"{doc.sha256}:{i}".encode()).hexdigest(),
+            source=f"synthetic/{i:05d}/{Path(doc.source).name}", title=f"{doc.title or Path(doc.source).name} · {i}",
+            numbers=numbers)
+        with session_scope(engine) as session:
+            save_document(session, variant)
+    return len(originals)
+
+
+def _scaled(value: float | None, scale: float) -> float | None:
+    return None if value is None else value * scale
+
+
+def chromium() -> str | None:
+    """The Chromium binary (Debian package ``chromium``), or None."""
+    return shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+
+
+def start_chromium(binary: str, profile: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """Headless Chromium with a DevTools port; raises RuntimeError if it does not open one in 30 s."""
+    proc = subprocess.Popen(
+        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+         f"--user-data-dir={profile}", "--remote-debugging-port=0", "--window-size=1200,900", "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    port_file = profile / "DevToolsActivePort"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if port_file.exists() and port_file.read_text().strip():
+            return proc, int(port_file.read_text().split()[0])
+        if proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("chromium did not open its DevTools port within 30 s")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+class Cdp:
+    """A minimal DevTools client: numbered commands; events kept for the caller to inspect."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws, self.next_id, self.events = ws, 0, []
+
+    async def _recv(self, timeout: float) -> dict[str, Any]:
+        msg = json.loads(await asyncio.wait_for(self.ws.recv(), timeout=timeout))
+        if "method" in msg:
+            self.events.append(msg)
+        return msg
+
+    async def call(self, method: str, timeout: float = 60, **params: Any) -> dict[str, Any]:
+        self.next_id += 1
+        wanted = self.next_id
+        await self.ws.send(json.dumps({"id": wanted, "method": method, "params": params}))
+        while True:
+            msg = await self._recv(timeout)
+            if msg.get("id") == wanted:
+                if "error" in msg:
+                    raise RuntimeError(f"CDP {method} failed: {msg['error']}")
+                return msg.get("result", {})
+
+    async def wait_for(self, event: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while not any(e["method"] == event for e in self.events):
+            await self._recv(max(0.1, deadline - time.monotonic()))
+
+    async def js(self, expression: str) -> Any:
+        result = await self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"page script failed: {result['exceptionDetails'].get('text')}")
+        return result["result"].get("value")
+
+
+def problems(events: Sequence[dict[str, Any]]) -> tuple[str, ...]:
+    """Console errors, uncaught exceptions and refused loads (a CSP violation logs an error)."""
+    out = []
+    for e in events:
+        if e["method"] == "Runtime.exceptionThrown":
+            out.append(e["params"]["exceptionDetails"].get("text", "exception"))
+        elif e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error":
+            out.append(e["params"]["entry"].get("text", "error"))
+        elif e["method"] == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "assert"):
+            out.append(json.dumps(e["params"].get("args", []))[:200])
+    return tuple(out)
+
+
+async def load_pages(port: int, pages: Sequence[tuple[str, Path]], probe: str | None = None,
+                     ) -> list[tuple[PageLoad, Any]]:
+    """Open each page in turn (cache disabled) and time it; ``probe`` is a JS expression read after load."""
+    import httpx
+    import websockets
+
+    targets = httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=10).json()
+    ws_url = next(x["webSocketDebuggerUrl"] for x in targets if x["type"] == "page")
+    out = []
+    async with websockets.connect(ws_url, max_size=200 * 2**20) as ws:
+        cdp = Cdp(ws)
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            await cdp.call(f"{domain}.enable")
+        await cdp.call("Network.setCacheDisabled", cacheDisabled=True)
+        await cdp.call("Page.navigate", url="about:blank")  # start the renderer before timing anything
+        await cdp.wait_for("Page.loadEventFired")
+        for label, path in pages:
+            cdp.events.clear()
+            started = time.perf_counter()
+            await cdp.call("Page.navigate", url=path.as_uri())
+            await cdp.wait_for("Page.loadEventFired")
+            wall = time.perf_counter() - started
+            timing = await cdp.js("performance.getEntriesByType('navigation')[0].loadEventEnd")
+            state = await cdp.js(probe) if probe else None
+            await asyncio.sleep(0.2)  # late console errors (a refused script logs after load)
+            while True:
+                try:
+                    await cdp._recv(0.05)
+                except asyncio.TimeoutError:
+                    break
+            out.append((PageLoad(label, path, path.stat().st_size, wall, (timing or 0) / 1000,
+                                 problems(cdp.events)), state))
+    return out
+
+
+def sample_pages(site: Path, count: int) -> list[tuple[str, Path]]:
+    """index.html, the largest document page, and ``count`` pages spread over the corpus."""
+    docs = sorted(site.glob("doc-*.html"), key=lambda p: int(p.stem.split("-")[1]))
+    picks = [docs[round(i * (len(docs) - 1) / max(1, count - 1))] for i in range(count)] if docs else []
+    largest = max(docs, key=lambda p: p.stat().st_size, default=None)
+    pages = [("site index", site / "index.html")]
+    pages += [(f"site {p.name}", p) for p in dict.fromkeys(picks + ([largest] if largest else []))]
+    return pages
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--pages", type=int, default=4, help="document pages to open besides the largest")
+    parser.add_argument("--repeat", type=int, default=3, help="loads per page; judged on the median")
+    parser.add_argument("--keep", type=Path, help="write the site here (kept) instead of a temporary folder")
+    args = parser.parse_args(argv)
+    binary = chromium()
+    if binary is None:
+        print("chromium not found (apt-get install chromium)", file=sys.stderr)
+        return 2
+    from flows.report import write_report, write_site
+
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
+        work = Path(tmp)
+        db_url = f"sqlite:///{work / 'corpus.db'}"
+        started = time.perf_counter()
+        used = build_corpus(db_url, args.documents)
+        print(f"corpus: {args.documents} documents from {used} examples stored in "
+              f"{time.perf_counter() - started:.1f} s")
+        site = args.keep or work / "site"
+        started = time.perf_counter()
+        written = write_site(db_url, site, audit=True)
+        print(f"site: audit + {written} document pages written in {time.perf_counter() - started:.1f} s, "
+              f"{sum(p.stat().st_size for p in site.rglob('*') if p.is_file()) / 2**20:.1f} MiB")
+        single = work / "report.html"
+        started = time.perf_counter()
+        single.write_text(write_report(db_url, "html", audit=False), encoding="utf-8")
+        print(f"one-page report: written in {time.perf_counter() - started:.1f} s, "
+              f"{single.stat().st_size / 2**20:.1f} MiB")
+        proc, port = start_chromium(binary, work / "profile")
+        try:
+            pages = [page for page in sample_pages(site, args.pages) for _ in range(args.repeat)]
+            loads = asyncio.run(load_pages(port, [*pages, ("one-page report", single)]))  # once: it is slow
+        finally:
+            stop(proc)
+    return report([load for load, _ in loads])
+
+
+def report(loads: Sequence[PageLoad]) -> int:
+    """Print one row per page (first, median and slowest load); 1 if a site page's median is >= 2 s."""
+    by_label: dict[str, list[PageLoad]] = {}
+    for load in loads:
+        by_label.setdefault(load.label, []).append(load)
+    print()
+    print(f"{'page':<24} {'size':>9} {'first':>7} {'median':>7} {'slowest':>8} {'loadEventEnd':>13}  verdict")
+    failed = False
+    for label, runs in by_label.items():
+        walls = sorted(r.wall for r in runs)
+        median = statistics.median(walls)
+        timing = statistics.median(r.load_event_end for r in runs)
+        errors = sum(len(r.problems) for r in runs)
+        judged = label.startswith("site")
+        slow = median >= TARGET_SECONDS
+        verdict = ("not judged" if not judged else "SLOW" if slow else "ok") + (
+            f" ({errors} console errors)" if errors else "")
+        failed |= judged and (slow or errors > 0)
+        print(f"{label:<24} {runs[0].bytes / 1024:>7.0f} K {runs[0].wall:>6.2f}s {median:>6.2f}s {walls[-1]:>7.2f}s "
+              f"{timing:>12.2f}s  {verdict}")
+    print(f"\ntarget: every site page's median load < {TARGET_SECONDS:.0f} s -> {'FAILED' if failed else 'met'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
