@@ -21,6 +21,10 @@ clone holding the pinned commit) and run::
 
     python benchmarks/heldout_docs.py --out /work/heldout_docs \\
         --mirror chinese-political-corpora=/path/to/clone ...
+
+``--set train`` writes instead the TRAINING documents of the same repositories
+(``TRAIN_DOCS``, labelled in ``tests/gold/checkworthy_zh_d.tsv``; checked with
+``CLAIMLEDGER_TRAIN_DOCS=<out>``), e.g. to ``/work/train_docs``.
 """
 
 from __future__ import annotations
@@ -78,6 +82,18 @@ DOCS = [
       for n in (12, 15, 18, 20)),
 ]
 
+# TRAINING documents of the same repositories (tests/gold/checkworthy_zh_d.tsv): more blog text for the learned
+# scorer, which had almost none.  Disjoint from DOCS by construction (tests/test_checkworthy_heldout.py checks it).
+TRAIN_DOCS = [
+    *(Doc("china-provincial-gov-reports-2026", _GOV.format(p) + ".csv", _GOV.format(p) + ".txt", "csv-field")
+      for p in ("山东省", "湖北省", "福建省", "陕西省")),
+    *(Doc("hf-blog-translation", f"zh/{name}.md", f"zh/{name}.md", "file")
+      for name in ("falcon", "mixtral", "gemma", "starcoder2", "cosmopedia", "docmatix", "huggy-lingo",
+                   "ethics-soc-4", "red-teaming", "watermarking", "dreambooth", "lora", "xethub-joins-hf",
+                   "hugging-face-wiz-security-blog", "habana-gaudi-2-benchmark", "leaderboard-medicalllm")),
+]
+SETS = {"heldout": DOCS, "train": TRAIN_DOCS}
+
 
 def git_show(mirror: Path, commit: str, path: str) -> bytes:
     """Bytes of one file at one commit (works on bare mirrors, no work tree needed)."""
@@ -102,10 +118,10 @@ def cut(doc: Doc, data: bytes) -> bytes:
     raise ValueError(f"unknown extraction {doc.how!r}")
 
 
-def export(out: Path, mirrors: dict[str, Path]) -> list[Path]:
-    """Write every document under ``out``; returns the files written."""
+def export(out: Path, mirrors: dict[str, Path], docs: list[Doc] = DOCS) -> list[Path]:
+    """Write every document of ``docs`` under ``out``; returns the files written."""
     written = []
-    for doc in DOCS:
+    for doc in docs:
         source = SOURCES[doc.source]
         target = out / doc.source / doc.out
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -119,14 +135,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="root folder to (re)create")
     parser.add_argument("--mirror", action="append", default=[], metavar="NAME=GITDIR",
                         help=f"a git dir per source; names: {', '.join(SOURCES)}")
+    parser.add_argument("--set", choices=sorted(SETS), default="heldout",
+                        help="which documents: the held-out TEST set (default) or the training set")
     args = parser.parse_args(argv)
     mirrors = dict(m.split("=", 1) for m in args.mirror)
-    missing = sorted(set(SOURCES) - set(mirrors))
+    docs = SETS[args.set]
+    missing = sorted({doc.source for doc in docs} - set(mirrors))
     if missing:
         print(f"Error: no --mirror for {', '.join(missing)}", file=sys.stderr)
         return 1
     try:
-        written = export(args.out, {k: Path(v) for k, v in mirrors.items()})
+        written = export(args.out, {k: Path(v) for k, v in mirrors.items()}, docs)
     except (subprocess.CalledProcessError, ValueError, KeyError) as exc:
         detail = exc.stderr.decode(errors="replace").strip() if isinstance(exc, subprocess.CalledProcessError) else exc
         print(f"Error: {detail}", file=sys.stderr)

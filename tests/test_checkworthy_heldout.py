@@ -8,6 +8,10 @@ The documents are third-party text, so they live outside the repository; set
 re-creates to check that every row still cuts the labelled sentence.  Without
 it only the file's shape is checked: offsets that silently drift would make a
 measured recall meaningless.
+
+``tests/gold/checkworthy_zh_d.tsv`` labels TRAINING documents of the same
+repositories (``TRAIN_DOCS``, ``--set train``); the same checks run on it, with
+``CLAIMLEDGER_TRAIN_DOCS`` pointing at its re-created folder.
 """
 
 from __future__ import annotations
@@ -21,10 +25,11 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.heldout_docs import DOCS, SOURCES as EXPORT_SOURCES, Doc, cut
+from benchmarks.heldout_docs import DOCS, SOURCES as EXPORT_SOURCES, TRAIN_DOCS, Doc, cut
 from extractors.document import extract_document
 
 GOLD = Path(__file__).resolve().parent / "gold" / "checkworthy_zh_heldout.tsv"
+TRAIN_GOLD = GOLD.with_name("checkworthy_zh_d.tsv")
 COLUMNS = ["file", "start", "end", "sha", "label", "kind"]
 KINDS = {
     "1": {"statistical", "comparative", "event", "causal", "quote", "prediction"},
@@ -35,22 +40,22 @@ MIN_ROWS = 550
 SOURCES = ("china-provincial-gov-reports-2026/", "hf-blog-translation/", "chinese-political-corpora/")
 
 
-def read_rows() -> list[dict[str, str]]:
-    """Rows of the held-out TSV; lines starting with '#' are its provenance header."""
-    lines = [ln for ln in GOLD.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+def read_rows(path: Path = GOLD) -> list[dict[str, str]]:
+    """Rows of the held-out (or training) TSV; lines starting with '#' are its provenance header."""
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
     reader = csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
     assert reader.fieldnames == COLUMNS, f"columns {reader.fieldnames}"
     return list(reader)
 
 
-def docs_root() -> Path:
-    """The folder of held-out documents, or skip: they are not shipped with the repository."""
-    value = os.environ.get("CLAIMLEDGER_HELDOUT_DOCS")
+def docs_root(variable: str = "CLAIMLEDGER_HELDOUT_DOCS") -> Path:
+    """The folder of held-out (or training) documents, or skip: they are not shipped with the repository."""
+    value = os.environ.get(variable)
     if not value:
-        pytest.skip("CLAIMLEDGER_HELDOUT_DOCS is not set (re-create the documents with benchmarks/heldout_docs.py)")
+        pytest.skip(f"{variable} is not set (re-create the documents with benchmarks/heldout_docs.py)")
     root = Path(value)
     if not root.is_dir():
-        pytest.skip(f"CLAIMLEDGER_HELDOUT_DOCS={value} is not a directory")
+        pytest.skip(f"{variable}={value} is not a directory")
     return root
 
 
@@ -97,10 +102,12 @@ def test_heldout_header_names_the_sources_and_commits() -> None:
     assert "Re-check" in header and "guideline.md version" in header
 
 
-def test_heldout_offsets_point_at_pipeline_sentences() -> None:
-    root = docs_root()
+@pytest.mark.parametrize(("gold", "variable"), [(GOLD, "CLAIMLEDGER_HELDOUT_DOCS"), (TRAIN_GOLD, "CLAIMLEDGER_TRAIN_DOCS")],
+                         ids=["heldout", "train"])
+def test_heldout_offsets_point_at_pipeline_sentences(gold: Path, variable: str) -> None:
+    root = docs_root(variable)
     drift = []
-    for row in read_rows():
+    for row in read_rows(gold):
         if not (root / row["file"]).is_file():
             drift.append(f"{row['file']} (missing under {root})")
             continue
@@ -110,7 +117,7 @@ def test_heldout_offsets_point_at_pipeline_sentences() -> None:
             drift.append(f"{row['file']}:{row['start']}-{row['end']} ({'no such sentence' if text is None else 'text changed'})")
         elif len(text) < 6:
             drift.append(f"{row['file']}:{row['start']}-{row['end']} (shorter than the 6-character sampling floor)")
-    assert not drift, f"{len(drift)} held-out rows no longer match the pipeline: {drift[:5]}"
+    assert not drift, f"{len(drift)} {gold.name} rows no longer match the pipeline: {drift[:5]}"
 
 
 def test_export_lists_every_labelled_document() -> None:
@@ -118,6 +125,21 @@ def test_export_lists_every_labelled_document() -> None:
     exported = {f"{doc.source}/{doc.out}" for doc in DOCS}
     assert exported == {row["file"] for row in read_rows()}
     assert {doc.source for doc in DOCS} == set(EXPORT_SOURCES)
+
+
+def test_training_set_is_disjoint_from_the_heldout_set() -> None:
+    """Part D trains on other documents of the same repositories: never on a held-out one."""
+    train_rows = read_rows(TRAIN_GOLD)
+    exported = {f"{doc.source}/{doc.out}" for doc in TRAIN_DOCS}
+    assert exported == {row["file"] for row in train_rows}
+    assert not exported & {f"{doc.source}/{doc.out}" for doc in DOCS}
+    assert not {doc.path for doc in TRAIN_DOCS} & {doc.path for doc in DOCS}
+    assert {row["label"] for row in train_rows} == {"0", "1"}
+    assert all(row["kind"] in KINDS[row["label"]] for row in train_rows)
+    header = "\n".join(ln for ln in TRAIN_GOLD.read_text(encoding="utf-8").splitlines() if ln.startswith("#"))
+    for source in {doc.source for doc in TRAIN_DOCS}:
+        assert f"{source} = github.com/{EXPORT_SOURCES[source].github} @ {EXPORT_SOURCES[source].commit}" in header
+    assert "Re-check" in header and "guideline.md version" in header
 
 
 @pytest.mark.parametrize(
