@@ -326,13 +326,14 @@ def document_views(corpus: Corpus, findings: Sequence[FindingRow]) -> Iterator[t
     """
     known = frozenset(f"doc-{d.id}-p{p.page}" for d in corpus.documents for p in d.pages)
     sources = {d.id: locator(d) for d in corpus.documents}
-    by_doc: dict[int | None, list[FindingView]] = defaultdict(list)
+    by_doc: dict[int | None, list[FindingRow]] = defaultdict(list)
     for f in findings:
-        by_doc[f.document_id].append(_finding_view(f, known, sources))
+        by_doc[f.document_id].append(f)
     parts = split_by_document(corpus)
     for d in corpus.documents:
         part = parts.pop(d.id)
-        yield _document_view(part, d, by_doc.pop(d.id, []), known, sources[d.id]), part
+        views = [_finding_view(f, known, sources) for f in by_doc.pop(d.id, [])]
+        yield _document_view(part, d, views, known, sources[d.id]), part
 
 
 def row_fields(corpus: Corpus) -> tuple[str, ...]:
