@@ -307,8 +307,9 @@ def report(
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", help="md, html, json, jsonld or csv.")] = "md",
     out_path: Annotated[Optional[str], typer.Option(
-        "--out", help="Write here instead of stdout. With --format html, a directory (existing, or a path "
-                      "ending in /) gets a site: index.html, doc-<id>.html per document, assets/.")] = None,
+        "--out", metavar="<path>",
+        help="Write here instead of stdout. With --format html, a directory (existing, or a path "
+             "ending in /) gets a site: index.html, doc-<id>.html per document, assets/.")] = None,
     no_audit: Annotated[bool, typer.Option("--no-audit", help="Render stored findings without re-running the checks.")] = False,
     document: Annotated[Optional[list[str]], typer.Option(
         "--document", "-d", help="Only this document: an id, or part of its source path or title (repeatable).")] = None,
