@@ -191,6 +191,15 @@ def test_report_site_filter_attributes_match_the_findings(corpus_url: str, site:
         assert tr.select_one("a[data-filter-check]")["data-filter-check"] == tr["data-check"]
 
 
+def test_report_site_of_an_empty_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    upgraded_engine(url)
+    assert write_site(url, tmp_path / "out", audit=True) == 0
+    soup = _soup(tmp_path / "out" / "index.html")
+    assert soup.select("#documents-table tbody tr") == [] and "0 documents" in soup.select_one(".meta").get_text()
+    assert sorted(p.name for p in (tmp_path / "out" / "assets").iterdir()) == ["report.css", "report.js"]
+
+
 @pytest.mark.parametrize("href", ["#doc-3", "#doc-3-p2", "#doc-30"])
 def test_report_site_relink_points_other_documents_at_their_pages(href: str) -> None:
     html = f'<a href="{href}">x</a> <a href="#doc-4-p1">self</a> &#34;href=&#34;{href}&#34;'
