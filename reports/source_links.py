@@ -166,14 +166,17 @@ class SourceLocator:
     pages: tuple[PageRow, ...] = ()
     _run_starts: list[int] = field(init=False, default_factory=list)
     _lines: tuple[int, ...] | None = field(init=False, default=None)
+    _web: bool = field(init=False, default=False)
+    _base: str | None = field(init=False, default=None)  # the source as a URL, without fragment
 
     def __post_init__(self) -> None:
         self._run_starts = [run[0] for run in self.offset_runs]
+        self._web = is_web(self.source)
+        self._base = encode_url(without_fragment(self.source)) if self._web else file_uri(self.source)
 
     def link(self, start: int, end: int, page: int | None) -> SourceLink | None:
         """The link for normalized ``[start, end)`` on printed page ``page``; None when the source has no address."""
-        web = is_web(self.source)
-        base = encode_url(without_fragment(self.source)) if web else file_uri(self.source)
+        web, base = self._web, self._base
         if self.kind == "pdf":
             sheet = self.sheet(start, page)
             name = _display_name(self.source)
