@@ -26,7 +26,9 @@ from extractors.notes import citations as cit
 from extractors.notes import footnotes as fn
 from extractors.numbers import assertions as num
 from extractors.numbers.meaning import better_direction, describe_figures
-from extractors.claims.rules import judge_sentence
+from extractors.claims.context import scenario_flags, sentence_tenses
+from extractors.claims.model import scorer_for
+from extractors.claims.rules import Judgement, judge_sentence
 from extractors.claims.entities import load_backend
 from extractors.notes.figures import find_figures
 from extractors.text.normalize import join_separator, normalize
@@ -89,7 +91,7 @@ def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str
                       key=lambda e: e.start)
     refs = _link_refs(body, assembled, page_of)
     cites = _collect_citations(loaded, assembled, page_of)
-    judged = _judge(sentences, numbers, entities, refs, language)
+    judged = judge_sentences(body, sentences, numbers, entities, refs, language)
     sentences = [replace(s, checkworthiness=j.score, cues=tuple(j.cues)) for s, j in zip(sentences, judged)]
     figures = _figures(body, cites.items, page_of)
     found = _claims(text, sentences, judged, numbers, entities, refs, cites, figures)
@@ -496,15 +498,33 @@ def _inside(items: Sequence[NumericAssertion] | Sequence[Entity], sentence: Sent
     return [k for k in range(lo, hi) if items[k].end <= sentence.end]
 
 
-def _judge(sentences: Sequence[Sentence], numbers: Sequence[NumericAssertion],
-           entities: Sequence[Entity], refs: Sequence[FootnoteRef], language: str):  # type: ignore[no-untyped-def]
+def judge_sentences(body: str, sentences: Sequence[Sentence], numbers: Sequence[NumericAssertion],
+                    entities: Sequence[Entity], refs: Sequence[FootnoteRef], language: str, *,
+                    learned: bool = True) -> list[Judgement]:
+    """Each sentence's check-worthiness judgement, with its numbers, entities, markers and section.
+
+    With ``learned`` (the default run), the shipped model of the sentence's
+    language scores it over the rules' cues (:mod:`extractors.claims.model`);
+    without, or for a language without a model, the rules' own score stands.
+    Training reads ``learned=False`` judgements: the model's features are the rules'.
+    """
+    tenses = sentence_tenses(body, [s.start for s in sentences])
+    scenarios = scenario_flags(body, [(s.start, s.end) for s in sentences])
     out = []
-    for s in sentences:
+    for s, tense, scenario in zip(sentences, tenses, scenarios):
         local_numbers = [replace(numbers[k], start=numbers[k].start - s.start, end=numbers[k].end - s.start)
                          for k in _inside(numbers, s)]
         local_entities = [replace(entities[k], start=entities[k].start - s.start, end=entities[k].end - s.start)
                           for k in _inside(entities, s)]
         has_marker = any(s.start <= r.start < s.end for r in refs)
         out.append(judge_sentence(s.text, language=language, numbers=local_numbers,
-                                  entities=local_entities, has_citation_marker=has_marker))
+                                  entities=local_entities, has_citation_marker=has_marker, section=tense, scenario=scenario,
+                                  scorer=scorer_for(s.text) if learned else None))
     return out
+
+
+def rule_judgements(document: ExtractedDocument) -> list[Judgement]:
+    """The rules' judgements of an extracted document's sentences (the features a scorer is trained on)."""
+    body = document.text[: document.body_end]
+    return judge_sentences(body, document.sentences, document.numbers, document.entities,
+                           document.footnote_refs, document.language or "zh", learned=False)

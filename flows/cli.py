@@ -496,28 +496,39 @@ def db_upgrade(db: DbOption = None) -> None:
 
 @model_app.command("train")
 def model_train(
-    language: Annotated[str, typer.Option(help="Language of the model (only 'en' has data).")] = "en",
-    data: Annotated[Optional[Path], typer.Option(help="Labelled sentences (sentence_id, label, text TSV).")] = None,
+    language: Annotated[str, typer.Option(help="Language of the model: en (ClaimBuster) or zh (our labels).")] = "en",
+    data: Annotated[Optional[list[Path]], typer.Option(
+        help="Labelled sentences: for en a sentence_id/label/text TSV; for zh gold label files "
+             "(file/start/end/sha/label/kind, repeatable).")] = None,
     output: Annotated[Optional[Path], typer.Option(help="Where to write the model file.")] = None,
 ) -> None:
-    """Cross-validate and train the check-worthiness model, then write its gzip JSON file."""
-    from flows.training import DEFAULT_DATA, default_output, train_file
+    """Cross-validate and train the check-worthiness model, then write its gzip JSON file.
 
-    if language != "en":
-        raise fail(f"no labelled sentences for language {language!r}; only 'en' is trained")
+    The same data and seed give the same file byte for byte.
+    """
+    from flows.training import DEFAULT_DATA, RECIPES, ZH_GOLD, default_output, train_file, train_gold
+
+    if language not in RECIPES:
+        raise fail(f"no training recipe for language {language!r}; use one of: {', '.join(RECIPES)}")
     try:
         import sklearn  # noqa: F401
     except ImportError:
         raise fail("training needs scikit-learn: pip install 'claimledger[train]'")
-    source = data or DEFAULT_DATA
-    if not source.is_file():
-        raise fail(f"{source}: no such file")
+    sources = list(data or ([DEFAULT_DATA] if language == "en" else ZH_GOLD))
+    for source in sources:
+        if not source.is_file():
+            raise fail(f"{source}: no such file")
     target = output or default_output(language)
-    model = train_file(source, target, language=language)
+    try:
+        model = (train_file(sources[0], target, language=language) if language == "en"
+                 else train_gold(sources, target, language=language))
+    except (OSError, ValueError) as exc:
+        raise fail(str(exc))
     cv = model["metadata"]["cv"]
+    at = cv["at_threshold"]
     out.print(f"{target}: {len(model['terms'])} terms; {cv['folds']}-fold CV at threshold {cv['threshold']}: "
-              f"P {cv['at_threshold']['precision']:.3f} R {cv['at_threshold']['recall']:.3f} "
-              f"F1 {cv['at_threshold']['f1']:.3f}", highlight=False, soft_wrap=True)
+              f"P {at['precision']:.3f} R {at['recall']:.3f} F1 {at['f1']:.3f}, "
+              f"non-claims claimed {at['non_claims_claimed']:.3f}", highlight=False, soft_wrap=True)
 
 
 @server_app.command("status")

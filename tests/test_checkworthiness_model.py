@@ -100,10 +100,21 @@ def test_loading_is_cheap_and_cached() -> None:
     assert load_model("en") is load_model("en")
 
 
-def test_parse_refuses_a_model_with_another_tokenizer() -> None:
+@pytest.mark.parametrize("field, value, message", [
+    ("preprocessor", "lowercase", "preprocessor"),
+    ("token_pattern", r"\w+", "token pattern"),
+])
+def test_parse_refuses_a_model_with_another_tokenizer(field: str, value: str, message: str) -> None:
     data = json.loads(gzip.decompress(_raw()))
-    data["tokenizer"]["ngram_range"] = [1, 3]
-    with pytest.raises(ValueError, match="tokenizer"):
+    data["tokenizer"][field] = value
+    with pytest.raises(ValueError, match=message):
+        parse_model(gzip.compress(json.dumps(data).encode()))
+
+
+def test_parse_refuses_another_file_format() -> None:
+    data = json.loads(gzip.decompress(_raw()))
+    data["format"] = 1
+    with pytest.raises(ValueError, match="format"):
         parse_model(gzip.compress(json.dumps(data).encode()))
 
 
@@ -128,9 +139,10 @@ def test_retraining_a_slice_is_byte_identical_and_matches_scikit_learn(tmp_path)
     everything = read_sentences(DEFAULT_DATA)
     data = everything[:: len(everything) // 600][:600]
     cues = [cue_vector(training.rule_judgement(d.text)) for d in data]
-    vectorizer = training._vectorizer()
+    recipe = training.RECIPES["en"]
+    vectorizer = training._vectorizer(recipe)
     x = training._features(vectorizer, [d.text for d in data], cues, fit=True)
-    expected = training._classifier().fit(x, [d.label for d in data]).decision_function(x)
+    expected = training._classifier(recipe).fit(x, [d.label for d in data]).decision_function(x)
     scorer = parse_model(first.read_bytes())
     assert max(abs(scorer.decision(d.text, c) - e) for d, c, e in zip(data, cues, expected)) < 1e-4
 
@@ -144,3 +156,68 @@ def test_train_rejects_nothing_silently_on_a_tiny_labelled_set() -> None:
     assert model["metadata"]["sentences"] == 30 and model["terms"]
     scorer = parse_model(model_bytes(model))
     assert scorer.probability(CHECKWORTHY[0], cue_vector(_judge(CHECKWORTHY[0]))) > 0.5
+
+
+# --------------------------------------------------------------------------- Chinese
+
+ZH_CHECKWORTHY = ["去年全市新增城镇就业三十二万人，城镇调查失业率为5.1%。", "新的海关法于去年七月起施行。"]
+ZH_NOT = ["今年要加快推进城乡供水一体化。", "成绩来之不易。"]
+
+
+def _zh_raw() -> bytes:
+    return resources.files("extractors.data").joinpath("checkworthiness_zh.json.gz").read_bytes()
+
+
+def test_the_chinese_model_is_small_grouped_and_within_the_false_claim_bar() -> None:
+    raw = _zh_raw()
+    assert len(raw) < 3 * 1024 * 1024
+    data = json.loads(gzip.decompress(raw))
+    assert data["tokenizer"]["analyzer"] == "char" and data["tokenizer"]["ngram_range"] == [1, 3]
+    meta = data["metadata"]
+    assert meta["cv"]["grouped_by_document"] and meta["documents"] >= 40
+    assert meta["sentences"] >= 2800 and meta["positives"] >= 500
+    assert meta["cv"]["at_threshold"]["non_claims_claimed"] <= 0.03
+    assert data["cue_weights"]["context.retrospective"] > data["cue_weights"]["context.prospective"]
+
+
+def test_chinese_sentences_are_scored_by_the_chinese_model_in_their_section() -> None:
+    model = load_model("zh")
+    assert model is not None
+    for text in ZH_CHECKWORTHY:
+        cues = cue_vector(judge_sentence(text, language="zh", numbers=num.extract(text), section="retrospective"))
+        assert model.probability(text, cues) >= model.threshold, text
+    for text in ZH_NOT:
+        cues = cue_vector(judge_sentence(text, language="zh", numbers=num.extract(text), section="prospective"))
+        assert model.probability(text, cues) < model.threshold, text
+    same = "实施三孩生育政策。"
+    past = model.probability(same, cue_vector(judge_sentence(same, language="zh", numbers=[], section="retrospective")))
+    plan = model.probability(same, cue_vector(judge_sentence(same, language="zh", numbers=[], section="prospective")))
+    assert past > plan
+
+
+def test_each_sentence_goes_to_the_model_of_its_own_script() -> None:
+    from extractors.claims.model import scorer_for, sentence_language
+
+    assert sentence_language("他说：“GDP grew 5% last year.”") == "en"
+    assert sentence_language("DeepSeek-R1 的 API 价格为每百万 token 16 元。") == "zh"
+    assert scorer_for("全国粮食产量创历史新高。") is load_model("zh")
+    assert scorer_for("Exports rose 7% last year.") is load_model("en")
+
+
+def test_char_scorer_reproduces_scikit_learn_on_our_sentences() -> None:
+    pytest.importorskip("sklearn")
+    from flows import training
+    from flows.training import Labelled
+
+    texts = ZH_CHECKWORTHY + ZH_NOT + ["全省粮食产量达到1,350.5亿斤，  增长2.1%。", "各位代表：", "我们将继续实施积极的财政政策。",
+                                       "三峡工程实现了第一批机组发电。"]
+    data = [Labelled(str(i), int(i in (0, 1, 4, 7)), t) for i, t in enumerate(texts)] * 3
+    model = training.train(data, digest="0" * 64, language="zh")
+    scorer = parse_model(model_bytes(model))
+    assert scorer.analyzer == "char"
+    recipe = training.RECIPES["zh"]
+    cues = [cue_vector(training.rule_judgement(d.text, "zh")) for d in data]
+    vectorizer = training._vectorizer(recipe)
+    x = training._features(vectorizer, [d.text for d in data], cues, fit=True)
+    expected = training._classifier(recipe).fit(x, [d.label for d in data]).decision_function(x)
+    assert max(abs(scorer.decision(d.text, c) - e) for d, c, e in zip(data, cues, expected)) < 1e-4

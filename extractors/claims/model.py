@@ -1,14 +1,20 @@
 """Learned check-worthiness: a calibrated probability from a small exported model.
 
-The model is a logistic regression over word 1-2-gram tf-idf and the rule cues
-of :mod:`extractors.claims.rules` (see :func:`~extractors.claims.rules.cue_vector`),
-trained by ``claimledger model train`` (``flows/training.py``) and shipped as
-gzip JSON in ``extractors/data/checkworthiness_<language>.json.gz``.  It is
-evaluated here in plain Python so the default run never imports scikit-learn:
-the tokenization below reproduces scikit-learn's ``TfidfVectorizer`` with the
-settings stored in the file (lowercase, ``TOKEN_PATTERN``, sublinear tf, l2
-norm), and the decision value goes through the Platt calibration fitted on
-cross-validated decisions.  The file is read lazily once per language.
+The model is a logistic regression over tf-idf n-grams of the sentence and the
+rule cues of :mod:`extractors.claims.rules` (see
+:data:`~extractors.claims.rules.CUE_FEATURES`: cues, gates and the section
+context), trained by ``claimledger model train`` (``flows/training.py``) and
+shipped as gzip JSON in ``extractors/data/checkworthiness_<language>.json.gz``.
+English reads word 1-2-grams; Chinese, which does not space its words, reads
+character 1-3-grams.  Digit runs become one ``0`` before either, so a model
+learns "a figure in this frame" rather than particular figures.
+
+It is evaluated here in plain Python so the default run never imports
+scikit-learn: :func:`analyze` reproduces scikit-learn's ``TfidfVectorizer``
+analyzers (``word`` with ``TOKEN_PATTERN``; ``char`` with white-space runs
+folded) with the settings stored in the file, then sublinear tf, idf and l2
+norm, and the decision value goes through the Platt calibration fitted on
+cross-validated decisions.  A file is read lazily once per language.
 """
 
 from __future__ import annotations
@@ -25,11 +31,57 @@ from importlib import resources
 from types import MappingProxyType
 
 from extractors.claims.rules import CUE_FEATURES, Judgement, cue_vector
+from extractors.lexicon import is_han
 
 #: scikit-learn's default word pattern; the training script passes the same one.
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-NGRAM_RANGE = (1, 2)
 _TOKEN = re.compile(TOKEN_PATTERN)
+#: scikit-learn's ``_white_spaces``: the char analyzer folds runs of white space to one space.
+_WHITE_SPACES = re.compile(r"\s\s+")
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+#: The analyzer each language's model is trained with: (analyzer, n-gram range).
+ANALYZERS: Mapping[str, tuple[str, tuple[int, int]]] = MappingProxyType({
+    "en": ("word", (1, 2)),
+    "zh": ("char", (1, 3)),
+})
+#: A sentence is scored by the Chinese model when at least this share of its letters are Han.
+HAN_SHARE = 0.3
+#: The model file layout this module reads (2: analyzer and preprocessor named in the file).
+FORMAT = 2
+
+
+def preprocess(text: str) -> str:
+    """Lowercase, and every digit run (``149.4``, ``2,626``) becomes ``0``: the training's ``preprocessor``."""
+    return _DIGITS.sub("0", text.lower())
+
+
+def analyze(text: str, analyzer: str, ngram_range: tuple[int, int]) -> Counter[str]:
+    """The n-gram counts scikit-learn's ``TfidfVectorizer(analyzer=…, preprocessor=preprocess)`` builds."""
+    text = preprocess(text)
+    low, high = ngram_range
+    grams: Counter[str] = Counter()
+    if analyzer == "word":
+        tokens = _TOKEN.findall(text)
+        for n in range(low, high + 1):
+            for i in range(len(tokens) - n + 1):
+                grams[" ".join(tokens[i:i + n])] += 1
+        return grams
+    if analyzer != "char":
+        raise ValueError(f"unknown analyzer {analyzer!r}")
+    text = _WHITE_SPACES.sub(" ", text)
+    for n in range(low, min(high, len(text)) + 1):
+        for i in range(len(text) - n + 1):
+            grams[text[i:i + n]] += 1
+    return grams
+
+
+def sentence_language(text: str) -> str:
+    """"zh" when Han characters make up at least :data:`HAN_SHARE` of the letters, else "en"."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return "en"
+    han = sum(1 for ch in letters if is_han(ch))
+    return "zh" if han >= HAN_SHARE * len(letters) else "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +89,8 @@ class CheckworthinessModel:
     """The exported model: per-term (idf, coefficient), cue coefficients, intercept, calibration."""
 
     language: str
+    analyzer: str
+    ngram_range: tuple[int, int]
     terms: Mapping[str, tuple[float, float]]
     cue_weights: tuple[float, ...]
     intercept: float
@@ -48,7 +102,7 @@ class CheckworthinessModel:
     def decision(self, text: str, cues: Sequence[int]) -> float:
         """The logistic regression's decision value for ``text`` with rule features ``cues``."""
         weighted = []
-        for term, count in _ngrams(text).items():
+        for term, count in analyze(text, self.analyzer, self.ngram_range).items():
             entry = self.terms.get(term)
             if entry is not None:
                 weighted.append(((1.0 + math.log(count)) * entry[0], entry[1]))
@@ -62,26 +116,21 @@ class CheckworthinessModel:
         return 1.0 / (1.0 + math.exp(-z)) if z >= -700 else 0.0
 
 
-def _ngrams(text: str) -> Counter[str]:
-    """Word n-gram counts exactly as scikit-learn's ``TfidfVectorizer(lowercase=True)`` builds them."""
-    tokens = _TOKEN.findall(text.lower())
-    grams: Counter[str] = Counter()
-    low, high = NGRAM_RANGE
-    for n in range(low, high + 1):
-        for i in range(len(tokens) - n + 1):
-            grams[" ".join(tokens[i:i + n])] += 1
-    return grams
-
-
 def parse_model(raw: bytes) -> CheckworthinessModel:
     """A model from the gzip JSON bytes the training script writes."""
     data = json.loads(gzip.decompress(raw))
+    if data.get("format") != FORMAT:
+        raise ValueError(f"check-worthiness model format {data.get('format')!r}; this scorer reads format {FORMAT}")
     tokenizer = data["tokenizer"]
-    if tokenizer["token_pattern"] != TOKEN_PATTERN or tuple(tokenizer["ngram_range"]) != NGRAM_RANGE:
-        raise ValueError("check-worthiness model was trained with another tokenizer than this scorer reads")
+    if tokenizer["analyzer"] == "word" and tokenizer["token_pattern"] != TOKEN_PATTERN:
+        raise ValueError("check-worthiness model was trained with another token pattern than this scorer reads")
+    if tokenizer.get("preprocessor") != "lowercase, digit runs as 0":
+        raise ValueError("check-worthiness model was trained with another preprocessor than this scorer applies")
     weights = data["cue_weights"]
     return CheckworthinessModel(
         language=data["language"],
+        analyzer=tokenizer["analyzer"],
+        ngram_range=(int(tokenizer["ngram_range"][0]), int(tokenizer["ngram_range"][1])),
         terms=MappingProxyType({t: (v[0], v[1]) for t, v in data["terms"].items()}),
         cue_weights=tuple(float(weights.get(c, 0.0)) for c in CUE_FEATURES),
         intercept=float(data["intercept"]),
@@ -108,3 +157,12 @@ def checkworthiness(text: str, judgement: Judgement, language: str = "en") -> fl
     """
     model = load_model(language)
     return None if model is None else model.probability(text, cue_vector(judgement))
+
+
+def scorer_for(text: str) -> CheckworthinessModel | None:
+    """The shipped model for the sentence's own language (:func:`sentence_language`), if there is one.
+
+    Chosen per sentence, not per document: an English quotation in a Chinese
+    post is scored by the English model.
+    """
+    return load_model(sentence_language(text))

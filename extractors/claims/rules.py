@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from extractors.lexicon import (
     CAPTION,
@@ -233,6 +234,13 @@ _RANKING = re.compile(
 )
 _MARKER = re.compile(rf"[{FOOTNOTE_MARKER_CLASS}]|\[\d{{1,3}}\]")
 # A pointer to a figure or table ("见图1", "如图5所示"): the sentence reports shown data.
+# "图2比较了中美两国…的参与情况。" / "Table 3 lists the projects by region.": says what the document's own
+# figure shows and nothing more (a sentence that goes on to state a fact has a comma or a figure after the verb).
+_FIGURE_DESCRIPTION = re.compile(
+    rf"^\s*(?:如)?{CAPTION_LABEL}\s*(?:比较|对比|展示|显示|列出|给出|描述|呈现|反映|汇总|概括)了?[^，,。；;：:\d]*"
+    r"(?:情况|对比|分布|变化|趋势|结构|构成|比较|差异|概况|数据|指标|清单|名单)[。.]?$"
+    rf"|^\s*{CAPTION_LABEL}\s+(?:compares|shows|presents|lists|summari[sz]es|depicts)"
+    r"\s+[^,;:\d]*?\b(?:by|across|over|for each|per)\b[^,;:\d]*[.]?$", re.IGNORECASE)
 _FIGURE_REF = re.compile(rf"见{CAPTION_LABEL}|{CAPTION_LABEL}\s*所示|\(see {CAPTION_LABEL}\)", re.IGNORECASE)
 # A page number, circled markers and "作者，作者：《" glued after a sentence: the page's footnote bodies.
 _GLUED_NOTE = re.compile(
@@ -292,6 +300,9 @@ def judge_sentence(
     numbers: Sequence[NumericAssertion],
     entities: Sequence[Entity] = (),
     has_citation_marker: bool = False,
+    section: str | None = None,
+    scenario: bool = False,
+    scorer: Scorer | None = None,
 ) -> Judgement:
     """Score one sentence's check-worthiness and name its kind, cues and attribution.
 
@@ -302,6 +313,17 @@ def judge_sentence(
     ``entities`` are relative to ``text``.  ``language`` is accepted for
     callers' symmetry; the cue patterns cover both Chinese and English and do
     not depend on it.
+
+    ``section`` is the tense of the document section holding the sentence
+    ("retrospective" or "prospective", see :mod:`extractors.claims.context`);
+    it is recorded as a ``context.*`` id for a learned scorer and does not move
+    the rules' own score.  ``scenario`` marks a sentence of a made-up case
+    ("Consider an enterprise that…", "假设…"): gated as ``gate.hypothetical``.
+    With a ``scorer`` (the learned model of
+    :mod:`extractors.claims.model`), the score is its calibrated probability
+    over the sentence and these ids, and a claim is a score at or above the
+    scorer's threshold; the gates stay hard either way: a gated sentence is
+    never a claim and scores at most :data:`GATE_CAP`.
     """
     full = text
     text = _without_glued_note(text)
@@ -314,6 +336,8 @@ def judge_sentence(
         # "• API list price: ¥16 vs ¥438 per million tokens": a fact line, not a heading.
         cues = [c for c in WEIGHTS if c in {*cues, "cue.key_figure"}]
         gates = [g for g in gates if g != "gate.heading"]
+    if scenario:
+        gates.append("gate.hypothetical")
     who, attr_cue = _attribution(text)
     if attr_cue and "cue.attribution" not in cues and not _REPORTED.fullmatch(attr_cue):
         cues.append("cue.attribution")
@@ -321,10 +345,16 @@ def judge_sentence(
     if _RHETORIC.search(text):
         score *= RHETORIC_FACTOR
         gates.append("penalty.rhetoric")
-    if any(g.startswith("gate.") for g in gates):
+    context = [f"context.{section}"] if f"context.{section}" in CONTEXT_IDS else []
+    threshold = THRESHOLD
+    if scorer is not None:
+        score = scorer.probability(text, feature_vector((*cues, *gates, *context)))
+        threshold = scorer.threshold
+    gated = any(g.startswith("gate.") for g in gates)
+    if gated:
         score = min(score, GATE_CAP)
     kind = _kind(text, cues, numbers)
-    is_claim = score >= THRESHOLD
+    is_claim = score >= threshold and not gated
     clauses = _clauses(text, numbers) if is_claim else ()
     if is_claim and not clauses and len(text) < len(full):
         clauses = ((0, len(text.rstrip())),)
@@ -332,7 +362,7 @@ def judge_sentence(
         score=round(score, 4),
         is_claim=is_claim,
         kind=kind,
-        cues=tuple(cues + gates),
+        cues=tuple(cues + gates + context),
         attribution=who,
         attribution_cue=attr_cue,
         clauses=clauses,
@@ -343,10 +373,28 @@ def judge_sentence(
 GATE_IDS: tuple[str, ...] = (
     "gate.heading", "gate.table", "gate.meta_line", "gate.meta_note", "gate.caption",
     "gate.reference", "gate.author_line", "gate.recommendation", "gate.opinion", "gate.question",
-    "gate.problem_statement", "gate.forecast_without_figure", "penalty.rhetoric",
+    "gate.problem_statement", "gate.forecast_without_figure", "penalty.rhetoric", "gate.hypothetical",
+    "gate.figure_description",
 )
-#: The rule features a learned scorer reads from a judgement: each cue, then each gate.
-CUE_FEATURES: tuple[str, ...] = (*WEIGHTS, *GATE_IDS)
+#: Where the sentence stands (:mod:`extractors.claims.context`): features, not evidence of the rules' score.
+CONTEXT_IDS: tuple[str, ...] = ("context.retrospective", "context.prospective")
+#: The rule features a learned scorer reads from a judgement: each cue, each gate, then the context.
+CUE_FEATURES: tuple[str, ...] = (*WEIGHTS, *GATE_IDS, *CONTEXT_IDS)
+
+
+class Scorer(Protocol):
+    """What :func:`judge_sentence` needs of a learned scorer (:class:`extractors.claims.model.CheckworthinessModel`)."""
+
+    @property
+    def threshold(self) -> float: ...
+
+    def probability(self, text: str, cues: Sequence[int]) -> float: ...
+
+
+def feature_vector(ids: Iterable[str]) -> tuple[int, ...]:
+    """1/0 for each id of :data:`CUE_FEATURES` among ``ids``."""
+    present = set(ids)
+    return tuple(int(feature in present) for feature in CUE_FEATURES)
 
 
 def cue_vector(judgement: Judgement) -> tuple[int, ...]:
@@ -356,8 +404,7 @@ def cue_vector(judgement: Judgement) -> tuple[int, ...]:
     rules' evidence as features, so it reads them from the judgement rather
     than re-running (or copying) the cue patterns.
     """
-    present = set(judgement.cues)
-    return tuple(int(feature in present) for feature in CUE_FEATURES)
+    return feature_vector(judgement.cues)
 
 
 #: A list item that states a figure under a short label ("• Training compute: about 1/10 …",
@@ -461,6 +508,7 @@ def _gates(text: str, numbers: Sequence[NumericAssertion]) -> list[str]:
         ("gate.meta_line", _META_LINE),
         ("gate.meta_note", _META_NOTE),
         ("gate.caption", CAPTION),
+        ("gate.figure_description", _FIGURE_DESCRIPTION),
         ("gate.reference", _REFERENCE),
         ("gate.author_line", _AUTHOR_LINE),
         ("gate.recommendation", _RECOMMEND),
