@@ -92,7 +92,16 @@ TRAIN_DOCS = [
                    "ethics-soc-4", "red-teaming", "watermarking", "dreambooth", "lora", "xethub-joins-hf",
                    "hugging-face-wiz-security-blog", "habana-gaudi-2-benchmark", "leaderboard-medicalllm")),
 ]
-SETS = {"heldout": DOCS, "train": TRAIN_DOCS}
+# Part F (tests/gold/checkworthy_zh_f.tsv): six more provincial reports of varied regions and four CPC congress
+# reports that are not held out (12/15/18/20 are).  A list of its own, so each gold file checks its own documents.
+TRAIN_DOCS_F = [
+    *(Doc("china-provincial-gov-reports-2026", _GOV.format(p) + ".csv", _GOV.format(p) + ".txt", "csv-field")
+      for p in ("北京市", "上海市", "云南省", "黑龙江省", "新疆维吾尔自治区", "重庆市")),
+    *(Doc("chinese-political-corpora", "cpc_congress_reports.jsonl", f"cpc_congress_reports/congress_{n:02d}.txt",
+          "jsonl-record", n)
+      for n in (14, 16, 17, 19)),
+]
+SETS = {"heldout": DOCS, "train": TRAIN_DOCS + TRAIN_DOCS_F}
 
 
 def git_show(mirror: Path, commit: str, path: str) -> bytes:
