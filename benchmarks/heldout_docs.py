@@ -23,7 +23,8 @@ clone holding the pinned commit) and run::
         --mirror chinese-political-corpora=/path/to/clone ...
 
 ``--set train`` writes instead the TRAINING documents of the same repositories
-(``TRAIN_DOCS``, labelled in ``tests/gold/checkworthy_zh_d.tsv``; checked with
+(``TRAIN_DOCS``, labelled in ``tests/gold/checkworthy_zh_d.tsv``, and ``TRAIN_DOCS_F``, labelled in
+``tests/gold/checkworthy_zh_f.tsv``; checked with
 ``CLAIMLEDGER_TRAIN_DOCS=<out>``), e.g. to ``/work/train_docs``.
 """
 
@@ -101,7 +102,16 @@ TRAIN_DOCS_F = [
           "jsonl-record", n)
       for n in (14, 16, 17, 19)),
 ]
-SETS = {"heldout": DOCS, "train": TRAIN_DOCS + TRAIN_DOCS_F}
+# Part E (tests/gold/checkworthy_zh_e.tsv): twenty more blog posts of varied genres (releases, community and company
+# news, evaluations, policy/ethics, explainers), none of them in DOCS or TRAIN_DOCS.
+TRAIN_DOCS_E = [
+    Doc("hf-blog-translation", f"zh/{name}.md", f"zh/{name}.md", "file")
+    for name in ("llama2", "gemma2", "smollm", "falconmamba", "sd3", "starcoder", "trufflesecurity-partnership",
+                 "chinese-language-blog", "password-git-deprecation", "game-jam-first-edition-results",
+                 "diffusers-turns-1", "open-llm-leaderboard-mmlu", "leaderboard-decodingtrust", "arena-tts",
+                 "winning-aimo-progress-prize", "ethics-soc-3", "ethics-diffusers", "synthid-text", "rlhf", "moe")
+]
+SETS = {"heldout": DOCS, "train": TRAIN_DOCS + TRAIN_DOCS_F + TRAIN_DOCS_E}
 
 
 def git_show(mirror: Path, commit: str, path: str) -> bytes:
