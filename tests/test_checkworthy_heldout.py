@@ -25,11 +25,12 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.heldout_docs import DOCS, SOURCES as EXPORT_SOURCES, TRAIN_DOCS, Doc, cut
+from benchmarks.heldout_docs import DOCS, SETS, SOURCES as EXPORT_SOURCES, TRAIN_DOCS, TRAIN_DOCS_E, Doc, cut
 from extractors.document import extract_document
 
 GOLD = Path(__file__).resolve().parent / "gold" / "checkworthy_zh_heldout.tsv"
 TRAIN_GOLD = GOLD.with_name("checkworthy_zh_d.tsv")
+TRAIN_GOLD_E = GOLD.with_name("checkworthy_zh_e.tsv")  # part E: TRAIN_DOCS_E
 COLUMNS = ["file", "start", "end", "sha", "label", "kind"]
 KINDS = {
     "1": {"statistical", "comparative", "event", "causal", "quote", "prediction"},
@@ -102,8 +103,9 @@ def test_heldout_header_names_the_sources_and_commits() -> None:
     assert "Re-check" in header and "guideline.md version" in header
 
 
-@pytest.mark.parametrize(("gold", "variable"), [(GOLD, "CLAIMLEDGER_HELDOUT_DOCS"), (TRAIN_GOLD, "CLAIMLEDGER_TRAIN_DOCS")],
-                         ids=["heldout", "train"])
+@pytest.mark.parametrize(("gold", "variable"), [(GOLD, "CLAIMLEDGER_HELDOUT_DOCS"), (TRAIN_GOLD, "CLAIMLEDGER_TRAIN_DOCS"),
+                                                (TRAIN_GOLD_E, "CLAIMLEDGER_TRAIN_DOCS")],
+                         ids=["heldout", "train", "train_e"])
 def test_heldout_offsets_point_at_pipeline_sentences(gold: Path, variable: str) -> None:
     root = docs_root(variable)
     drift = []
@@ -139,6 +141,21 @@ def test_training_set_is_disjoint_from_the_heldout_set() -> None:
     header = "\n".join(ln for ln in TRAIN_GOLD.read_text(encoding="utf-8").splitlines() if ln.startswith("#"))
     for source in {doc.source for doc in TRAIN_DOCS}:
         assert f"{source} = github.com/{EXPORT_SOURCES[source].github} @ {EXPORT_SOURCES[source].commit}" in header
+    assert "Re-check" in header and "guideline.md version" in header
+
+
+def test_part_e_labels_new_blog_posts_of_the_training_set() -> None:
+    """Part E's blog posts are new (none held out, none in part D) and ``--set train`` re-creates them."""
+    rows = read_rows(TRAIN_GOLD_E)
+    assert {f"{doc.source}/{doc.out}" for doc in TRAIN_DOCS_E} == {row["file"] for row in rows}
+    assert not {doc.path for doc in TRAIN_DOCS_E} & {doc.path for doc in DOCS + TRAIN_DOCS}
+    assert all(doc in SETS["train"] for doc in TRAIN_DOCS_E) and not set(TRAIN_DOCS_E) & set(SETS["heldout"])
+    assert max(Counter(row["file"] for row in rows).values()) <= 30, "more rows for a document than the K = 30 sampled"
+    assert {row["label"] for row in rows} == {"0", "1"}
+    assert all(row["kind"] in KINDS[row["label"]] for row in rows)
+    header = "\n".join(ln for ln in TRAIN_GOLD_E.read_text(encoding="utf-8").splitlines() if ln.startswith("#"))
+    source = EXPORT_SOURCES["hf-blog-translation"]
+    assert f"{source.name} = github.com/{source.github} @ {source.commit}" in header
     assert "Re-check" in header and "guideline.md version" in header
 
 
