@@ -24,7 +24,7 @@ clone holding the pinned commit) and run::
 
 ``--set train`` writes instead the TRAINING documents of the same repositories
 (``TRAIN_DOCS``, labelled in ``tests/gold/checkworthy_zh_d.tsv``, and ``TRAIN_DOCS_F``, labelled in
-``tests/gold/checkworthy_zh_f.tsv``; checked with
+``tests/gold/checkworthy_zh_f.tsv``, and ``TRAIN_DOCS_E``, labelled in ``tests/gold/checkworthy_zh_e.tsv``; checked with
 ``CLAIMLEDGER_TRAIN_DOCS=<out>``), e.g. to ``/work/train_docs``.
 """
 
