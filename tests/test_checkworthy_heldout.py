@@ -11,7 +11,8 @@ measured recall meaningless.
 
 ``tests/gold/checkworthy_zh_d.tsv`` labels TRAINING documents of the same
 repositories (``TRAIN_DOCS``, ``--set train``); the same checks run on it, with
-``CLAIMLEDGER_TRAIN_DOCS`` pointing at its re-created folder.
+``CLAIMLEDGER_TRAIN_DOCS`` pointing at its re-created folder.  Part F
+(``checkworthy_zh_f.tsv``, ``TRAIN_DOCS_F``) is checked the same way.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.heldout_docs import DOCS, SETS, SOURCES as EXPORT_SOURCES, TRAIN_DOCS, TRAIN_DOCS_E, Doc, cut
+from benchmarks.heldout_docs import DOCS, SETS, SOURCES as EXPORT_SOURCES, TRAIN_DOCS, TRAIN_DOCS_E, TRAIN_DOCS_F, Doc, cut
 from extractors.document import extract_document
 
 GOLD = Path(__file__).resolve().parent / "gold" / "checkworthy_zh_heldout.tsv"
 TRAIN_GOLD = GOLD.with_name("checkworthy_zh_d.tsv")
 TRAIN_GOLD_E = GOLD.with_name("checkworthy_zh_e.tsv")  # part E: TRAIN_DOCS_E
+TRAIN_GOLD_F = GOLD.with_name("checkworthy_zh_f.tsv")  # part F: TRAIN_DOCS_F
 COLUMNS = ["file", "start", "end", "sha", "label", "kind"]
 KINDS = {
     "1": {"statistical", "comparative", "event", "causal", "quote", "prediction"},
@@ -104,8 +106,9 @@ def test_heldout_header_names_the_sources_and_commits() -> None:
 
 
 @pytest.mark.parametrize(("gold", "variable"), [(GOLD, "CLAIMLEDGER_HELDOUT_DOCS"), (TRAIN_GOLD, "CLAIMLEDGER_TRAIN_DOCS"),
+                                                (TRAIN_GOLD_F, "CLAIMLEDGER_TRAIN_DOCS"),
                                                 (TRAIN_GOLD_E, "CLAIMLEDGER_TRAIN_DOCS")],
-                         ids=["heldout", "train", "train_e"])
+                         ids=["heldout", "train", "train_f", "train_e"])
 def test_heldout_offsets_point_at_pipeline_sentences(gold: Path, variable: str) -> None:
     root = docs_root(variable)
     drift = []
@@ -140,6 +143,23 @@ def test_training_set_is_disjoint_from_the_heldout_set() -> None:
     assert all(row["kind"] in KINDS[row["label"]] for row in train_rows)
     header = "\n".join(ln for ln in TRAIN_GOLD.read_text(encoding="utf-8").splitlines() if ln.startswith("#"))
     for source in {doc.source for doc in TRAIN_DOCS}:
+        assert f"{source} = github.com/{EXPORT_SOURCES[source].github} @ {EXPORT_SOURCES[source].commit}" in header
+    assert "Re-check" in header and "guideline.md version" in header
+
+
+def test_part_f_is_disjoint_from_the_heldout_set_and_part_d() -> None:
+    """Part F takes more documents of the same repositories, one of them a multi-record file the held-out set also
+    cuts from, so a document is identified by its path *and* record key, not by its path alone."""
+    rows = read_rows(TRAIN_GOLD_F)
+    exported = {f"{doc.source}/{doc.out}" for doc in TRAIN_DOCS_F}
+    assert exported == {row["file"] for row in rows}
+    others = DOCS + TRAIN_DOCS
+    assert not exported & {f"{doc.source}/{doc.out}" for doc in others}
+    assert not {(doc.source, doc.path, doc.key) for doc in TRAIN_DOCS_F} & {(d.source, d.path, d.key) for d in others}
+    assert {row["label"] for row in rows} == {"0", "1"}
+    assert all(row["kind"] in KINDS[row["label"]] for row in rows)
+    header = "\n".join(ln for ln in TRAIN_GOLD_F.read_text(encoding="utf-8").splitlines() if ln.startswith("#"))
+    for source in {doc.source for doc in TRAIN_DOCS_F}:
         assert f"{source} = github.com/{EXPORT_SOURCES[source].github} @ {EXPORT_SOURCES[source].commit}" in header
     assert "Re-check" in header and "guideline.md version" in header
 
