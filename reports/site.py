@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -113,27 +113,28 @@ def site_pages(corpus: Corpus, findings: Sequence[FindingRow]) -> Iterator[tuple
     titles = {d.id: d.title or d.source for d in corpus.documents}
     elsewhere = _elsewhere(findings, titles)
     order = [d.id for d in corpus.documents]
+    on_site = frozenset(order)
     rows: list[IndexRow] = []
     for i, (doc, part) in enumerate(document_views(corpus, findings)):
         neighbours = (order[i - 1] if i else None, order[i + 1] if i + 1 < len(order) else None)
         known = frozenset(p.anchor for p in doc.pages)
         claims = frozenset(c.id for c in doc.claims)
         numbers = tuple(_number_row(a, doc.id, known, claims) for a in part.assertions)
-        yield page_name(doc.id), render_document_page(doc, numbers, elsewhere.pop(doc.id, ()), neighbours)
+        yield page_name(doc.id), render_document_page(doc, numbers, elsewhere.pop(doc.id, ()), neighbours, on_site)
         rows.append(_index_row(doc, len(part.assertions)))
     yield INDEX, render_index(rows)
 
 
 def render_document_page(doc: DocumentView, numbers: tuple[NumberRow, ...],
                          elsewhere: Sequence[ElsewhereFinding],
-                         neighbours: tuple[int | None, int | None]) -> str:
+                         neighbours: tuple[int | None, int | None], on_site: Container[int] | None = None) -> str:
     """One document's page; links into other documents are rewritten to their pages."""
     checks = sorted({f.check for f in doc.findings})
     html = environment().get_template("site_document.html.j2").render(
         doc=doc, numbers=numbers, elsewhere=elsewhere, checks=checks, labels=CHECK_LABELS,
         previous=None if neighbours[0] is None else page_name(neighbours[0]),
         next=None if neighbours[1] is None else page_name(neighbours[1]), css=CSS, js=JS, index=INDEX)
-    return relink(html, doc.id)
+    return relink(html, doc.id, on_site)
 
 
 def render_index(rows: Sequence[IndexRow]) -> str:
@@ -144,14 +145,21 @@ def render_index(rows: Sequence[IndexRow]) -> str:
         css=CSS, js=JS)
 
 
-def relink(html: str, document_id: int) -> str:
+def relink(html: str, document_id: int, on_site: Container[int] | None = None) -> str:
     """Point in-page links at another document (``#doc-7-p3``) to that document's page.
 
-    Only our own ``href="#doc-…"`` attributes match: document text is
-    autoescaped, so a quote in it is ``&#34;`` and can never form one.
+    A document left out of the site (``--document`` narrowed it) has no page:
+    its link loses its target and says so.  Only our own ``href="#doc-…"``
+    attributes match: document text is autoescaped, so a quote in it is
+    ``&#34;`` and can never form one.
     """
     def fix(m: re.Match[str]) -> str:
-        return m.group(0) if int(m.group(2)) == document_id else f'href="{page_name(int(m.group(2)))}#{m.group(1)}"'
+        other = int(m.group(2))
+        if other == document_id:
+            return m.group(0)
+        if on_site is not None and other not in on_site:
+            return 'title="not in this report"'
+        return f'href="{page_name(other)}#{m.group(1)}"'
     return _IN_PAGE_DOC_LINK.sub(fix, html)
 
 

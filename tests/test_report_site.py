@@ -124,12 +124,11 @@ def _target(site: Path, page: Path, href: str) -> tuple[Path, str]:
     return page.resolve() if not parts.query else (site / "index.html").resolve(), parts.fragment
 
 
-def test_report_site_links_resolve_to_files_and_anchors(site: Path) -> None:
+def _broken_links(site: Path) -> list[tuple[str, str]]:
+    """Relative links (and asset references) whose file or anchor does not exist; ids must be unique."""
     ids: dict[Path, set[str]] = {}
     missing = []
-    pages = sorted(site.glob("*.html"))
-    assert {p.name for p in pages} >= {"index.html"} and (site / "assets" / "report.css").is_file()
-    for page in pages:
+    for page in sorted(site.glob("*.html")):
         soup = _soup(page)
         # Links to the originals (http(s), file:) are reports.source_links' business; site links are relative.
         refs = [a["href"] for a in soup.find_all("a", href=True) if not urlsplit(a["href"]).scheme]
@@ -145,7 +144,12 @@ def test_report_site_links_resolve_to_files_and_anchors(site: Path) -> None:
                     missing.append((page.name, href))
         all_ids = [t["id"] for t in soup.find_all(id=True)]
         assert len(all_ids) == len(set(all_ids)), page.name
-    assert missing == []
+    return missing
+
+
+def test_report_site_links_resolve_to_files_and_anchors(site: Path) -> None:
+    assert (site / "index.html").is_file() and (site / "assets" / "report.css").is_file()
+    assert _broken_links(site) == []
 
 
 def test_report_site_cross_document_conflict_links_the_other_page(corpus_url: str, site: Path) -> None:
@@ -206,6 +210,7 @@ def test_report_site_relink_points_other_documents_at_their_pages(href: str) -> 
     done = relink(html, 4)
     assert f'href="{page_name(int(href[5:].split("-")[0]))}{href}"' in done
     assert '<a href="#doc-4-p1">self</a>' in done and f"&#34;href=&#34;{href}&#34;" in done
+    assert relink(html, 4, on_site={4}).startswith('<a title="not in this report">x</a> <a href="#doc-4-p1">')
 
 
 def test_report_site_cli_directory_out(corpus_url: str, tmp_path: Path) -> None:
@@ -213,10 +218,14 @@ def test_report_site_cli_directory_out(corpus_url: str, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "web" / "index.html").is_file() and len(list((tmp_path / "web").glob("doc-*.html"))) == len(EXAMPLES) + 3
     assert "document pages" in done.stderr
-    again = claimledger("report", "--db", corpus_url, "--format", "html", "--no-audit", "--out", str(tmp_path / "web"),
-                        "-d", "compute_a")
+    (tmp_path / "narrow").mkdir()
+    again = claimledger("report", "--db", corpus_url, "--format", "html", "--out",  # audited: the conflict is there
+                        str(tmp_path / "narrow"), "-d", "compute_a")
     assert again.returncode == 0, again.stderr
-    assert len(_index_rows(tmp_path / "web")) == 1
+    [row] = _index_rows(tmp_path / "narrow").values()
+    assert len(list((tmp_path / "narrow").glob("doc-*.html"))) == 1
+    assert _broken_links(tmp_path / "narrow") == []  # the conflict's other document has no page: no link
+    assert "not in this report" in (tmp_path / "narrow" / row["href"]).read_text(encoding="utf-8")
     single = claimledger("report", "--db", corpus_url, "--format", "html", "--no-audit", "--out", str(tmp_path / "one.html"))
     assert single.returncode == 0 and (tmp_path / "one.html").is_file()
     bad = claimledger("report", "--db", corpus_url, "--format", "md", "--no-audit", "--out", str(tmp_path / "web"))
