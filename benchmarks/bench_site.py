@@ -169,9 +169,10 @@ def problems(events: Sequence[dict[str, Any]]) -> tuple[str, ...]:
 
 
 async def load_pages(port: int, pages: Sequence[tuple[str, Path]], probe: str | None = None,
-                     timeout: float = 60) -> list[tuple[PageLoad, Any]]:
+                     timeout: float = 60, query: str = "") -> list[tuple[PageLoad, Any]]:
     """Open each page in turn (cache disabled) and time it; ``probe`` is a JS expression read after load.
 
+    ``query`` (``?a=b``) is appended to every page's file URL.
     A page without a load event within ``timeout`` seconds is recorded as taking forever.
     """
     import httpx
@@ -190,7 +191,7 @@ async def load_pages(port: int, pages: Sequence[tuple[str, Path]], probe: str | 
         for label, path in pages:
             cdp.events.clear()
             started = time.perf_counter()
-            await cdp.call("Page.navigate", url=path.as_uri())
+            await cdp.call("Page.navigate", url=path.as_uri() + query)
             try:
                 await cdp.wait_for("Page.loadEventFired", timeout)
             except asyncio.TimeoutError:

@@ -6,7 +6,8 @@ writes:
 
 * ``index.html``: one row per document with its title and counts only
   (claims, numbers, footnotes, findings), a client-side filter by text, check
-  and severity, and the findings by check with links to the documents;
+  and severity, and the findings by check with links to the documents; past
+  :data:`INDEX_PAGE_SIZE` documents the rows go on ``index-2.html`` ...;
 * ``doc-<id>.html``: that document's claims, numbers, footnotes and findings,
   rendered with the same partials as the one-page report;
 * ``assets/report.css`` and ``assets/report.js``: written once, not per page.
@@ -38,6 +39,9 @@ if TYPE_CHECKING:
 CSS = "assets/report.css"
 JS = "assets/report.js"
 INDEX = "index.html"
+#: Documents per index page: 1,000 rows load in ~0.5 s and 4,000 in ~1.6 s in headless Chromium
+#: (benchmarks/bench_site.py), so a larger corpus gets index-2.html, index-3.html ...
+INDEX_PAGE_SIZE = 2000
 #: Top documents listed under each check in the index (the filter shows all of them).
 TOP_PER_CHECK = 5
 # The partials link other documents in-page (``#doc-7``, ``#doc-7-p3``); on a site they live elsewhere.
@@ -106,8 +110,15 @@ class ElsewhereFinding:
     home_title: str
 
 
-def site_pages(corpus: Corpus, findings: Sequence[FindingRow]) -> Iterator[tuple[str, str]]:
-    """Every file of the site as ``(relative path, text)``: assets, each document page, then the index."""
+def index_name(page: int) -> str:
+    """The file of the index's ``page``-th page (1-based)."""
+    return INDEX if page == 1 else f"index-{page}.html"
+
+
+def site_pages(corpus: Corpus, findings: Sequence[FindingRow], *,
+               page_size: int = INDEX_PAGE_SIZE) -> Iterator[tuple[str, str]]:
+    """Every file of the site as ``(relative path, text)``: assets, each document page, then the index
+    (``page_size`` documents per index page)."""
     yield CSS, _static("report.css") + _static("site.css")
     yield JS, _static("report.js") + _static("site.js")
     titles = {d.id: d.title or d.source for d in corpus.documents}
@@ -122,7 +133,7 @@ def site_pages(corpus: Corpus, findings: Sequence[FindingRow]) -> Iterator[tuple
         numbers = tuple(_number_row(a, doc.id, known, claims) for a in part.assertions)
         yield page_name(doc.id), render_document_page(doc, numbers, elsewhere.pop(doc.id, ()), neighbours, on_site)
         rows.append(_index_row(doc, len(part.assertions)))
-    yield INDEX, render_index(rows)
+    yield from render_index(rows, page_size)
 
 
 def render_document_page(doc: DocumentView, numbers: tuple[NumberRow, ...],
@@ -137,12 +148,18 @@ def render_document_page(doc: DocumentView, numbers: tuple[NumberRow, ...],
     return relink(html, doc.id, on_site)
 
 
-def render_index(rows: Sequence[IndexRow]) -> str:
-    """The index: documents with counts, filters, and findings by check."""
+def render_index(rows: Sequence[IndexRow], page_size: int = INDEX_PAGE_SIZE) -> Iterator[tuple[str, str]]:
+    """The index pages: totals and findings by check (whole corpus) on each, then ``page_size`` documents."""
     totals = {name: sum(getattr(r, name) for r in rows) for name in ("claims", "numbers", "footnotes", "findings")}
-    return environment().get_template("site_index.html.j2").render(
-        rows=rows, totals=totals, checks=check_summaries(rows), severities=tuple(SEVERITY_ORDER),
-        css=CSS, js=JS)
+    checks = check_summaries(rows)
+    count = max(1, -(-len(rows) // page_size))
+    pages = tuple((n, index_name(n)) for n in range(1, count + 1)) if count > 1 else ()
+    template = environment().get_template("site_index.html.j2")
+    for n in range(1, count + 1):
+        first = (n - 1) * page_size
+        yield index_name(n), template.render(
+            rows=rows[first:first + page_size], first=first + 1, documents=len(rows), page=n, pages=pages,
+            totals=totals, checks=checks, severities=tuple(SEVERITY_ORDER), css=CSS, js=JS)
 
 
 def relink(html: str, document_id: int, on_site: Container[int] | None = None) -> str:

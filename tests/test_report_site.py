@@ -24,7 +24,7 @@ from db.session import get_engine, session_scope
 from db.store import save_document
 from extractors.document import extract_document
 from flows.report import write_site
-from reports.site import page_name, relink
+from reports.site import page_name, relink, site_pages
 from test_cli import claimledger
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,9 +70,9 @@ def _counts(url: str, table: str) -> dict[int, int]:
     return dict(_sql(url, f"SELECT document_id, count(*) FROM {table} GROUP BY document_id"))
 
 
-def _index_rows(site: Path) -> dict[int, dict]:
+def _index_rows(site: Path, name: str = "index.html") -> dict[int, dict]:
     rows = {}
-    for tr in _soup(site / "index.html").select("#documents-table tbody tr"):
+    for tr in _soup(site / name).select("#documents-table tbody tr"):
         cells = [td.get_text() for td in tr.find_all("td")]
         rows[int(cells[0])] = {"title": cells[1], "href": tr.find("a")["href"], "counts": tuple(map(int, cells[4:8])),
                                "findings": tr["data-findings"].split(), "search": tr["data-search"]}
@@ -195,6 +195,42 @@ def test_report_site_filter_attributes_match_the_findings(corpus_url: str, site:
         assert tr.select_one("a[data-filter-check]")["data-filter-check"] == tr["data-check"]
 
 
+@pytest.fixture(scope="module")
+def paged_site(site: Path, corpus_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same corpus with three documents per index page (the audit ran for ``site``)."""
+    from db.queries import load_corpus, load_findings
+
+    out = tmp_path_factory.mktemp("paged")
+    with session_scope(get_engine(corpus_url), write=False) as session:
+        corpus, findings = load_corpus(session), load_findings(session)
+    for relative, html in site_pages(corpus, findings, page_size=3):
+        (out / relative).parent.mkdir(parents=True, exist_ok=True)
+        (out / relative).write_text(html, encoding="utf-8")
+    return out
+
+
+def test_report_site_index_pages_split_the_documents(site: Path, paged_site: Path) -> None:
+    total = len(EXAMPLES) + 3
+    names = names_in_order([p.name for p in paged_site.glob("index*.html")])
+    assert names == ["index.html", *(f"index-{n}.html" for n in range(2, -(-total // 3) + 1))]
+    rows = {}
+    for name in names:
+        page_rows = _index_rows(paged_site, name)
+        assert 1 <= len(page_rows) <= 3
+        rows.update(page_rows)
+        soup = _soup(paged_site / name)
+        assert [a["href"] for a in soup.select(".pager a")] == [f"{n}#documents" for n in names if n != name]
+        assert soup.select_one("#findings-by-check").decode() == _soup(site / "index.html").select_one("#findings-by-check").decode()
+        assert f"{total} documents" in soup.select_one(".meta").get_text()
+    assert rows == _index_rows(site)
+    assert _broken_links(paged_site) == []
+    assert not _soup(site / "index.html").select(".pager")
+
+
+def names_in_order(names: list[str]) -> list[str]:
+    return sorted(names, key=lambda n: 1 if n == "index.html" else int(n[6:-5]))
+
+
 def test_report_site_of_an_empty_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     upgraded_engine(url)
@@ -235,7 +271,7 @@ def test_report_site_cli_directory_out(corpus_url: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.browser
-def test_report_site_filters_and_assets_work_in_chromium(site: Path, tmp_path: Path) -> None:
+def test_report_site_filters_and_assets_work_in_chromium(site: Path, paged_site: Path, tmp_path: Path) -> None:
     """CSS and JS load from assets/ under the pages' CSP, the index filters rows, nothing logs an error."""
     pytest.importorskip("websockets")
     from benchmarks.bench_site import chromium, load_pages, start_chromium, stop
@@ -268,6 +304,13 @@ def test_report_site_filters_and_assets_work_in_chromium(site: Path, tmp_path: P
             const th = document.querySelector('table.claims th[data-sort]'); th.click();
             return {sorted: th.getAttribute('aria-sort'), styled: getComputedStyle(document.body).maxWidth};
         })()"""))
+        query = "?check=sourcing.uncited_claim&q=%2Fexamples%2F&severity=bogus"
+        [(paged_load, paged)] = asyncio.run(load_pages(port, [("index-2", paged_site / "index-2.html")], query=query,
+                                                       probe="""(() => ({
+            check: document.getElementById('filter-check').value, q: document.getElementById('filter-text').value,
+            severity: document.getElementById('filter-severity').value,
+            count: document.getElementById('filter-count').textContent,
+            pager: [...document.querySelectorAll('.pager a')].map(a => a.getAttribute('href'))}))()"""))
     finally:
         stop(proc)
     assert load.problems == () and doc_load.problems == ()
@@ -277,3 +320,7 @@ def test_report_site_filters_and_assets_work_in_chromium(site: Path, tmp_path: P
     assert state["checkValue"] == "numbers.conflict" and state["check"] == 1
     assert state["error"] == 0  # the conflict is a warning
     assert doc_state["sorted"] == "ascending"
+    assert paged_load.problems == ()
+    assert (paged["check"], paged["q"], paged["severity"]) == ("sourcing.uncited_claim", "/examples/", "")
+    assert paged["count"].endswith(" documents on this page")
+    assert paged["pager"][0] == "index.html?q=%2Fexamples%2F&check=sourcing.uncited_claim#documents"

@@ -1,7 +1,9 @@
 // The site index's filters: text, check and severity over the documents table. DOM only, no network.
+// ?q=…&check=…&severity=… in the URL set them; the pager's links carry them to the other index pages.
 (function () {
   "use strict";
   var RANK = {error: 0, warning: 1, info: 2};
+  var FIELDS = {q: "filter-text", check: "filter-check", severity: "filter-severity"};
   function matches(row, text, check, severity) {
     if (text && row.getAttribute("data-search").indexOf(text) < 0) { return false; }
     if (!check && !severity) { return true; }
@@ -11,10 +13,17 @@
       return (!check || c === check) && (!severity || RANK[s] <= RANK[severity]);
     });
   }
+  function value(name) { return document.getElementById(FIELDS[name]).value.trim(); }
+  function carryToPager() {
+    var params = new URLSearchParams();
+    Object.keys(FIELDS).forEach(function (name) { if (value(name)) { params.set(name, value(name)); } });
+    var query = params.toString();
+    document.querySelectorAll("a[data-page]").forEach(function (link) {
+      link.setAttribute("href", link.getAttribute("data-page") + (query ? "?" + query : "") + "#documents");
+    });
+  }
   function applySiteFilters() {
-    var text = document.getElementById("filter-text").value.trim().toLowerCase();
-    var check = document.getElementById("filter-check").value;
-    var severity = document.getElementById("filter-severity").value;
+    var text = value("q").toLowerCase(), check = value("check"), severity = value("severity");
     var rows = document.querySelectorAll("#documents-table tbody tr");
     var shown = 0;
     rows.forEach(function (row) {
@@ -22,19 +31,18 @@
       row.classList.toggle("hidden", !visible);
       if (visible) { shown += 1; }
     });
-    document.getElementById("filter-count").textContent = shown + " of " + rows.length + " documents";
+    var count = document.getElementById("filter-count");
+    count.textContent = shown + " of " + rows.length + " documents" + (count.getAttribute("data-scope") || "");
+    carryToPager();
   }
-  function anyFilter() {
-    return ["filter-text", "filter-check", "filter-severity"].some(function (id) {
-      return document.getElementById(id).value.trim() !== "";
-    });
-  }
-  function selectCheck(check) {
-    var select = document.getElementById("filter-check");
-    if (Array.prototype.some.call(select.options, function (o) { return o.value === check; })) {
-      select.value = check;
+  function setField(name, wanted) {
+    var field = document.getElementById(FIELDS[name]);
+    if (field.tagName === "SELECT" &&
+        !Array.prototype.some.call(field.options, function (o) { return o.value === wanted; })) {
+      return false;
     }
-    applySiteFilters();
+    field.value = wanted;
+    return true;
   }
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("site-filters");
@@ -45,12 +53,16 @@
     document.querySelectorAll("a[data-filter-check]").forEach(function (link) {
       link.addEventListener("click", function (event) {
         event.preventDefault();
-        selectCheck(link.getAttribute("data-filter-check"));
+        setField("check", link.getAttribute("data-filter-check"));
+        applySiteFilters();
         document.getElementById("documents").scrollIntoView();
       });
     });
-    var wanted = new URLSearchParams(window.location.search).get("check");
+    var params = new URLSearchParams(window.location.search);
+    var given = Object.keys(FIELDS).filter(function (name) {
+      return params.get(name) && setField(name, params.get(name));
+    });
     // A reload may restore the form's values; with none set, the full table is already shown.
-    if (wanted) { selectCheck(wanted); } else if (anyFilter()) { applySiteFilters(); }
+    if (given.length || Object.keys(FIELDS).some(value)) { applySiteFilters(); }
   });
 })();
