@@ -54,11 +54,16 @@ NOTES_SEPARATOR = "\n\n"
 
 
 def extract_document(data: bytes, *, source: str, ner: str = "rules",
-                     password: str | None = None, version: str = EXTRACTOR_VERSION) -> ExtractedDocument:
-    """Load, normalize and extract one source given as bytes."""
+                     password: str | None = None, version: str = EXTRACTOR_VERSION,
+                     learned: bool = True) -> ExtractedDocument:
+    """Load, normalize and extract one source given as bytes.
+
+    ``learned=False`` judges claims by the rules alone (training reads the
+    rules' features, and must not need the model it is about to replace).
+    """
     loaded = load_source(data, name=source, password=password)
     return build_document(loaded, source=source, sha256=hashlib.sha256(data).hexdigest(),
-                          ner=ner, version=version)
+                          ner=ner, version=version, learned=learned)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +78,7 @@ class _Assembled:
 
 
 def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str = "rules",
-                   version: str = EXTRACTOR_VERSION) -> ExtractedDocument:
+                   version: str = EXTRACTOR_VERSION, learned: bool = True) -> ExtractedDocument:
     assembled = _assemble(loaded)
     text = assembled.text.text
     body = text[: assembled.body_end]
@@ -91,7 +96,7 @@ def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str
                       key=lambda e: e.start)
     refs = _link_refs(body, assembled, page_of)
     cites = _collect_citations(loaded, assembled, page_of)
-    judged = judge_sentences(body, sentences, numbers, entities, refs, language)
+    judged = judge_sentences(body, sentences, numbers, entities, refs, language, learned=learned)
     sentences = [replace(s, checkworthiness=j.score, cues=tuple(j.cues)) for s, j in zip(sentences, judged)]
     figures = _figures(body, cites.items, page_of)
     found = _claims(text, sentences, judged, numbers, entities, refs, cites, figures)

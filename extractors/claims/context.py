@@ -65,7 +65,7 @@ MAX_HEADING = 40
 SCENARIO_OPENER = re.compile(
     r"^\s*(?:(?:Consider|Suppose|Imagine|Assume|Picture)\b(?!\s+(?:that\s+)?(?:the|this|these|our|its|their)\s+"
     r"(?:report|data|figures?|table|chart|evidence)\b)|Let(?:'s| us) (?:say|assume|suppose|imagine)\b"
-    r"|假设|假如|假定|设想|试想|不妨设)", re.IGNORECASE)
+    r"|(?:(?:举个例子|例如|比如)\s*[，,]\s*)?(?:假设|假如|假定|设想|试想|不妨设|(?<=[，,])\s*(?:如果|倘若|要是)))", re.IGNORECASE)
 #: A sentence that goes on with the case: conditional or hypothetical verbs.
 _SCENARIO_GOES_ON = re.compile(
     r"\b(?:would|could|might)\b|^\s*(?:Even )?if\b|^\s*At (?:a|an|that|this)\b"

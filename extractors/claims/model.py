@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+from array import array
 import json
 import math
 import re
@@ -86,12 +87,15 @@ def sentence_language(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class CheckworthinessModel:
-    """The exported model: per-term (idf, coefficient), cue coefficients, intercept, calibration."""
+    """The exported model: per-term idf and coefficient, cue coefficients, intercept, calibration."""
 
     language: str
     analyzer: str
     ngram_range: tuple[int, int]
-    terms: Mapping[str, tuple[float, float]]
+    #: n-gram -> row of :attr:`idf` and :attr:`coef` (two flat arrays: a few MB, not tens).
+    terms: Mapping[str, int]
+    idf: array
+    coef: array
     cue_weights: tuple[float, ...]
     intercept: float
     platt_a: float
@@ -103,9 +107,9 @@ class CheckworthinessModel:
         """The logistic regression's decision value for ``text`` with rule features ``cues``."""
         weighted = []
         for term, count in analyze(text, self.analyzer, self.ngram_range).items():
-            entry = self.terms.get(term)
-            if entry is not None:
-                weighted.append(((1.0 + math.log(count)) * entry[0], entry[1]))
+            row = self.terms.get(term)
+            if row is not None:
+                weighted.append(((1.0 + math.log(count)) * self.idf[row], self.coef[row]))
         norm = math.sqrt(sum(v * v for v, _ in weighted)) or 1.0
         value = self.intercept + sum(v * c for v, c in weighted) / norm
         return value + sum(w for w, on in zip(self.cue_weights, cues) if on)
@@ -131,7 +135,9 @@ def parse_model(raw: bytes) -> CheckworthinessModel:
         language=data["language"],
         analyzer=tokenizer["analyzer"],
         ngram_range=(int(tokenizer["ngram_range"][0]), int(tokenizer["ngram_range"][1])),
-        terms=MappingProxyType({t: (v[0], v[1]) for t, v in data["terms"].items()}),
+        terms=MappingProxyType({term: row for row, term in enumerate(data["terms"])}),
+        idf=array("d", data.pop("idf")),
+        coef=array("d", data.pop("coef")),
         cue_weights=tuple(float(weights.get(c, 0.0)) for c in CUE_FEATURES),
         intercept=float(data["intercept"]),
         platt_a=float(data["calibration"]["a"]),
