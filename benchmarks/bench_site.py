@@ -213,11 +213,13 @@ async def load_pages(port: int, pages: Sequence[tuple[str, Path]], probe: str | 
 
 
 def sample_pages(site: Path, count: int) -> list[tuple[str, Path]]:
-    """index.html, the largest document page, and ``count`` pages spread over the corpus."""
+    """index.html and the last index page, the largest document page, ``count`` pages spread over the corpus."""
     docs = sorted(site.glob("doc-*.html"), key=lambda p: int(p.stem.split("-")[1]))
     picks = [docs[round(i * (len(docs) - 1) / max(1, count - 1))] for i in range(count)] if docs else []
     largest = max(docs, key=lambda p: p.stat().st_size, default=None)
     pages = [("site index", site / "index.html")]
+    more = sorted(site.glob("index-*.html"), key=lambda p: int(p.stem.split("-")[1]))
+    pages += [(f"site {p.name}", p) for p in more[-1:]]  # the last index page, when the index is paged
     pages += [(f"site {p.name}", p) for p in dict.fromkeys(picks + ([largest] if largest else []))]
     return pages
 

@@ -39,9 +39,9 @@ if TYPE_CHECKING:
 CSS = "assets/report.css"
 JS = "assets/report.js"
 INDEX = "index.html"
-#: Documents per index page: 1,000 rows load in ~0.5 s and 4,000 in ~1.6 s in headless Chromium
-#: (benchmarks/bench_site.py), so a larger corpus gets index-2.html, index-3.html ...
-INDEX_PAGE_SIZE = 2000
+#: Documents per index page: in headless Chromium on a loaded 2-core machine (benchmarks/bench_site.py)
+#: 1,000 rows load in 0.4-0.6 s, 2,000 in 0.8-1.7 s, 4,000 in 1.6 s; a larger corpus gets index-2.html, ...
+INDEX_PAGE_SIZE = 1000
 #: Top documents listed under each check in the index (the filter shows all of them).
 TOP_PER_CHECK = 5
 # The partials link other documents in-page (``#doc-7``, ``#doc-7-p3``); on a site they live elsewhere.

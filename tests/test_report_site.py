@@ -117,11 +117,10 @@ def test_report_site_document_pages_hold_their_claims_numbers_and_findings(corpu
         assert soup.select_one(f"section.document#doc-{doc_id}") is not None
 
 
-def _target(site: Path, page: Path, href: str) -> tuple[Path, str]:
+def _target(page: Path, href: str) -> tuple[Path, str]:
+    """The file and fragment a relative link opens (``?check=…#documents`` stays on its page)."""
     parts = urlsplit(href)
-    if parts.path:
-        return (page.parent / parts.path).resolve(), parts.fragment
-    return page.resolve() if not parts.query else (site / "index.html").resolve(), parts.fragment
+    return (page.parent / parts.path).resolve() if parts.path else page.resolve(), parts.fragment
 
 
 def _broken_links(site: Path) -> list[tuple[str, str]]:
@@ -134,7 +133,7 @@ def _broken_links(site: Path) -> list[tuple[str, str]]:
         refs = [a["href"] for a in soup.find_all("a", href=True) if not urlsplit(a["href"]).scheme]
         refs += [tag.get("src") or tag.get("href") for tag in soup.find_all(["script", "link"])]
         for href in refs:
-            target, fragment = _target(site, page, href)
+            target, fragment = _target(page, href)
             if not target.is_file():
                 missing.append((page.name, href))
                 continue
@@ -189,7 +188,8 @@ def test_report_site_filter_attributes_match_the_findings(corpus_url: str, site:
     options = [o["value"] for o in soup.select("#filter-check option")]
     assert options == ["", *sorted(by_check)]
     assert [o["value"] for o in soup.select("#filter-severity option")] == ["", "error", "warning", "info"]
-    table = {tr["data-check"]: int(tr.find_all("td")[2].get_text()) for tr in soup.select("#findings-by-check tr[data-check]")}
+    table = {tr["data-check"]: int(tr.find_all("td")[2].get_text())
+             for tr in soup.select("#findings-by-check tr[data-check]")}
     assert table == dict(by_check)
     for tr in soup.select("#findings-by-check tr[data-check]"):
         assert tr.select_one("a[data-filter-check]")["data-filter-check"] == tr["data-check"]
@@ -220,7 +220,8 @@ def test_report_site_index_pages_split_the_documents(site: Path, paged_site: Pat
         rows.update(page_rows)
         soup = _soup(paged_site / name)
         assert [a["href"] for a in soup.select(".pager a")] == [f"{n}#documents" for n in names if n != name]
-        assert soup.select_one("#findings-by-check").decode() == _soup(site / "index.html").select_one("#findings-by-check").decode()
+        whole = _soup(site / "index.html").select_one("#findings-by-check")
+        assert soup.select_one("#findings-by-check").decode() == whole.decode()
         assert f"{total} documents" in soup.select_one(".meta").get_text()
     assert rows == _index_rows(site)
     assert _broken_links(paged_site) == []
@@ -252,7 +253,8 @@ def test_report_site_relink_points_other_documents_at_their_pages(href: str) -> 
 def test_report_site_cli_directory_out(corpus_url: str, tmp_path: Path) -> None:
     done = claimledger("report", "--db", corpus_url, "--format", "html", "--no-audit", "--out", f"{tmp_path / 'web'}/")
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "web" / "index.html").is_file() and len(list((tmp_path / "web").glob("doc-*.html"))) == len(EXAMPLES) + 3
+    assert (tmp_path / "web" / "index.html").is_file()
+    assert len(list((tmp_path / "web").glob("doc-*.html"))) == len(EXAMPLES) + 3
     assert "document pages" in done.stderr
     (tmp_path / "narrow").mkdir()
     again = claimledger("report", "--db", corpus_url, "--format", "html", "--out",  # audited: the conflict is there
@@ -262,7 +264,8 @@ def test_report_site_cli_directory_out(corpus_url: str, tmp_path: Path) -> None:
     assert len(list((tmp_path / "narrow").glob("doc-*.html"))) == 1
     assert _broken_links(tmp_path / "narrow") == []  # the conflict's other document has no page: no link
     assert "not in this report" in (tmp_path / "narrow" / row["href"]).read_text(encoding="utf-8")
-    single = claimledger("report", "--db", corpus_url, "--format", "html", "--no-audit", "--out", str(tmp_path / "one.html"))
+    single = claimledger("report", "--db", corpus_url, "--format", "html", "--no-audit",
+                         "--out", str(tmp_path / "one.html"))
     assert single.returncode == 0 and (tmp_path / "one.html").is_file()
     bad = claimledger("report", "--db", corpus_url, "--format", "md", "--no-audit", "--out", str(tmp_path / "web"))
     assert bad.returncode == 1 and "a report site needs --format html" in bad.stderr
