@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from extractors.lexicon import (
     CAPTION,
     CJK,
+    FOOTNOTE_MARKER_CLASS,
     MARKDOWN_HEADING_FRAGMENT,
     NUMBERED_HEADING_FRAGMENT,
     SOURCE_OR_NOTE_LINE,
@@ -271,8 +272,19 @@ def _display_width(line: str) -> int:
     return display_width(line)
 
 
+#: Note markers a sentence may end with after its full stop: ``。[^1]``, ``。[3]``, ``。①``, ``.¹``.
+_TRAILING_MARKERS = re.compile(rf"(?:\[\^?[^\]\s]{{1,12}}\]|[{FOOTNOTE_MARKER_CLASS}])+$")
+
+
 def _ends_final(text: str) -> bool:
-    """The text ends a sentence: ``。！？.!?…``, possibly followed by closing quotes/brackets."""
+    """The text ends a sentence: ``。！？.!?…``, possibly followed by closing quotes/brackets.
+
+    Note markers after the full stop do not hide the end ("…出资。[^1]" followed by a
+    list is two paragraphs, not one).
+    """
+    marked = _TRAILING_MARKERS.search(text)
+    if marked and marked.start() > 0:
+        text = text[: marked.start()]
     k = len(text)
     while k and text[k - 1] in _CLOSERS:
         k -= 1
