@@ -18,6 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from extractors.claims.context import sentence_tenses
+from extractors.claims.model import scorer_for
 from extractors.claims.rules import GATE_CAP, THRESHOLD, WEIGHTS, Judgement, judge_sentence
 from extractors.claims.entities import load_backend
 from extractors.text.normalize import normalize_text
@@ -51,6 +53,7 @@ class PipelineSentence:
     text: str
     numbers: tuple[NumericAssertion, ...]
     entities: tuple[Entity, ...]
+    section: str | None = None
 
 
 def seed_text(raw: str) -> str:
@@ -65,13 +68,15 @@ def pipeline_sentences(raw: str) -> tuple[PipelineSentence, ...]:
     numbers = extract_numbers(text)
     entities = load_backend("rules")(text)
     out = []
-    for start, end in split_sentences(text, language="zh"):
+    spans = split_sentences(text, language="zh")
+    for (start, end), section in zip(spans, sentence_tenses(text, [start for start, _ in spans])):
         out.append(PipelineSentence(
             text[start:end],
             tuple(replace(n, start=n.start - start, end=n.end - start) for n in numbers
                   if start <= n.start and n.end <= end),
             tuple(replace(e, start=e.start - start, end=e.end - start) for e in entities
                   if start <= e.start and e.end <= end),
+            section,
         ))
     return tuple(out)
 
@@ -90,7 +95,9 @@ def load_gold_file(name: str) -> list[dict]:
 
 
 def judge_pipeline_sentence(sentence: PipelineSentence) -> Judgement:
-    return judge_sentence(sentence.text, language="zh", numbers=sentence.numbers, entities=sentence.entities)
+    """As production judges it: the learned scorer of the sentence's script over the rules' cues and section."""
+    return judge_sentence(sentence.text, language="zh", numbers=sentence.numbers, entities=sentence.entities,
+                          section=sentence.section, scorer=scorer_for(sentence.text))
 
 
 def judge(text: str, language: str | None = None, **kw: object) -> Judgement:
