@@ -114,3 +114,16 @@ def test_a_sentence_that_only_describes_its_own_figure_is_gated() -> None:
     assert "gate.figure_description" in judged.cues and not judged.is_claim
     stated = "图2显示，2024年全省算力规模达到280 EFLOPS。"
     assert "gate.figure_description" not in judge_sentence(stated, language="zh", numbers=num.extract(stated)).cues
+
+
+def test_the_default_run_claims_a_past_act_in_the_review_and_not_the_same_words_as_a_task() -> None:
+    from extractors.document import extract_document
+
+    act = "全市第二条城际铁路开通运营，沿江高速公路扩容工程通车。"
+    text = f"一、2025年工作回顾\n\n{act}\n\n二、2026年政府工作任务\n\n{act}\n"
+    doc = extract_document(text.encode("utf-8"), source="report.txt")
+    claimed = {doc.sentences[c.sentence].start for c in doc.claims}
+    review, plan = (s for s in doc.sentences if s.text == act)
+    assert review.start in claimed and "context.retrospective" in review.cues
+    assert plan.start not in claimed and "context.prospective" in plan.cues
+    assert review.checkworthiness > plan.checkworthiness
