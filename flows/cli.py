@@ -553,6 +553,9 @@ def server_stop() -> None:
 
 
 def main() -> None:
+    from flows import threadsafe_ast
+
+    threadsafe_ast.install()  # before any thread: CPython < 3.13 cannot build ASTs on two threads at once
     configure_prefect_env()
     debug = "--debug" in sys.argv[1:]
     try:

@@ -47,6 +47,7 @@ import extractors
 from extractors.document import EXTRACTOR_VERSION, extract_document
 from extractors.errors import ExtractionError
 from extractors.types import ExtractedDocument
+from flows import threadsafe_ast
 from flows.config import FetchSettings
 from flows.fetch import Fetched, FetchError, PermanentFetchError, fetch_url, is_url, read_path
 
@@ -359,6 +360,7 @@ def ingest_body(sources: Sequence[str], db_url: str | None, ner: str, trigger: s
     Sources listed in ``references`` (``--reference``, ``reference = true``)
     are marked as reference documents once they have landed.
     """
+    threadsafe_ast.install()  # the tasks below run on threads (CPython < 3.13: one ast.parse at a time)
     engine = get_engine(db_url)
     upgrade(engine)  # the writer's explicit, locked migration step, before any read or write
     with session_scope(engine) as session:
