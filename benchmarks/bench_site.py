@@ -32,9 +32,7 @@ import asyncio
 import dataclasses
 import hashlib
 import json
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,6 +40,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from benchmarks.chromium import Cdp, find_chromium, page_websocket, start_chromium, stop  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -89,70 +89,7 @@ def _scaled(value: float | None, scale: float) -> float | None:
 
 def chromium() -> str | None:
     """The Chromium binary (Debian package ``chromium``), or None."""
-    return shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-
-
-def start_chromium(binary: str, profile: Path) -> tuple[subprocess.Popen[bytes], int]:
-    """Headless Chromium with a DevTools port; raises RuntimeError if it does not open one in 30 s."""
-    proc = subprocess.Popen(
-        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-         f"--user-data-dir={profile}", "--remote-debugging-port=0", "--window-size=1200,900", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    port_file = profile / "DevToolsActivePort"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if port_file.exists() and port_file.read_text().strip():
-            return proc, int(port_file.read_text().split()[0])
-        if proc.poll() is not None:
-            break
-        time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("chromium did not open its DevTools port within 30 s")
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-class Cdp:
-    """A minimal DevTools client: numbered commands; events kept for the caller to inspect."""
-
-    def __init__(self, ws: Any) -> None:
-        self.ws, self.next_id, self.events = ws, 0, []
-
-    async def _recv(self, timeout: float) -> dict[str, Any]:
-        msg = json.loads(await asyncio.wait_for(self.ws.recv(), timeout=timeout))
-        if "method" in msg:
-            self.events.append(msg)
-        return msg
-
-    async def call(self, method: str, timeout: float = 60, **params: Any) -> dict[str, Any]:
-        self.next_id += 1
-        wanted = self.next_id
-        await self.ws.send(json.dumps({"id": wanted, "method": method, "params": params}))
-        while True:
-            msg = await self._recv(timeout)
-            if msg.get("id") == wanted:
-                if "error" in msg:
-                    raise RuntimeError(f"CDP {method} failed: {msg['error']}")
-                return msg.get("result", {})
-
-    async def wait_for(self, event: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while not any(e["method"] == event for e in self.events):
-            await self._recv(max(0.1, deadline - time.monotonic()))
-
-    async def js(self, expression: str) -> Any:
-        result = await self.call("Runtime.evaluate", expression=expression, returnByValue=True)
-        if "exceptionDetails" in result:
-            raise RuntimeError(f"page script failed: {result['exceptionDetails'].get('text')}")
-        return result["result"].get("value")
+    return find_chromium()
 
 
 def problems(events: Sequence[dict[str, Any]]) -> tuple[str, ...]:
@@ -175,13 +112,10 @@ async def load_pages(port: int, pages: Sequence[tuple[str, Path]], probe: str | 
     ``query`` (``?a=b``) is appended to every page's file URL.
     A page without a load event within ``timeout`` seconds is recorded as taking forever.
     """
-    import httpx
     import websockets
 
-    targets = httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=10).json()
-    ws_url = next(x["webSocketDebuggerUrl"] for x in targets if x["type"] == "page")
     out = []
-    async with websockets.connect(ws_url, max_size=200 * 2**20) as ws:
+    async with websockets.connect(page_websocket(port), max_size=200 * 2**20) as ws:
         cdp = Cdp(ws)
         for domain in ("Page", "Runtime", "Log", "Network"):
             await cdp.call(f"{domain}.enable")
@@ -202,11 +136,7 @@ async def load_pages(port: int, pages: Sequence[tuple[str, Path]], probe: str | 
             timing = await cdp.js("performance.getEntriesByType('navigation')[0].loadEventEnd")
             state = await cdp.js(probe) if probe else None
             await asyncio.sleep(0.2)  # late console errors (a refused script logs after load)
-            while True:
-                try:
-                    await cdp._recv(0.05)
-                except asyncio.TimeoutError:
-                    break
+            await cdp.drain(0.05)
             out.append((PageLoad(label, path, path.stat().st_size, wall, (timing or 0) / 1000,
                                  problems(cdp.events)), state))
     return out

@@ -24,11 +24,9 @@ import json
 import os
 import shutil
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from db.migrate import upgraded_engine
@@ -36,6 +34,7 @@ from db.session import session_scope
 from db.store import save_document
 from extractors import types as t
 from flows.report import write_report
+from benchmarks.chromium import Cdp, find_chromium, page_websocket, start_chromium, stop
 
 websockets = pytest.importorskip("websockets")
 Image = pytest.importorskip("PIL.Image")
@@ -48,7 +47,7 @@ NOTE = f"②{IMG} 见 {LINK}"
 
 
 def _chromium() -> str:
-    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    path = find_chromium()
     if path is None:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("chromium is required on CI (Debian package `chromium`) but was not found")
@@ -87,76 +86,17 @@ def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-class Cdp:
-    """A minimal CDP client: numbered commands, every event kept for later assertions."""
-
-    def __init__(self, ws: Any) -> None:
-        self.ws, self.next_id, self.events = ws, 0, []
-
-    async def _recv(self, timeout: float) -> dict[str, Any]:
-        """Next message; events are kept, and a dialog is dismissed so the page never hangs on it."""
-        msg = json.loads(await asyncio.wait_for(self.ws.recv(), timeout=timeout))
-        if "method" in msg:
-            self.events.append(msg)
-            if msg["method"] == "Page.javascriptDialogOpening":
-                self.next_id += 1
-                await self.ws.send(json.dumps({"id": self.next_id, "method": "Page.handleJavaScriptDialog",
-                                               "params": {"accept": False}}))
-        return msg
-
-    async def call(self, method: str, **params: Any) -> dict[str, Any]:
-        self.next_id += 1
-        wanted = self.next_id
-        await self.ws.send(json.dumps({"id": wanted, "method": method, "params": params}))
-        while True:
-            msg = await self._recv(20)
-            if msg.get("id") == wanted:
-                if "error" in msg:
-                    raise AssertionError(f"CDP {method} failed: {msg['error']}")
-                return msg.get("result", {})
-
-    async def wait_for(self, event: str, timeout: float = 20) -> None:
-        deadline = time.monotonic() + timeout
-        while not any(e["method"] == event for e in self.events):
-            await self._recv(max(0.1, deadline - time.monotonic()))
-
-    async def drain(self, seconds: float) -> None:
-        try:
-            while True:
-                await self._recv(seconds)
-        except asyncio.TimeoutError:
-            return
-
-    async def js(self, expression: str) -> Any:
-        result = await self.call("Runtime.evaluate", expression=expression, returnByValue=True)
-        return None if "exceptionDetails" in result else result["result"].get("value")
-
-
 def _start_chromium(binary: str, profile: Path,
                     env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], int]:
-    proc = subprocess.Popen(
-        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-         f"--user-data-dir={profile}", "--remote-debugging-port=0", "--window-size=1200,900", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-    )
-    port_file = profile / "DevToolsActivePort"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if port_file.exists() and port_file.read_text().strip():
-            return proc, int(port_file.read_text().split()[0])
-        if proc.poll() is not None:
-            break
-        time.sleep(0.1)
-    proc.kill()
-    pytest.fail("chromium did not open its DevTools port within 30 s")
+    try:
+        return start_chromium(binary, profile, env)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 async def _drive(port: int, page_url: str) -> tuple[list[dict[str, Any]], dict[str, Any], bytes]:
-    targets = httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=10).json()
-    ws_url = next(x["webSocketDebuggerUrl"] for x in targets if x["type"] == "page")
-    async with websockets.connect(ws_url, max_size=50 * 2**20) as ws:
-        cdp = Cdp(ws)
+    async with websockets.connect(page_websocket(port), max_size=50 * 2**20) as ws:
+        cdp = Cdp(ws, lenient=True)
         for domain in ("Page", "Runtime", "Log"):
             await cdp.call(f"{domain}.enable")
         await cdp.call("Page.navigate", url=page_url)
@@ -192,11 +132,7 @@ def test_report_browser_hostile_text_is_inert(report_file: Path, tmp_path: Path)
     try:
         events, state, png = asyncio.run(_drive(port, report_file.as_uri()))
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
     assert _problems(events) == []
     assert state is not None, "the page's own script state could not be read"
     assert state["scripts"] == 1 and state["images"] == 0
@@ -235,10 +171,8 @@ async def _measure_cjk(port: int, page_url: str) -> dict[str, Any]:
     document, not the viewport); plus the platform fonts Chromium used for
     the cell (CDP ``CSS.getPlatformFontsForNode``) and its computed font size.
     """
-    targets = httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=10).json()
-    ws_url = next(x["webSocketDebuggerUrl"] for x in targets if x["type"] == "page")
-    async with websockets.connect(ws_url, max_size=50 * 2**20) as ws:
-        cdp = Cdp(ws)
+    async with websockets.connect(page_websocket(port), max_size=50 * 2**20) as ws:
+        cdp = Cdp(ws, lenient=True)
         for domain in ("Page", "Runtime", "DOM", "CSS"):
             await cdp.call(f"{domain}.enable")
         await cdp.call("Page.navigate", url=page_url)
@@ -299,11 +233,7 @@ def _run_measure(binary: str, profile: Path, page_url: str, env: dict[str, str] 
     try:
         return asyncio.run(_measure_cjk(port, page_url))
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 @pytest.mark.browser
@@ -353,11 +283,9 @@ PASSAGES = (
 
 async def _landing(port: int, hrefs: list[str]) -> list[dict[str, float]]:
     """For each href: where the element with id ``t{i}`` is after Chromium opened the link."""
-    targets = httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=10).json()
-    ws_url = next(x["webSocketDebuggerUrl"] for x in targets if x["type"] == "page")
     out = []
-    async with websockets.connect(ws_url, max_size=50 * 2**20) as ws:
-        cdp = Cdp(ws)
+    async with websockets.connect(page_websocket(port), max_size=50 * 2**20) as ws:
+        cdp = Cdp(ws, lenient=True)
         for domain in ("Page", "Runtime"):
             await cdp.call(f"{domain}.enable")
         for i, href in enumerate(hrefs):
@@ -395,11 +323,7 @@ def test_report_browser_text_fragment_links_open_at_the_passage(tmp_path: Path) 
     try:
         landed = asyncio.run(_landing(port, hrefs))
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
     for href, spot in zip(hrefs[:3], landed):
         assert spot["scrolled"] > 1000 and 0 <= spot["top"] and spot["bottom"] <= spot["height"], (href, spot)
     assert landed[3]["scrolled"] == 0 and landed[3]["top"] > landed[3]["height"]  # no fragment: page top
