@@ -21,6 +21,7 @@ import csv
 import hashlib
 import os
 from collections import Counter
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -132,51 +133,39 @@ def test_export_lists_every_labelled_document() -> None:
     assert {doc.source for doc in DOCS} == set(EXPORT_SOURCES)
 
 
-def test_training_set_is_disjoint_from_the_heldout_set() -> None:
-    """Part D trains on other documents of the same repositories: never on a held-out one."""
-    train_rows = read_rows(TRAIN_GOLD)
-    exported = {f"{doc.source}/{doc.out}" for doc in TRAIN_DOCS}
-    assert exported == {row["file"] for row in train_rows}
-    assert not exported & {f"{doc.source}/{doc.out}" for doc in DOCS}
-    assert not {doc.path for doc in TRAIN_DOCS} & {doc.path for doc in DOCS}
-    assert {row["label"] for row in train_rows} == {"0", "1"}
-    assert all(row["kind"] in KINDS[row["label"]] for row in train_rows)
-    header = "\n".join(ln for ln in TRAIN_GOLD.read_text(encoding="utf-8").splitlines() if ln.startswith("#"))
-    for source in {doc.source for doc in TRAIN_DOCS}:
+def _assert_training_part(gold: Path, docs: Sequence[Doc], others: Sequence[Doc]) -> list[dict[str, str]]:
+    """A training part: its rows point into exactly ``docs``, none of which is one of ``others`` (by exported
+    file and by source record), labels and kinds are valid, and its header names every source's commit."""
+    rows = read_rows(gold)
+    exported = {f"{doc.source}/{doc.out}" for doc in docs}
+    assert exported == {row["file"] for row in rows}
+    assert not exported & {f"{doc.source}/{doc.out}" for doc in others}
+    assert not {(d.source, d.path, d.key) for d in docs} & {(d.source, d.path, d.key) for d in others}
+    assert {row["label"] for row in rows} == {"0", "1"}
+    assert all(row["kind"] in KINDS[row["label"]] for row in rows)
+    header = "\n".join(ln for ln in gold.read_text(encoding="utf-8").splitlines() if ln.startswith("#"))
+    for source in {doc.source for doc in docs}:
         assert f"{source} = github.com/{EXPORT_SOURCES[source].github} @ {EXPORT_SOURCES[source].commit}" in header
     assert "Re-check" in header and "guideline.md version" in header
+    return rows
+
+
+def test_training_set_is_disjoint_from_the_heldout_set() -> None:
+    """Part D trains on other documents of the same repositories: never on a held-out one."""
+    _assert_training_part(TRAIN_GOLD, TRAIN_DOCS, DOCS)
 
 
 def test_part_f_is_disjoint_from_the_heldout_set_and_part_d() -> None:
     """Part F takes more documents of the same repositories, one of them a multi-record file the held-out set also
     cuts from, so a document is identified by its path *and* record key, not by its path alone."""
-    rows = read_rows(TRAIN_GOLD_F)
-    exported = {f"{doc.source}/{doc.out}" for doc in TRAIN_DOCS_F}
-    assert exported == {row["file"] for row in rows}
-    others = DOCS + TRAIN_DOCS
-    assert not exported & {f"{doc.source}/{doc.out}" for doc in others}
-    assert not {(doc.source, doc.path, doc.key) for doc in TRAIN_DOCS_F} & {(d.source, d.path, d.key) for d in others}
-    assert {row["label"] for row in rows} == {"0", "1"}
-    assert all(row["kind"] in KINDS[row["label"]] for row in rows)
-    header = "\n".join(ln for ln in TRAIN_GOLD_F.read_text(encoding="utf-8").splitlines() if ln.startswith("#"))
-    for source in {doc.source for doc in TRAIN_DOCS_F}:
-        assert f"{source} = github.com/{EXPORT_SOURCES[source].github} @ {EXPORT_SOURCES[source].commit}" in header
-    assert "Re-check" in header and "guideline.md version" in header
+    _assert_training_part(TRAIN_GOLD_F, TRAIN_DOCS_F, DOCS + TRAIN_DOCS)
 
 
 def test_part_e_labels_new_blog_posts_of_the_training_set() -> None:
     """Part E's blog posts are new (none held out, none in part D) and ``--set train`` re-creates them."""
-    rows = read_rows(TRAIN_GOLD_E)
-    assert {f"{doc.source}/{doc.out}" for doc in TRAIN_DOCS_E} == {row["file"] for row in rows}
-    assert not {doc.path for doc in TRAIN_DOCS_E} & {doc.path for doc in DOCS + TRAIN_DOCS}
+    rows = _assert_training_part(TRAIN_GOLD_E, TRAIN_DOCS_E, DOCS + TRAIN_DOCS)
     assert all(doc in SETS["train"] for doc in TRAIN_DOCS_E) and not set(TRAIN_DOCS_E) & set(SETS["heldout"])
     assert max(Counter(row["file"] for row in rows).values()) <= 30, "more rows for a document than the K = 30 sampled"
-    assert {row["label"] for row in rows} == {"0", "1"}
-    assert all(row["kind"] in KINDS[row["label"]] for row in rows)
-    header = "\n".join(ln for ln in TRAIN_GOLD_E.read_text(encoding="utf-8").splitlines() if ln.startswith("#"))
-    source = EXPORT_SOURCES["hf-blog-translation"]
-    assert f"{source.name} = github.com/{source.github} @ {source.commit}" in header
-    assert "Re-check" in header and "guideline.md version" in header
 
 
 @pytest.mark.parametrize(
