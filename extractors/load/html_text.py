@@ -534,17 +534,29 @@ def _assemble(scan: _Scanner, keep: dict[int, list[bool]]) -> tuple[MappedText, 
     for index, event in enumerate(scan.events):
         if event.kind == "text":
             _add_kept(out, event.piece, keep.get(index))  # type: ignore[arg-type]
-        elif event.kind == "space" or event.kind == "br":
-            out.space(event.at)
-        elif event.kind == "sep":
-            out.separate(" | ", event.at)
-        elif event.kind == "block":
-            out.end_block()
-        elif event.kind == "open":
-            out.open_link(event.href)
-        elif event.kind == "close":
-            out.close_link()
+        else:
+            replay_structure(event, out)
     return out.build()
+
+
+def replay_structure(event: _Event, out: BlockAssembler, shift: int = 0) -> None:
+    """Apply one non-text event to ``out``: white space, a cell separator, a block end, a link edge.
+
+    ``shift`` moves the event's raw offset (the Markdown loader scans one HTML
+    block and places it in the whole file).  Text events are the caller's: the
+    HTML loader keeps only main-content characters, the Markdown loader renders
+    text runs as Markdown inline.
+    """
+    if event.kind in ("space", "br"):
+        out.space(event.at + shift)
+    elif event.kind == "sep":
+        out.separate(" | ", event.at + shift)
+    elif event.kind == "block":
+        out.end_block()
+    elif event.kind == "open":
+        out.open_link(event.href)
+    elif event.kind == "close":
+        out.close_link()
 
 
 def _add_kept(out: BlockAssembler, piece: MappedText, mask: list[bool] | None) -> None:

@@ -46,7 +46,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from extractors.errors import BadFrontMatter
 from extractors.lexicon import is_cjk
-from extractors.load.html_text import _scan as _scan_html
+from extractors.load.html_text import _scan as _scan_html, replay_structure
 from extractors.load.markup import BlockAssembler, guess_language
 from extractors.textmap import MappedText
 from extractors.types import LoadedDocument, NoteBlock, PageLayout
@@ -572,16 +572,7 @@ def _render_html_block(raw: str, span: tuple[int, int], out: BlockAssembler, *, 
             run.append(event.at)
             continue
         _flush_run(raw, base, run, out, show_urls=show_urls)
-        if event.kind == "br":
-            out.space(base + event.at)
-        elif event.kind == "sep":
-            out.separate(" | ", base + event.at)
-        elif event.kind == "block":
-            out.end_block()
-        elif event.kind == "open":
-            out.open_link(event.href)
-        elif event.kind == "close":
-            out.close_link()
+        replay_structure(event, out, shift=base)
     _flush_run(raw, base, run, out, show_urls=show_urls)
 
 
