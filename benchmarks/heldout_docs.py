@@ -111,7 +111,23 @@ TRAIN_DOCS_E = [
                  "diffusers-turns-1", "open-llm-leaderboard-mmlu", "leaderboard-decodingtrust", "arena-tts",
                  "winning-aimo-progress-prize", "ethics-soc-3", "ethics-diffusers", "synthid-text", "rlhf", "moe")
 ]
-SETS = {"heldout": DOCS, "train": TRAIN_DOCS + TRAIN_DOCS_F + TRAIN_DOCS_E}
+SETS = {"heldout": DOCS, "train": TRAIN_DOCS + TRAIN_DOCS_F + TRAIN_DOCS_E, "findings": []}
+#: The "findings" set is every provincial report and every Chinese blog post at the pinned commits (listed from
+#: the mirrors, see :func:`listed_docs`): the documents benchmarks/findings_unseen.py audits for false warnings.
+FINDINGS_LISTS = (("china-provincial-gov-reports-2026", "output/2026_raw_text/", "政府工作报告.csv", "csv-field"),
+                  ("hf-blog-translation", "zh/", ".md", "file"))
+
+
+def listed_docs(mirrors: dict[str, Path]) -> list[Doc]:
+    """Every file of :data:`FINDINGS_LISTS` at its source's pinned commit, as documents of the "findings" set."""
+    docs = []
+    for source, prefix, suffix, how in FINDINGS_LISTS:
+        names = subprocess.run(["git", "-C", str(mirrors[source]), "ls-tree", "-r", "-z", "--name-only",
+                                SOURCES[source].commit, prefix], check=True, capture_output=True).stdout
+        for path in sorted(n for n in names.decode("utf-8").split("\0") if n.endswith(suffix)):
+            out = path[: -len(".csv")] + ".txt" if how == "csv-field" else path
+            docs.append(Doc(source, path, out, how))
+    return docs
 
 
 def git_show(mirror: Path, commit: str, path: str) -> bytes:
@@ -155,15 +171,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mirror", action="append", default=[], metavar="NAME=GITDIR",
                         help=f"a git dir per source; names: {', '.join(SOURCES)}")
     parser.add_argument("--set", choices=sorted(SETS), default="heldout",
-                        help="which documents: the held-out TEST set (default) or the training set")
+                        help="which documents: the held-out TEST set (default), the training set, or every "
+                             "provincial report and blog post (findings)")
     args = parser.parse_args(argv)
     mirrors = dict(m.split("=", 1) for m in args.mirror)
-    docs = SETS[args.set]
+    docs = SETS[args.set] or [Doc(source, "", "", "file") for source, *_ in FINDINGS_LISTS]
     missing = sorted({doc.source for doc in docs} - set(mirrors))
     if missing:
         print(f"Error: no --mirror for {', '.join(missing)}", file=sys.stderr)
         return 1
     try:
+        if not SETS[args.set]:
+            docs = listed_docs({k: Path(v) for k, v in mirrors.items()})
         written = export(args.out, {k: Path(v) for k, v in mirrors.items()}, docs)
     except (subprocess.CalledProcessError, ValueError, KeyError) as exc:
         detail = exc.stderr.decode(errors="replace").strip() if isinstance(exc, subprocess.CalledProcessError) else exc

@@ -33,6 +33,7 @@ from extractors.claims.entities import load_backend
 from extractors.notes.figures import find_figures
 from extractors.text.normalize import join_separator, normalize
 from extractors.text.sentences import detect_language, split_sentences
+from extractors.text.title import clean_title
 from extractors.load.sources import load_source
 from extractors.textmap import MappedText, TextBuilder
 from extractors.types import (
@@ -178,10 +179,11 @@ def _claims(text: str, sentences: Sequence[Sentence], judged, numbers: Sequence[
 def _title(loaded: LoadedDocument, body: str) -> str | None:
     """The loader's title, normalized; for bare text, a short first block that reads like a title."""
     if loaded.title:
-        return normalize(MappedText.from_raw(loaded.title)).text.text.strip() or None
+        title = normalize(MappedText.from_raw(loaded.title)).text.text.strip()
+        return (clean_title(title) if loaded.kind == "text" else title) or None
     if loaded.kind != "text":
         return None
-    first = body.split("\n\n", 1)[0].strip()
+    first = clean_title(body.split("\n\n", 1)[0].strip())
     if 4 <= len(first) <= 100 and not re.search(r"[。！？.!?]$", first):
         return first
     return None

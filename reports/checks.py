@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from extractors.lexicon import HAN
 from reports.duplicates import check_duplicate_documents
 from reports.findings import SEVERITY_ORDER, Finding, Span, date_key, span_of
 from reports.numbers import NUMBER_CHECKS
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from extractors.records import CitationRow, ClaimRow, Corpus, DocumentRow, FootnoteRefRow
 
 ATTRIBUTION_CUES = re.compile(
-    r"数据显示|数据表明|数据统计|据统计|统计显示|统计数据|研究表明|研究显示|调查显示|调查表明|报告显示|报告指出|"
+    r"数据显示|数据表明|数据统计|据统计|统计显示|(?:据|根据|按照?|从)?统计数据(?=显示|表明|看|来看|，|,)|研究表明|研究显示|调查显示|调查表明|报告显示|报告指出|"
     r"data (?:show|suggest|indicate)s?|according to|statistics (?:show|suggest)|"
     r"(?:studies|research|surveys?|reports?) (?:show|find|found|suggest|indicate)s?",
     re.IGNORECASE,
@@ -38,6 +39,12 @@ WEB_ONLY_HOSTS = (
     "facebook.com", "instagram.com", "tiktok.com", "douyin.com", "bilibili.com",
     "mp.weixin.qq.com", "jianshu.com", "csdn.net", "tumblr.com", "quora.com", "threads.net",
 )
+#: Platforms that give each writer a subdomain (someone.substack.com); on the others a subdomain is the
+#: company's own site (ai.facebook.com/blog is Meta's research blog, not a post on Facebook).
+USER_SUBDOMAIN_HOSTS = ("blogspot.com", "wordpress.com", "substack.com", "tumblr.com", "medium.com")
+_PLATFORM_PREFIXES = ("", "www.", "m.", "mobile.", "old.", "new.")
+#: A link to a person's page (twitter.com/handle, zhihu.com/people/x) names who someone is; it sources nothing.
+_PROFILE_PATH = re.compile(r"^/(?:@?(?=[\w.-]*[A-Za-z_])[\w.-]+|(?:u|user|users|people|profile|home)/[\w.-]+)/?$")
 WEB_ONLY_NAMES = re.compile(r"微博|知乎|豆瓣|贴吧|微信公众号|公众号|小红书|抖音|博客|\bblog\b|\breddit\b", re.I)
 STATISTICAL_KINDS = ("statistical", "comparative")
 CONCEPTUAL_TITLES = re.compile(
@@ -87,6 +94,27 @@ def attribution_cue(claim: ClaimRow) -> str | None:
     return None
 
 
+#: Who reports, right before the cue: a name in Latin letters (Kaggle 调查显示, Switch Transformers 的研究表明)
+#: or a Chinese organisation or publication (国家统计局数据显示, 《柳叶刀》的研究表明).
+_NAMED_BEFORE_CUE = re.compile(
+    rf"(?:(?P<latin>[A-Z][\w.&'-]*(?:\s+[A-Z0-9][\w.&'-]*)*)|(?P<zh>《[^》]{{1,30}}》|[{HAN}]{{2,12}}"
+    r"(?:局|部|署|委|院|所|会|中心|银行|大学|基金|协会|组织|公司|集团|研究院|实验室)))\s*(?:的|发布的|最新)?\s*$")
+
+
+def named_source(text: str, cue: str) -> str | None:
+    """The organisation, publication or study the claim names as the reporter of its data, if any.
+
+    "Kaggle 调查显示，75%…" tells the reader whose survey it is, though it links
+    nothing; "研究表明，…" names nobody.  Only the first is worth an editor's
+    note rather than a warning.
+    """
+    at = text.find(cue)
+    if at < 0:
+        return None
+    m = _NAMED_BEFORE_CUE.search(text[max(0, at - 40):at])
+    return (m.group("latin") or m.group("zh")).strip() if m else None
+
+
 def check_sourcing(corpus: Corpus) -> list[Finding]:
     """Claims with nothing in claim_citations; attributed ones ("data show") are worse."""
     docs = _docs(corpus)
@@ -101,14 +129,19 @@ def check_sourcing(corpus: Corpus) -> list[Finding]:
         note = f" (its footnote marker {''.join(markers)} has no footnote body)" if markers else ""
         cue = attribution_cue(claim)
         if cue is not None:
+            named = named_source(claim.text, cue)
             out.append(Finding(
-                "sourcing.attributed_unsourced", "warning",
-                f"The claim presents reported data (“{cue}”) but no source is linked to it{note}.",
+                "sourcing.attributed_unsourced", "info" if named else "warning",
+                f"The claim presents reported data (“{cue}”) from {named} but links no source to it{note}."
+                if named else f"The claim presents reported data (“{cue}”) but no source is linked to it{note}.",
                 doc.id, (_claim_span(doc, claim),), claim_id=claim.id))
         else:
             severity = "warning" if claim.kind in STATISTICAL_KINDS else "info"
             sources = general.get(claim.document_id, 0)
-            if sources:  # the document names sources, just not for this statement
+            if doc.is_reference:  # a trusted source (--reference) is where its own figures come from
+                severity = "info"
+                note += "; the document is a reference source, the origin of its own figures"
+            elif sources:  # the document names sources, just not for this statement
                 severity = "info"
                 note += (f"; the document lists {sources} general source(s) at the end, "
                          "none tied to this statement")
@@ -216,12 +249,32 @@ def check_incomplete_citations(corpus: Corpus) -> list[Finding]:
     return out
 
 
+def _platform_host(url: str) -> tuple[str | None, str]:
+    """(the social platform a URL is on, its path); None when it is on no platform of :data:`WEB_ONLY_HOSTS`."""
+    parts = urlsplit(url if "//" in url else "//" + url)
+    host = (parts.hostname or "").lower()
+    for h in WEB_ONLY_HOSTS:
+        if host.endswith("." + h) and h in USER_SUBDOMAIN_HOSTS or any(host == p + h for p in _PLATFORM_PREFIXES):
+            return h, parts.path
+    return None, parts.path
+
+
+def is_profile_link(c: CitationRow) -> bool:
+    """A link to a person's page on a platform (评委 Dylan Ebert → twitter.com/dylan_ebert_): not a source."""
+    if not c.url:
+        return False
+    host, path = _platform_host(c.url)
+    return host is not None and host not in USER_SUBDOMAIN_HOSTS and bool(_PROFILE_PATH.match(path))
+
+
 def is_web_only(c: CitationRow) -> bool:
-    """Social posts, forums and personal blogs: sources nobody edits or archives."""
+    """Social posts, forums and personal blogs: sources nobody edits or archives.
+
+    With a URL the host decides (a company's own /blog is edited and kept by the company);
+    without one, the cited name (微博, 公众号, blog).
+    """
     if c.url:
-        host = (urlsplit(c.url if "//" in c.url else "//" + c.url).hostname or "").lower()
-        if any(host == h or host.endswith("." + h) for h in WEB_ONLY_HOSTS):
-            return True
+        return _platform_host(c.url)[0] is not None
     return bool(WEB_ONLY_NAMES.search(" ".join(filter(None, (c.container, c.title, c.raw)))))
 
 
@@ -231,7 +284,7 @@ def check_web_only(corpus: Corpus) -> list[Finding]:
     citations = {c.id: c for c in corpus.citations}
     out: list[Finding] = []
     for claim in corpus.claims:
-        cited = [citations[i] for i in claim.citation_ids if i in citations]
+        cited = [citations[i] for i in claim.citation_ids if i in citations and not is_profile_link(citations[i])]
         if claim.kind not in STATISTICAL_KINDS or not cited or not all(is_web_only(c) for c in cited):
             continue
         doc = docs[claim.document_id]

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from extractors.lexicon import FOOTNOTE_MARKER_CLASS
+from extractors.lexicon import FOOTNOTE_MARKER_CLASS, is_han
 from reports.findings import Finding, Span, date_key, span_of
 
 if TYPE_CHECKING:
@@ -107,7 +107,8 @@ class _Operands:
 _SENTENCE_END = re.compile(rf"[。！？!?；;]|\.[{FOOTNOTE_MARKER_CLASS}”’\")\]]*\s")
 
 
-_REFERS_BACK = re.compile(r"^\W*(这|此|该|两者|二者|其|相差|差距|价差|也就是说|换言之|换句话说|即|"
+_REFERS_BACK = re.compile(r"^\W*(这|此(?!外|前|后|时)|该(?!当)|两者|二者|其(?!中|他|它|实|余|次|后)|相差|差距|价差|也就是说|换言之|换句话说|"
+                          r"即(?!使|便|将|时)|"
                           r"this|that|these|those|in other words|the (gap|difference|ratio))",
                           re.IGNORECASE)
 
@@ -119,16 +120,60 @@ def _refers_back(text: str, m: AssertionRow) -> bool:
     return bool(_REFERS_BACK.search(text[start:m.start]))
 
 
+#: A table cell or line boundary: figures of two cells (5120GB | 8x 8x A100 80GB) are two columns, not operands.
+_CELL_BREAK = re.compile(r"\s\|\s|\n")
+
+
+#: A larger duration right before a figure: 8 小时 53 分钟 is one length of time, its 53 分钟 no level of its own.
+_COMPOUND_DURATION = re.compile(r"\d\s*(?:小时|个小时|天|周|个月|年|h|hours?|days?|weeks?|months?)\s*$", re.IGNORECASE)
+
+
 def _is_operand(c: AssertionRow, m: AssertionRow, text: str) -> bool:
     """A positive quantity near ``m``: in its sentence, or in the sentence before when ``m``'s refers back."""
+    if c.unit_kind == "duration" and _COMPOUND_DURATION.search(text, max(0, c.start - 10), c.start):
+        return False
+    lo, hi = (c.end, m.start) if c.end <= m.start else (m.end, c.start)
+    if _CELL_BREAK.search(text, lo, hi) and (" | " in text[max(0, lo - 200):hi + 200]):
+        return False
     if c.end <= m.start:
         placed = not _SENTENCE_END.search(text, c.end, m.start) or _refers_back(text, m)
     else:
         placed = c.start >= m.end and not _SENTENCE_END.search(text, m.end, c.start)
     return (placed and c.id != m.id and bool(c.unit) and c.value is not None and c.value > 0
             and not c.is_delta and not is_multiplier(c) and not is_ratio(c)
-            and _about_the_same(c, m)
+            and _about_the_same(c, m) and not _another_clause_about_another(c, m, text)
             and abs(c.start - m.start) <= OPERAND_WINDOW)
+
+
+_CLAUSE_BREAK = re.compile(r"[，,；;]")
+
+
+def _another_clause_about_another(c: AssertionRow, m: AssertionRow, text: str) -> bool:
+    """``c`` lies in another clause than ``m`` and the two name different things.
+
+    In 营业收入翻一番、利润翻三番，省属一级企业由66户整合至12户 the multiples are about
+    revenue and profit, the 66 and 12 about companies: a comma and a change of
+    subject end the relation.  Within one clause (A是B的30倍) two subjects may
+    still be compared.
+    """
+    lo, hi = sorted((c.end, m.start)) if c.end <= m.start else (m.end, c.start)
+    return (bool(c.indicator and m.indicator and c.indicator != m.indicator and _CLAUSE_BREAK.search(text, lo, hi))
+            and not _refers_back(text, m))  # 这将近30倍的价差: the writer compares the two things named before
+
+
+def _dimension(text: str, m: AssertionRow) -> bool:
+    """224x224, 1920×1080: a size, not a multiple (the 'x' joins two numbers)."""
+    return is_multiplier(m) and bool(re.match(r"\s?\d", text[m.end:m.end + 2])) and bool(
+        re.search(r"[x×X]\s?$", m.surface))
+
+
+_RESPECTIVELY = re.compile(r"分别|respectively", re.IGNORECASE)
+
+
+def _respectively(text: str, m: AssertionRow) -> bool:
+    """``m`` is one of a list of figures for a list of subjects (数量分别增长3.2倍、2.5倍): no one pair of levels."""
+    clause = max(text.rfind(ch, 0, m.start) for ch in "，,；;。\n") + 1
+    return bool(_RESPECTIVELY.search(text, clause, m.start) or _RESPECTIVELY.match(text, m.end))
 
 
 def _about_the_same(c: AssertionRow, m: AssertionRow) -> bool:
@@ -183,7 +228,9 @@ def check_arithmetic(corpus: Corpus) -> list[Finding]:
     for doc_id, rows in _by_doc(corpus).items():
         doc = docs[doc_id]
         for m in rows:
-            ops = find_operands(m, rows, doc.text) if _relates_two_levels(m) else None
+            if _dimension(doc.text, m):
+                continue
+            ops = find_operands(m, rows, doc.text) if _relates_two_levels(m) and not _respectively(doc.text, m) else None
             if ops is None or (ops.first.period and ops.first.period == ops.second.period):
                 continue  # two levels of one period are two things, not a before and after
             if m.is_delta and not is_ratio(m) and not is_multiplier(m):
@@ -213,7 +260,8 @@ def _arithmetic_finding(doc: DocumentRow, m: AssertionRow, ops: _Operands) -> Fi
     how = hedge(m)
     low, high = BANDS[how]
     ratio = ops.ratio
-    ok = any(low * s <= ratio <= high * s for s in stated)
+    # 0.86 GB (0.25 倍) of 3.44 GB: a multiple below one states the smaller level as a part of the larger.
+    ok = any(low * s <= (ratio if s >= 1 else 1 / ratio) <= high * s for s in stated)
     a, b = doc.text[ops.first.start:ops.first.end], doc.text[ops.second.start:ops.second.end]
     said = doc.text[m.start:m.end]
     observed = f"{_fmt(ratio)}× (+{_fmt((ratio - 1) * 100)}%)"
@@ -290,6 +338,8 @@ def check_fraction_pairs(corpus: Corpus) -> list[Finding]:
             pa, pb = as_percent(a), as_percent(b)
             if pa is None or pb is None or len(gap) > 6 or not _PAIR_GAP.match(unicodedata.normalize("NFKC", gap)):
                 continue
+            if re.search(r"或|\bor\b", gap) and "%" in a.surface + "%" and _written_alike(a, b):
+                continue  # 0%或100%: two alternatives written alike, not one proportion restated
             hedged = "exact" not in (hedge(a), hedge(b))
             if abs(pa - pb) <= (5.0 if hedged else 1.0):
                 continue
@@ -298,6 +348,11 @@ def check_fraction_pairs(corpus: Corpus) -> list[Finding]:
                                f"({_fmt(pb)}%) state the same proportion differently.",
                                doc.id, (_span(doc, a), _span(doc, b)), claim_id=a.claim_id, assertion_id=a.id))
     return out
+
+
+def _written_alike(a: AssertionRow, b: AssertionRow) -> bool:
+    """Both printed as percentages (or both in words): a restatement changes the form (三分之一或33%)."""
+    return ("%" in a.surface or "％" in a.surface) == ("%" in b.surface or "％" in b.surface)
 
 
 # --------------------------------------------------------------------------- conflicts
@@ -369,6 +424,20 @@ def same_statement_subject(a: AssertionRow, b: AssertionRow) -> bool:
     return _folded(a.subject) == _folded(b.subject) != ""
 
 
+def _specific(a: AssertionRow) -> bool:
+    """Does the figure name what it counts closely enough to be held against another figure?
+
+    A tabled indicator does; so does a subject of several words.  A bare class
+    noun of one or two characters (11家企业入选…, 5个县区被命名…, 2项制度…, 完成投资超万亿元)
+    says which kind of thing, not which ones: the rest of its clause tells them
+    apart, and figures of one report about 企业 are nearly always different sets.
+    """
+    if tabled(a):
+        return True
+    name = _folded(a.subject or a.indicator)
+    return not (len(name) <= 2 and all(is_han(ch) for ch in name))
+
+
 def _folded(subject: str | None) -> str:
     """Case, width, spaces and punctuation do not make a different subject."""
     return "".join(ch for ch in unicodedata.normalize("NFKC", subject or "").lower() if ch.isalnum())
@@ -386,7 +455,8 @@ def check_conflicts(corpus: Corpus, *, max_per_group: int = 10) -> list[Finding]
     docs = _docs(corpus)
     groups: dict[ConflictKey, list[AssertionRow]] = defaultdict(list)
     for a in corpus.assertions:
-        if a.role == "actual" and (key := comparison_key(a)) is not None:
+        if a.role == "actual" and _specific(a) and not _against_older_base(a, docs[a.document_id].text) \
+                and (key := comparison_key(a)) is not None:
             groups[key].append(a)
     out: list[Finding] = []
     for rows in groups.values():
@@ -399,6 +469,23 @@ def check_conflicts(corpus: Corpus, *, max_per_group: int = 10) -> list[Finding]
                 found += 1
                 out.append(_conflict_finding(a, b, docs))
     return out
+
+
+_BASE_YEAR = re.compile(r"(?:与|同|比|较)\s*((?:19|20)\d{2})\s*年(?:底|末)?")
+
+
+def _against_older_base(a: AssertionRow, text: str) -> bool:
+    """A change measured from a base several years back (2005年与2000年相比，增长57.3%; 比1995年增加920亿美元).
+
+    Its period is the year it ends in, like the year's own change (比上年增长9.9%), but
+    the two are different quantities: five years of growth and one.
+    """
+    if a.measure not in ("growth_rate", "change", "multiple") or not a.period or not a.period[:4].isdigit():
+        return False
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, a.start - 300), a.start)]
+    start = ends[-1] if ends else max(0, a.start - 300)
+    end_year = int(a.period.split("/")[-1][:4])
+    return any(int(m.group(1)) < end_year - 1 for m in _BASE_YEAR.finditer(text, start, a.start))
 
 
 def _one_paragraph(a: AssertionRow, b: AssertionRow, docs: dict[int, DocumentRow]) -> bool:
@@ -418,7 +505,12 @@ def compatible(a: AssertionRow, b: AssertionRow) -> bool:
 
 def _conflict_finding(a: AssertionRow, b: AssertionRow, docs: dict[int, DocumentRow]) -> Finding:
     da, db = docs[a.document_id], docs[b.document_id]
-    where = "in another document" if da.id != db.id else "elsewhere in the same document"
+    where = "elsewhere in the same document"
+    if da.id != db.id:
+        where = f"in {db.title or db.source.replace(chr(92), '/').rsplit('/', 1)[-1]}"
+        dated = [date_key(d.published or d.title) for d in (da, db)]
+        if all(dated) and dated[0] != dated[1]:
+            where += " (the later document may give a revised figure)"
     whose = f"{a.indicator} ({a.scope}, {a.period})" if a.scope else f"{a.indicator} ({a.period})"
     return Finding("numbers.conflict", "warning",
                    f"“{da.text[a.start:a.end]}” for {whose} conflicts with “{db.text[b.start:b.end]}” "

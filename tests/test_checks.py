@@ -196,7 +196,11 @@ def test_checks_web_only_and_after_publication() -> None:
     ("url", "container", "expected"),
     [("https://www.zhihu.com/question/1", None, True), ("https://foo.substack.com/p/x", None, True),
      ("https://www.stats.gov.cn/sj/", "国家统计局", False), (None, "新浪微博", True), ("https://x.com/a/1", None, True),
-     ("https://box.com/a", None, False)],
+     ("https://box.com/a", None, False),
+     # A company's own blog is no personal blog, even on a platform's subdomain (Meta's research blog).
+     ("https://www.databricks.com/blog/llm-training", "https://www.databricks.com/blog/llm-training", False),
+     ("https://ai.facebook.com/blog/multilingual-model-speech-recognition/", None, False),
+     ("https://www.facebook.com/somebody/posts/1", None, True), ("https://old.reddit.com/r/x/comments/1", None, True)],
 )
 def test_checks_is_web_only(url: str | None, container: str | None, expected: bool) -> None:
     assert is_web_only(CitationRow(1, 1, None, 1, 0, 1, "x", "web", url=url, container=container)) is expected

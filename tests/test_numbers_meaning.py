@@ -454,3 +454,54 @@ def test_meaning_better_direction_comes_from_the_table(indicator: str | None, be
     from extractors.numbers.meaning import better_direction
 
     assert better_direction(indicator) == better
+
+
+# --------------------------------------------------------------------------- two periods in one review
+# Our own sentences in the shape of the 2026 provincial reports, whose first part reviews the five-year plan and
+# the last year together ("一、“十四五”时期和2025年工作回顾"): 15 of 15 conflict and arithmetic warnings
+# on the 31 real reports were false before these rules (see benchmarks/findings_unseen.py).
+PROVINCIAL = "2026年示例省政府工作报告"
+MIXED = ("一、“十四五”时期和2025年工作回顾\n\n"
+         "这五年，我们坚持就业优先，城镇新增就业超690万人。\n\n"
+         "（八）增进民生福祉。城镇新增就业141万人，城镇调查失业率4.6%。\n\n"
+         "各位代表，刚刚过去的2025年，全省城镇新增就业135万人。\n\n"
+         "城镇新增就业130万人。\n\n"
+         "二、2026年工作安排\n\n"
+         "城镇新增就业120万人以上。\n")
+
+
+def test_meaning_a_heading_naming_two_periods_gives_none() -> None:
+    assert _meaning(MIXED, "超690万人", title=PROVINCIAL).period == "2021/2025"  # 这五年 opens its paragraph
+    # A numbered item is not carried by an earlier paragraph's 这五年: it may be the year's account.
+    assert _meaning(MIXED, "141万人", title=PROVINCIAL).period is None
+    # 各位代表，刚刚过去的2025年，… opens the paragraph with its year, after the address.
+    assert _meaning(MIXED, "135万人", title=PROVINCIAL).period == "2025"
+    assert _meaning(MIXED, "130万人", title=PROVINCIAL).period == "2025"  # the topic carries on
+    # A heading naming one period still gives it.
+    assert _meaning(MIXED, "120万人以上", title=PROVINCIAL).period == "2026"
+
+
+def test_meaning_a_review_of_one_year_still_falls_back_to_the_report_year() -> None:
+    text = "一、2025年工作回顾\n\n（一）城镇新增就业141万人。\n"
+    assert _meaning(text, "141万人", title=PROVINCIAL).period == "2025"
+
+
+def test_meaning_growth_over_several_years_is_about_those_years() -> None:
+    text = "一、“十四五”时期工作回顾\n\n居民人均可支配收入五年增长30.8%。\n"
+    assert _meaning(text, "30.8%", title=PROVINCIAL).period == "2021/2025"
+    assert _meaning("居民收入十五年增长2倍。", "2倍", title=PROVINCIAL).period != "2021/2025"
+
+
+def test_meaning_the_opening_line_dates_a_report_without_a_title() -> None:
+    text = ("政府工作报告——2026年1月26日在示例省第十四届人民代表大会第五次会议上示例省省长 某某各位代表：现在，我代表省人民政府，"
+            "向大会报告工作。\n\n一、2025年工作回顾\n\n去年全省粮食产量1300万吨。\n")
+    m = _meaning(text, "1300万吨", title=None)
+    assert m.period == "2025"
+
+
+def test_meaning_a_share_of_a_table_indicator_is_not_that_indicator() -> None:
+    text = "文化及相关产业、旅游及相关产业增加值占地区生产总值比重分别超过2%、5%。"
+    for surface in ("超过2%", "5%"):
+        m = _meaning(text, surface, title=PROVINCIAL)
+        assert m.measure == "share"
+        assert m.indicator != "地区生产总值"

@@ -88,6 +88,11 @@ class FrontMatter:
     warnings: tuple[str, ...] = ()
 
 
+#: A footnote definition typed with a full-width colon (``[^1]：…``, common in Chinese posts): the parser
+#: reads it as the ASCII one.  One character for one, so every offset into the source stays true.
+_FULL_WIDTH_DEFINITION = re.compile(r"(?m)^( {0,3}\[\^[^\]\s]+\])：")
+
+
 def load_markdown(raw: str) -> LoadedDocument:
     """Render ``raw`` (Markdown, optional YAML front matter) to one page of mapped plain text.
 
@@ -96,7 +101,7 @@ def load_markdown(raw: str) -> LoadedDocument:
     front = split_front_matter(raw)
     body_src = raw[front.body_start:]
     walker = _Walker(raw, _line_starts(raw, front.body_start))
-    walker.walk(_parser().parse(body_src))
+    walker.walk(_parser().parse(_FULL_WIDTH_DEFINITION.sub(r"\1:", body_src)))
     body, links = walker.body.build()
     warnings = list(front.warnings)
     published = _iso_date(_first(front.meta, "date", "published", "pubDate"), warnings)

@@ -138,7 +138,7 @@ def marker_key(marker: str) -> str:
 
 # ---------------------------------------------------------------- finding markers
 
-_RE_MARKDOWN = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_RE_MARKDOWN = re.compile(r"\[\^([^\]\s]+)\](?![:：])")
 # Full-width ［1］ too: a raw text (before width folding) is searched when a notes section is cut out.
 _RE_BRACKET = re.compile(r"[\[［](\d{1,3}(?:\s*[,，、\-–—~～]\s*\d{1,3})*)[\]］]")
 _RE_CIRCLED = re.compile(f"[{_CIRCLED_CLASS}]")
@@ -169,7 +169,24 @@ def _bracket_is_marker(text: str, m: re.Match[str]) -> bool:
     before = text[m.start() - 1 : m.start()]
     if after.startswith("(") and after != "(#":
         return False  # a Markdown link [1](url); [1](#fn1) is a footnote reference
-    return not after.startswith(":") and before not in ("]", "］")
+    if _is_value(text, m.start()):
+        return False
+    if before in ("]", "］"):  # [text][1] is a reference-style link; [1][2] two markers side by side
+        return not after.startswith(":") and bool(re.search(r"[\[［][\d\s,，、\-–]+[\]］]$", text[max(0, m.start() - 12):m.start()]))
+    return not after.startswith(":")
+
+
+#: What a bracketed list of numbers that is a value follows: 设置为 [1, 4, 10], 区间为 [0, 255], x = [1].
+_VALUE_BEFORE = re.compile(r"[=:：为是]\s*$")
+
+
+def _is_value(text: str, pos: int) -> bool:
+    """A bracket at ``pos`` that is data, not a citation: after 为/=/: , or inside another bracket
+    ([[0], [1], [1]] in a post's code-like prose)."""
+    line = text[text.rfind("\n", 0, pos) + 1 : pos]
+    if _VALUE_BEFORE.search(line[-12:]):
+        return True
+    return line.count("[") + line.count("［") > line.count("]") + line.count("］")  # [[0], [1]]: nested
 
 
 def _expand_bracket(m: re.Match[str]) -> list[MarkerHit]:
@@ -255,6 +272,9 @@ def _rule_caret(text: str) -> list[MarkerHit]:
         before = text[m.start() - 1 : m.start()]
         if not before or before.isspace() or before.isdigit() or before in ")][":
             continue
+        token = re.search(r"\S*$", text[max(0, m.start() - 30) : m.start()]).group()  # type: ignore[union-attr]
+        if any(ch in token for ch in "_(=*/+"):
+            continue  # O(seq_len^2), x_i^2: an exponent in a formula, not a note
         hits.append(MarkerHit(m.start(), m.end(), m.group(), "caret", marker_key(m.group(1))))
     return hits
 

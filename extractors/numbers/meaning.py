@@ -130,6 +130,7 @@ class _Heading:
     level: int
     period: str | None
     review: bool  # a look back (工作回顾): its figures are outcomes
+    mixed: bool = False  # names two periods (“十四五”时期和2025年工作回顾): its paragraphs must say which
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +147,27 @@ _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年|\b((?:19|20)\d{2})\b")
 
 
 def _document_context(text: str, title: str | None, published: str | None, language: str | None) -> _Doc:
-    year = _year_of(published) or _year_of_title(title)
+    opening = _opening(text)
+    year = _year_of(published) or _year_of_title(title) or _year_of_title(opening)
     headings = tuple(_headings(text, year))
-    return _Doc(year=year, scope=_title_scope(title), work_report=bool(title and _WORK_REPORT.search(title)),
+    work_report = any(bool(t and _WORK_REPORT.search(t)) for t in (title, opening))
+    return _Doc(year=year, scope=_title_scope(title) or _title_scope(opening), work_report=work_report,
                 english=(language or "").startswith("en"), headings=headings)
+
+
+_OPENING_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+
+
+def _opening(text: str) -> str | None:
+    """A speech says what it is in its opening words, up to its date and venue (政府工作报告——2026年1月26日在
+    广东省第十四届人民代表大会第五次会议上…各位代表：): the first 400 characters up to the end of the
+    venue that follows the first full date, else nothing (a post that merely opens with a date is no speech)."""
+    head = text.lstrip()[:400]
+    for m in _OPENING_DATE.finditer(head):
+        venue = re.match(r"[^。，：:\n]{0,40}?(?:会议上|大会上)", head[m.end():])
+        if venue:
+            return head[: m.end() + venue.end()]
+    return None
 
 
 def _year_of(published: str | None) -> int | None:
@@ -180,6 +198,10 @@ def _headings(text: str, year: int | None) -> list[_Heading]:
         if level is None or len(line.strip()) > _HEADING_MAX or re.search(r"[。；]", line.strip().rstrip("。")):
             continue
         review = bool(_REVIEW.search(line))
+        named = {p for t in _TIME_EXPR.finditer(line) if (p := _resolve(t, year)) is not None}
+        if len(named) > 1:  # “十四五”时期和2025年工作回顾: five years and one year, no single period
+            found.append(_Heading(m.start(), level, None, review, mixed=True))
+            continue
         period = _last_period(line, 0, len(line), year)
         if period is None and review and level == 1 and year is not None:
             period = str(year - 1)  # 工作回顾 without a year looks back on the year before the report
@@ -187,16 +209,18 @@ def _headings(text: str, year: int | None) -> list[_Heading]:
     return found
 
 
-def _section(doc: _Doc, pos: int) -> tuple[str | None, bool | None]:
-    """(period, review) of the numbered section around ``pos``: the innermost heading that names a period
-    (a sub-heading without one keeps its parent's) and whether the top-level section reviews; None when none."""
+def _section(doc: _Doc, pos: int) -> tuple[str | None, bool | None, bool]:
+    """(period, review, mixed) of the numbered section around ``pos``: the innermost heading that names a
+    period (a sub-heading without one keeps its parent's), whether the top-level section reviews, and whether
+    that innermost heading names two periods (then it gives none); None when none."""
     period: str | None = None
+    mixed = False
     for h in reversed([h for h in doc.headings if h.start < pos]):
-        if period is None:
-            period = h.period
+        if period is None and not mixed:
+            period, mixed = h.period, h.mixed
         if h.level == 1:
-            return period, h.review
-    return period, None
+            return period, h.review, mixed
+    return period, None, mixed
 
 
 # --------------------------------------------------------------------------- one figure
@@ -415,6 +439,8 @@ def _canonical(phrase: str, sentence: str = "") -> str:
     Other subjects stay as printed."""
     hit = _table_match(phrase, 0, len(phrase))
     if hit and hit[2] == len(phrase):
+        if phrase[:hit[1]].endswith("占"):  # 旅游增加值占地区生产总值(比重): the table name is the denominator
+            return phrase
         return hit[0]
     if not _any_indicator().search(sentence):
         return phrase
@@ -651,7 +677,8 @@ _TIME_EXPR = re.compile(
     r"(?:(?P<month>\d{1,2})\s*月(?:份)?(?:\s*\d{1,2}\s*日)?)?(?P<apart>[底末初]|前|以来|上半年|下半年)?)"
     r"|(?P<both>今明两年)"
     r"|(?P<rel>今年|本年|当年|去年|上年|上一年|前年|明年|来年|过去一年|一年来|全年)"
-    r"|(?P<multi>(?:过去|这|近)(?P<n>[一二两三四五六七八九十])年(?:来|间)?|(?P<n2>[二两三四五六七八九十])年(?:来|累计|间))"
+    r"|(?P<multi>(?:过去|这|近)(?P<n>[一二两三四五六七八九十])年(?:来|间)?|(?P<n2>[二两三四五六七八九十])年(?:来|累计|间)"
+    r"|(?<![一二两三四五六七八九十百])(?P<n6>[二两三四五六七八九十])年(?=(?:累计|共|合计|总计)?(?:增长|提高|增加|下降|减少|降低|翻)))"
     r"|(?P<ahead>(?:今后|未来)(?P<n3>[一二两三四五六七八九十])年|(?P<n4>[二两三四五])年内|用(?P<n5>[二两三四五])年(?:时间|左右))"
 )
 _PART = re.compile(r"(?P<q>(?:第)?(?P<qn>[一二三四1-4])季度)|(?P<first>前(?P<fn>[一二三])季度)"
@@ -673,7 +700,7 @@ def _period(text: str, n: NumericAssertion, sent: int, doc: _Doc) -> tuple[str |
     is about the whole range even when the sentence names its last year
     (2000年达89404亿元，平均每年增长8.3% in the review of 1996–2000).
     """
-    section, review = _section(doc, n.start)
+    section, review, mixed = _section(doc, n.start)
     topic = _topic_period(text, sent, doc)
     found, rule = _last_period(text, sent, n.start, doc.year, own_date=n.unit_kind != "multiple"), "sentence"
     if found is None and doc.english:
@@ -684,7 +711,7 @@ def _period(text: str, n: NumericAssertion, sent: int, doc: _Doc) -> tuple[str |
             found, rule = _with_part(topic if "/" in topic and "-" not in topic else topic[:4], part), "topic"
         elif section is not None:
             found, rule = _with_part(section, part), "section"
-        elif doc.work_report and doc.year is not None:
+        elif doc.work_report and doc.year is not None and not mixed:
             found, rule = _with_part(str(doc.year - 1 if review else doc.year), part), "report"
     span = next((p for p in (topic, section) if p and "/" in p and "-" not in p), None)
     if span and found and "/" not in found and _AVERAGE.search(text[_clause_start(text, n.start):n.start]):
@@ -709,17 +736,39 @@ def _topic_period(text: str, sent: int, doc: _Doc) -> str | None:
     """
     para = _paragraph_start(text, sent)
     lo = max((h.start for h in doc.headings if h.start < sent), default=max(0, sent - 3000))
+    if _section(doc, sent)[2]:
+        lo = max(lo, _numbered_paragraph(text, lo, para))
     starts, found = _time_index(text, doc.year)
     last: str | None = None
     for k in range(bisect_left(starts, lo), bisect_left(starts, sent)):
         at, end, deadline, resolved = found[k]
         if end > sent or deadline or not _opens_sentence(text, at, lo):
             continue
-        if at < para and at != _paragraph_start(text, at) + _indent(text, at):
+        if at < para and not _opens_paragraph(text, at):
             continue
         if resolved is not None:
             last = resolved
     return last
+
+
+def _opens_paragraph(text: str, at: int) -> bool:
+    """Whether the time expression at ``at`` opens its paragraph (after indentation and a speaker's lead-in)."""
+    first = _paragraph_start(text, at) + _indent(text, at)
+    return at == first or bool(_SPEAKER_LEAD_IN.fullmatch(text, first, at))
+
+
+def _numbered_paragraph(text: str, lo: int, para: int) -> int:
+    """Start of the last numbered paragraph (（八）大力增进民生福祉。…) in text[lo:para+1], else ``lo``.
+
+    Where the section reviews two periods at once (“十四五”时期和2025年工作回顾), an earlier
+    paragraph's 这五年 does not reach past the start of a numbered item: the list may be the
+    year's account as well as the five years'.
+    """
+    found = lo
+    for m in re.finditer(r"(?m)^[^\n]{1,8}", text[lo:para + 8]):
+        if lo + m.start() <= para and heading_level(m.group()) is not None:
+            found = lo + m.start()
+    return found
 
 
 @lru_cache(maxsize=2)
@@ -733,11 +782,20 @@ def _time_index(text: str, year: int | None) -> tuple[list[int], list[tuple[int,
     return [f[0] for f in found], found
 
 
+#: Words a speaker puts before a paragraph's date without changing what it opens (各位代表，刚刚过去的2025年，…).
+_SPEAKER_LEAD_IN = re.compile(r"(?:各位代表[，,：:]\s*)?(?:刚刚|刚)?(?:过去的|走过的)?$")
+
+
 def _opens_sentence(text: str, pos: int, lo: int) -> bool:
     i = pos - 1
     while i >= lo and text[i] in " \t\u3000—“\"":
         i -= 1
-    return i < lo or text[i] in "。！？!?；;\n"
+    if i < lo or text[i] in "。！？!?；;\n":
+        return True
+    lead = _SPEAKER_LEAD_IN.search(text, max(lo, pos - 12), pos)
+    if lead is None or lead.start() == lead.end():
+        return False
+    return _opens_sentence(text, lead.start(), lo) if lead.start() < pos else False
 
 
 def _indent(text: str, pos: int) -> int:
@@ -809,7 +867,7 @@ def _resolve(m: re.Match[str], year: int | None) -> str | None:
     if m.group("both"):
         return f"{year}/{year + 1}"
     if m.group("multi"):
-        k = _CN_DIGITS[m.group("n") or m.group("n2")]
+        k = _CN_DIGITS[m.group("n") or m.group("n2") or m.group("n6")]
         return f"{year - k}/{year - 1}" if k > 1 else str(year - 1)
     if m.group("ahead"):
         k = _CN_DIGITS[m.group("n3") or m.group("n4") or m.group("n5")]
@@ -877,6 +935,10 @@ _SPEED_AFTER = re.compile(r"的(?:经济)?(?:增长)?(?:速度|增速)")  # 7%�
 _RATES_OF_CHANGE = frozenset({"居民消费价格", "工业生产者出厂价格"})
 
 
+#: A part of a whole named before the figure: 增加值占地区生产总值比重分别超过2%、5%, 占比, 所占份额.
+_SHARE_OF = re.compile(r"占[^，。；;\d]{0,30}?(?:的)?(?:比重|比例|份额)|占比|所占")
+
+
 def _measure(text: str, n: NumericAssertion, name_start: int, gap_from: int, indicator: str | None = None) -> Measure:
     """level | change | growth_rate | share | multiple | rank, from the unit and the words between name and figure.
 
@@ -895,6 +957,8 @@ def _measure(text: str, n: NumericAssertion, name_start: int, gap_from: int, ind
     verb = _GROWTH_VERB.search(text[name_start:n.start])
     to_level = bool(_LEVEL_AFTER_VERB.search(gap))
     if n.unit == "%":
+        if _SHARE_OF.search(text, name_start, n.start):
+            return "share"
         if (_RATE_NOUN.search(text[name_start:n.start]) or ((verb or n.is_delta) and not to_level)
                 or indicator in _RATES_OF_CHANGE or _SPEED_AFTER.match(text, n.end)):
             return "growth_rate"
@@ -936,7 +1000,7 @@ def _role(text: str, n: NumericAssertion, clause: int, sent: int, period: str | 
     if _FORECAST.search(sentence):
         return "forecast"
     if doc.work_report and doc.year is not None and period is not None:
-        _, review = _section(doc, n.start)
+        _, review, _ = _section(doc, n.start)
         first = int(period[:4])
         if review is False and first >= doc.year:
             return "target"
