@@ -8,8 +8,8 @@ state a figure is wrong or unsourced (``numbers.*``, ``sourcing.attributed_unsou
 with the passage it quotes, so each can be judged true or false by reading it.
 
 The documents live outside the repository (third-party text): every 2026
-provincial government work report and every Chinese Hugging Face blog post at
-pinned commits, re-created with::
+provincial government work report and every Hugging Face blog post (the Chinese
+translations and the English originals) at pinned commits, re-created with::
 
     python benchmarks/heldout_docs.py --set findings --out /work/findings_docs \\
         --mirror china-provincial-gov-reports-2026=<git dir> --mirror hf-blog-translation=<git dir>
@@ -46,7 +46,8 @@ def folders(root: Path | None) -> dict[str, Path]:
     found = {"national work reports": NATIONAL} if NATIONAL.is_dir() else {}
     if root is not None:
         found["provincial work reports 2026"] = root / "china-provincial-gov-reports-2026"
-        found["Chinese blog posts"] = root / "hf-blog-translation"
+        found["Chinese blog posts"] = root / "hf-blog-translation" / "zh"
+        found["English blog posts"] = root / "hf-blog-translation" / "en"
     return {name: path for name, path in found.items() if path.is_dir()}
 
 

@@ -114,18 +114,22 @@ TRAIN_DOCS_E = [
 SETS = {"heldout": DOCS, "train": TRAIN_DOCS + TRAIN_DOCS_F + TRAIN_DOCS_E, "findings": []}
 #: The "findings" set is every provincial report and every Chinese blog post at the pinned commits (listed from
 #: the mirrors, see :func:`listed_docs`): the documents benchmarks/findings_unseen.py audits for false warnings.
-FINDINGS_LISTS = (("china-provincial-gov-reports-2026", "output/2026_raw_text/", "政府工作报告.csv", "csv-field"),
-                  ("hf-blog-translation", "zh/", ".md", "file"))
+#: (source, folder, name ending, how, output folder): the English originals are the top-level posts.
+FINDINGS_LISTS = (("china-provincial-gov-reports-2026", "output/2026_raw_text/", "政府工作报告.csv", "csv-field", None),
+                  ("hf-blog-translation", "zh/", ".md", "file", None),
+                  ("hf-blog-translation", "", ".md", "file", "en/"))
+_NOT_POSTS = ("README.md", "CONTRIBUTING.md")
 
 
 def listed_docs(mirrors: dict[str, Path]) -> list[Doc]:
     """Every file of :data:`FINDINGS_LISTS` at its source's pinned commit, as documents of the "findings" set."""
     docs = []
-    for source, prefix, suffix, how in FINDINGS_LISTS:
-        names = subprocess.run(["git", "-C", str(mirrors[source]), "ls-tree", "-r", "-z", "--name-only",
-                                SOURCES[source].commit, prefix], check=True, capture_output=True).stdout
-        for path in sorted(n for n in names.decode("utf-8").split("\0") if n.endswith(suffix)):
-            out = path[: -len(".csv")] + ".txt" if how == "csv-field" else path
+    for source, prefix, suffix, how, out_folder in FINDINGS_LISTS:
+        names = subprocess.run(["git", "-C", str(mirrors[source]), "ls-tree", "-z", "--name-only",
+                                *([] if out_folder else ["-r"]), SOURCES[source].commit, *([prefix] if prefix else [])],
+                               check=True, capture_output=True).stdout
+        for path in sorted(n for n in names.decode("utf-8").split("\0") if n.endswith(suffix) and n not in _NOT_POSTS):
+            out = path[: -len(".csv")] + ".txt" if how == "csv-field" else (out_folder or "") + path
             docs.append(Doc(source, path, out, how))
     return docs
 

@@ -95,8 +95,8 @@ def build_document(loaded: LoadedDocument, *, source: str, sha256: str, ner: str
                          language=language)
     entities = sorted((replace(e, page=page_of(e.start)) for e in load_backend(ner)(body)),
                       key=lambda e: e.start)
-    refs = _link_refs(body, assembled, page_of)
     cites = _collect_citations(loaded, assembled, page_of)
+    refs = _link_refs(body, assembled, page_of, _linked_spans(cites.items))
     judged = judge_sentences(body, sentences, numbers, entities, refs, language, learned=learned)
     sentences = [replace(s, checkworthiness=j.score, cues=tuple(j.cues)) for s, j in zip(sentences, judged)]
     figures = _figures(body, cites.items, page_of)
@@ -335,9 +335,21 @@ def _page_locator(pages: Sequence[Page]):  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- footnotes & citations
 
 
-def _link_refs(body: str, assembled: _Assembled, page_of) -> list[FootnoteRef]:  # type: ignore[no-untyped-def]
-    """Pair each in-text marker with its body: per page when numbering restarts, else per document."""
-    hits = fn.find_markers(body)
+def _linked_spans(citations: Sequence[Citation]) -> list[tuple[int, int]]:
+    """Anchors of links to other pages: a marker written as one ([[1](https://arxiv.org/…)]) cites its URL."""
+    return sorted((c.start, c.end) for c in citations
+                  if c.kind == "link" and c.url and not c.url.startswith("#"))
+
+
+def _link_refs(body: str, assembled: _Assembled, page_of,  # type: ignore[no-untyped-def]
+               linked: Sequence[tuple[int, int]] = ()) -> list[FootnoteRef]:
+    """Pair each in-text marker with its body: per page when numbering restarts, else per document.
+
+    A marker that is itself a link to a source (Transformer models [[1](https://arxiv.org/abs/…)]) has
+    no body to find: the link is its citation, so it is not a footnote reference.
+    """
+    starts = [s for s, _ in linked]
+    hits = [h for h in fn.find_markers(body) if not _inside_link(h.start, h.end, linked, starts)]
     section = set(assembled.section_entries)
     page_notes = [(n.marker, n.page) for i, n in enumerate(assembled.footnotes) if i not in section]
     per_page = fn.numbering_restarts_per_page(page_notes)
@@ -347,6 +359,12 @@ def _link_refs(body: str, assembled: _Assembled, page_of) -> list[FootnoteRef]: 
     links = fn.link_markers(refs, notes, per_page=per_page) if notes else [None] * len(hits)
     return [FootnoteRef(h.marker, h.start, h.end, link, page_of(h.start), f"footnotes.{h.style}")
             for h, link in zip(hits, links)]
+
+
+def _inside_link(start: int, end: int, linked: Sequence[tuple[int, int]], starts: Sequence[int]) -> bool:
+    """Does [start, end) overlap a link anchor? (``linked`` sorted, ``starts`` its starts.)"""
+    k = bisect.bisect_right(starts, end - 1)
+    return any(s < end and start < e for s, e in linked[max(0, k - 3):k])
 
 
 def _footnote_citations(assembled: _Assembled) -> tuple[list[Citation], dict[int, int]]:

@@ -27,8 +27,11 @@ if TYPE_CHECKING:
 
 ATTRIBUTION_CUES = re.compile(
     r"数据显示|数据表明|数据统计|据统计|统计显示|(?:据|根据|按照?|从)?统计数据(?=显示|表明|看|来看|，|,)|研究表明|研究显示|调查显示|调查表明|报告显示|报告指出|"
-    r"data (?:show|suggest|indicate)s?|according to|statistics (?:show|suggest)|"
-    r"(?:studies|research|surveys?|reports?) (?:show|find|found|suggest|indicate)s?",
+    r"data (?:show|suggest|indicate)s?\b|(?:^|(?<=[.!?]\s)(?<!e\.g\.\s)(?<!i\.e\.\s)|(?<=\n))according to\b|"
+    r"according to (?:the |a |an |its |their |our |recent |new |latest |official )?(?:[\w-]+ ){0,2}(?:data|report|"
+    r"survey|study|studies|research|paper|statistics|estimates?|figures|analysis|census|poll|index|bureau|"
+    r"agency|ministry|office|government)\b|according to (?:the )?(?-i:[A-Z])|according to https?://|"
+    r"statistics (?:show|suggest)s?\b|(?:studies|research|surveys?|reports?) (?:show|find|found|suggest|indicate)s?\b",
     re.IGNORECASE,
 )
 FORMAL_KINDS = ("journal", "book", "news", "report", "web")
@@ -88,9 +91,13 @@ def _claim_span(doc: DocumentRow, claim: ClaimRow) -> Span:
 
 def attribution_cue(claim: ClaimRow) -> str | None:
     """The reported-data cue (数据显示, according to...) in the claim, if any."""
-    for text in (claim.attribution_cue, claim.text):
-        if text and (m := ATTRIBUTION_CUES.search(text)):
-            return m.group(0)
+    if claim.text and (m := ATTRIBUTION_CUES.search(claim.text)):
+        found = m.group(0).strip(" ,")
+        return found[:12] if found.lower().startswith("according to") else found  # the cue, not its source
+    cue = claim.attribution_cue
+    # The claim's own cue stands alone; "according to" needs the sentence around it (by its rating ≠ a source).
+    if cue and not re.match(r"\s*according to", cue, re.IGNORECASE) and (m := ATTRIBUTION_CUES.search(cue)):
+        return m.group(0).strip(" ,")
     return None
 
 
@@ -111,8 +118,19 @@ def named_source(text: str, cue: str) -> str | None:
     at = text.find(cue)
     if at < 0:
         return None
+    if cue.lower().startswith("according to"):  # the reporter follows: According to Ethnologue / https://…
+        after = _NAMED_AFTER_ACCORDING.match(text, at + len("according to"))
+        name = after.group(1).rstrip(".,;") if after else None
+        return None if not name or name.lower() in _NOT_NAMES else name
     m = _NAMED_BEFORE_CUE.search(text[max(0, at - 40):at])
-    return (m.group("latin") or m.group("zh")).strip() if m else None
+    name = (m.group("latin") or m.group("zh")).strip() if m else None
+    return None if name and name.lower().rstrip(".") in _NOT_NAMES else name
+
+
+_NAMED_AFTER_ACCORDING = re.compile(r"\s+(?:the\s+)?(https?://\S+|(?!(?:The|A|An|This|These|Our|Its|Their)\s+[a-z])"
+                                    r"[A-Z][\w.&'-]*(?:\s+(?:of\s+|and\s+|for\s+)?[A-Z][\w.&'-]*)*)")
+#: Capitalised words before a cue that name nobody ("E.g. data show…", "AI research shows").
+_NOT_NAMES = {"e.g", "i.e", "ai", "new", "recent", "the", "this", "our", "some", "many", "most", "further", "more"}
 
 
 def check_sourcing(corpus: Corpus) -> list[Finding]:

@@ -125,12 +125,17 @@ _CELL_BREAK = re.compile(r"\s\|\s|\n")
 
 
 #: A larger duration right before a figure: 8 小时 53 分钟 is one length of time, its 53 分钟 no level of its own.
-_COMPOUND_DURATION = re.compile(r"\d\s*(?:小时|个小时|天|周|个月|年|h|hours?|days?|weeks?|months?)\s*$", re.IGNORECASE)
+_COMPOUND_DURATION = re.compile(r"\d\s*(?:小时|个小时|天|周|个月|年|h|hours?|days?|weeks?|months?)\s*(?:and\s+|,\s*|零)?$",
+                                re.IGNORECASE)
+#: A figure after "/" or "per" is the unit a price or rate is per (0.00156$ / 1M tokens), not a level.
+_PER_BEFORE = re.compile(r"(?:/|\bper|每)\s*$", re.IGNORECASE)
 
 
 def _is_operand(c: AssertionRow, m: AssertionRow, text: str) -> bool:
     """A positive quantity near ``m``: in its sentence, or in the sentence before when ``m``'s refers back."""
-    if c.unit_kind == "duration" and _COMPOUND_DURATION.search(text, max(0, c.start - 10), c.start):
+    if c.unit_kind == "duration" and _COMPOUND_DURATION.search(text, max(0, c.start - 14), c.start):
+        return False
+    if _PER_BEFORE.search(text, max(0, c.start - 6), c.start):
         return False
     lo, hi = (c.end, m.start) if c.end <= m.start else (m.end, c.start)
     if _CELL_BREAK.search(text, lo, hi) and (" | " in text[max(0, lo - 200):hi + 200]):
@@ -165,6 +170,37 @@ def _dimension(text: str, m: AssertionRow) -> bool:
     """224x224, 1920×1080: a size, not a multiple (the 'x' joins two numbers)."""
     return is_multiplier(m) and bool(re.match(r"\s?\d", text[m.end:m.end + 2])) and bool(
         re.search(r"[x×X]\s?$", m.surface))
+
+
+#: "2x faster than PPO", "比 A100 快 2.92 倍": a multiple against a named thing, not against two printed levels.
+_AGAINST_NAMED_AFTER = re.compile(r"\s*(?:faster|slower|cheaper|more|less|larger|smaller|bigger|better|higher|"
+                                  r"lower|fewer|greater|longer|shorter)\b[^.;,，。；\d]{0,40}?\bthan\s+(?![\d$€£¥~≈])",
+                                  re.IGNORECASE)
+_AGAINST_NAMED_BEFORE = re.compile(r"比\s*[^\d，。；,;]{1,20}?(?:快|慢|高|低|多|少|大|小|强|长|短)了?\s*$")
+#: What follows a true multiple in English ("3 times more", "2 times the size"); "shown 3 times" is a count.
+_TIMES_COMPARES = re.compile(r"\s*(?:more|less|larger|smaller|bigger|greater|higher|lower|faster|slower|fewer|"
+                             r"cheaper|longer|shorter|as|the|that|what|over|compared|than)\b", re.IGNORECASE)
+
+
+def _no_ratio_of_levels(text: str, m: AssertionRow) -> bool:
+    """A stated multiple that no two nearby levels can be the ratio of.
+
+    - against a named thing: "runs 2x faster than PPO with 1B models", "比 A100 快 2.92 倍";
+    - a count of devices: "8x V100 (32GB)", "8x A100 80GB";
+    - relative to a baseline stated elsewhere: "120 seconds (1.9x)", the "(1.9x)" right after its figure;
+    - a repetition: "shown to the model 3 times".
+    """
+    if not is_multiplier(m):
+        return False
+    after = text[m.end:m.end + 60]
+    if _AGAINST_NAMED_AFTER.match(after) or _AGAINST_NAMED_BEFORE.search(text, max(0, m.start - 30), m.start):
+        return True
+    if re.search(r"[x×]\s?$", m.surface) and re.match(r"\s?(?:[A-Z]{1,4}\d|GPUs?\b|nodes?\b|cards?\b)", after):
+        return True
+    if re.search(r"[(（]\s*$", text[max(0, m.start - 2):m.start]) and re.match(r"\s*[)）]", after) and re.search(
+            r"\d\s*\S{0,12}\s*$", text[max(0, m.start - 16):m.start - 1].rstrip(" (（")):
+        return True
+    return bool(re.search(r"\btimes?\s*$", m.surface, re.IGNORECASE)) and not _TIMES_COMPARES.match(after)
 
 
 _RESPECTIVELY = re.compile(r"分别|respectively", re.IGNORECASE)
@@ -228,7 +264,7 @@ def check_arithmetic(corpus: Corpus) -> list[Finding]:
     for doc_id, rows in _by_doc(corpus).items():
         doc = docs[doc_id]
         for m in rows:
-            if _dimension(doc.text, m):
+            if _dimension(doc.text, m) or _no_ratio_of_levels(doc.text, m):
                 continue
             ops = find_operands(m, rows, doc.text) if _relates_two_levels(m) and not _respectively(doc.text, m) else None
             if ops is None or (ops.first.period and ops.first.period == ops.second.period):
@@ -261,7 +297,8 @@ def _arithmetic_finding(doc: DocumentRow, m: AssertionRow, ops: _Operands) -> Fi
     low, high = BANDS[how]
     ratio = ops.ratio
     # 0.86 GB (0.25 倍) of 3.44 GB: a multiple below one states the smaller level as a part of the larger.
-    ok = any(low * s <= (ratio if s >= 1 else 1 / ratio) <= high * s for s in stated)
+    r = rounding(m) if how == "exact" and not is_ratio(m) else 0.0  # "3x" is any ratio that rounds to 3
+    ok = any(low * s - r <= (ratio if s >= 1 else 1 / ratio) <= high * s + r for s in stated)
     a, b = doc.text[ops.first.start:ops.first.end], doc.text[ops.second.start:ops.second.end]
     said = doc.text[m.start:m.end]
     observed = f"{_fmt(ratio)}× (+{_fmt((ratio - 1) * 100)}%)"

@@ -177,3 +177,79 @@ def test_in_addition_is_no_reference_back_and_a_compound_duration_is_one_length(
     text = ("# 基准测试\n\n总训练时长为 8 小时 53 分钟。我们重新运行相同的脚本，总训练时间为 2 小时 55 分钟。"
             "也就是说，速度提升了 3.04 倍。\n")
     assert warnings(check_arithmetic(corpus_of(text))) == []
+
+
+# --------------------------------------------------------------------------- English blog posts
+# Our own sentences in the shapes of false warnings on 537 English Hugging Face blog posts.
+
+
+def test_according_to_is_a_source_only_when_it_reports() -> None:
+    from reports.checks import ATTRIBUTION_CUES
+
+    reporting = ["According to the spec sheet, each server can draw up to 6.5 kilowatts.",
+                 "Unemployment fell to 3.9%, according to the Bureau of Labor Statistics.",
+                 "Prices rose 5%, according to Reuters.", "Sales grew 8% according to a 2023 industry survey.",
+                 "Studies show that 40% of teams use a platform."]
+    not_reporting = ["We classify product reviews according to their star rating.",
+                     "Draft a summary, according to a template provided by the office.",
+                     "E.g. according to the size of the dataset, steps range from 200K to 500K.",
+                     "Each prediction is a true or false positive, according to the confidence score.",
+                     "It supports the task force's interim report findings."]
+    assert all(ATTRIBUTION_CUES.search(t) for t in reporting)
+    assert not [t for t in not_reporting if ATTRIBUTION_CUES.search(t)]
+    assert named_source("Unemployment fell, according to the Bureau of Labor Statistics.", "according to") == \
+        "Bureau of Labor Statistics"
+    assert named_source("According to https://www.example.org/ about 40% are endangered.", "According to") == \
+        "https://www.example.org/"
+    assert named_source("According to the paper, the model matches 8-bit models.", "According to") is None
+
+
+def test_multiples_that_relate_no_two_printed_levels() -> None:
+    cases = [
+        # against a named thing, with model sizes nearby
+        "# Results\n\nOur method runs 2x faster than PPO with 1B models and up to 3x faster than PPO with 6.9B models.\n",
+        # a count of devices
+        "# Hardware\n\nIt cannot run on 8x V100 (16GB) because it runs out of memory. It only runs on 8x V100 (32GB).\n",
+        # relative to a baseline stated before, in parentheses after each figure
+        "# Speed\n\nBaseline: 230.5 seconds. FP32: 120 seconds (1.9x). 8-bit: 59 seconds (3.9x).\n",
+        # a repetition
+        "# Training\n\nWe trained for 3 epochs, so the 100K images were shown to the model 3 times with a batch of 4 images.\n",
+        # a price per unit
+        "# Cost\n\nThis costs 0.00156$ / 1M tokens or 0.00000156$ / 1k tokens. That is 64x cheaper than the API.\n",
+        # compound durations
+        "# Nodes\n\nSingle node: 11 hours 22 minutes. 2 nodes: 6 hours and 38 minutes (1.71x). 4 nodes: 3 hours and 51 "
+        "minutes (2.95x).\n",
+    ]
+    for text in cases:
+        assert warnings(check_arithmetic(corpus_of(text))) == [], text
+
+
+def test_a_rounded_multiple_allows_its_rounding() -> None:
+    text = "# Patches\n\nThe model with 768 image patches beats the one with 2560 image patches: 3x faster inference.\n"
+    assert warnings(check_arithmetic(corpus_of(text))) == []
+    text = "# Size\n\nThe memory size decreased by 3.8x from 344MB to 90MB.\n"
+    [f] = check_arithmetic(corpus_of(text))
+    assert f.check == "numbers.arithmetic_consistent"
+
+
+def test_intervals_and_settings_in_brackets_are_not_markers() -> None:
+    from extractors.notes.footnotes import find_markers
+
+    for text in ("We tested values of k in [4, 6, 8, 10].", "Each metric lies in the range [0, 1].",
+                 "Scores originally within [1, 5] are normalized.", "We set the rescore_multiplier to [1, 4, 10].",
+                 "An 8-bit integer stores values between [0, 255].", "Attention costs O(n²) in the sequence length."):
+        assert find_markers(text) == [], text
+    assert [h.marker for h in find_markers("Models like BERT [2], RoBERTa [3] and ViT [4] dominate.")] == ["2", "3", "4"]
+    assert [h.marker for h in find_markers("See HumanEval ([1] and [2]); refer to [3] for details.")] == ["1", "2", "3"]
+
+
+def test_a_marker_that_is_a_link_cites_its_url() -> None:
+    """Posts write numbered citations as links: Transformer models [[1](https://arxiv.org/abs/…)]."""
+    for text in ("# T\n\nTransformer models [[1](https://arxiv.org/abs/1706.03762)] are standard.\n",
+                 "# T\n\nRecent studies [[1]](https://arxiv.org/abs/2206.01861)[[2]](https://arxiv.org/abs/2211.10438) "
+                 "show it.\n"):
+        d = extract_document(text.encode("utf-8"), source="post.md")
+        assert d.footnote_refs == ()
+        assert all(c.url and c.url.startswith("https://arxiv.org/") for c in d.citations)
+    d = extract_document("# T\n\nA claim with a note[^1].\n\n[^1]: The note.\n".encode("utf-8"), source="post.md")
+    assert [r.marker for r in d.footnote_refs] == ["[^1]"]

@@ -146,7 +146,8 @@ _RE_SUPER = re.compile(f"[{_SUP_CLASS}]+")
 _RE_CARET = re.compile(r"\^(\d{1,3})(?!\d)")
 _RE_ZHU = re.compile(rf"[（(]\s*注释?\s*(\d{{1,3}}|[{_CIRCLED_CLASS}])\s*[）)]")
 _RE_NUMBER = re.compile(r"\d{1,3}")
-_UNIT_BEFORE_SUP = re.compile(r"(?:\b(?:[kcmdμnµ]?m|ft|in|mi|km|s|cm|mm|sq)|[0-9)\]])$", re.IGNORECASE)
+_UNIT_BEFORE_SUP = re.compile(r"(?:\b(?:[kcmdμnµ]?m|ft|in|mi|km|s|cm|mm|sq)|[0-9)\]]|\(\s*[A-Za-z_]\w{0,12})$",
+                              re.IGNORECASE)  # m², 10³, O(n²)
 _ENUM_OPENERS = "：:；;，,、（(【[「"
 _SENTENCE_ENDS = "。.!！?？"
 
@@ -180,11 +181,20 @@ def _bracket_is_marker(text: str, m: re.Match[str]) -> bool:
 _VALUE_BEFORE = re.compile(r"[=:：为是]\s*$")
 
 
+#: Words that put an interval or a list of settings before a bracket: "in the range [0, 1]", "k in [4, 6, 8]".
+_INTERVAL_BEFORE = re.compile(r"(?:\brange|\branging|\bwithin|\bbetween|\binterval|\bscale|\bvalues?|"
+                              r"\bset\s+(?:the\s+)?(?:\S+\s+)?to|"
+                              r"\b(?:[a-z]|\w+_\w*)\s+in|区间|范围|取值)\s*(?:of\s*)?$", re.IGNORECASE)
+
+
 def _is_value(text: str, pos: int) -> bool:
-    """A bracket at ``pos`` that is data, not a citation: after 为/=/: , or inside another bracket
-    ([[0], [1], [1]] in a post's code-like prose)."""
+    """A bracket at ``pos`` that is data, not a citation: after 为/=/: or a range word, a list holding 0 or a
+    number past 300 (no note is numbered so), or inside another bracket ([[0], [1]] in code-like prose)."""
     line = text[text.rfind("\n", 0, pos) + 1 : pos]
-    if _VALUE_BEFORE.search(line[-12:]):
+    if _VALUE_BEFORE.search(line[-12:]) or _INTERVAL_BEFORE.search(line[-48:]):
+        return True
+    group = _RE_BRACKET.match(text, pos)
+    if group and any(int(n) == 0 or int(n) > 300 for n in _RE_NUMBER.findall(group.group(1))):
         return True
     return line.count("[") + line.count("［") > line.count("]") + line.count("］")  # [[0], [1]]: nested
 
