@@ -253,3 +253,8 @@ def test_a_marker_that_is_a_link_cites_its_url() -> None:
         assert all(c.url and c.url.startswith("https://arxiv.org/") for c in d.citations)
     d = extract_document("# T\n\nA claim with a note[^1].\n\n[^1]: The note.\n".encode("utf-8"), source="post.md")
     assert [r.marker for r in d.footnote_refs] == ["[^1]"]
+
+
+def test_a_rise_that_names_its_own_subject_is_not_about_the_levels_before() -> None:
+    text = "# 优化\n\n占用空间仅为 2GB (而不是 5GB)，同时速度提高 15%。\n"
+    assert warnings(check_arithmetic(corpus_of(text))) == []
