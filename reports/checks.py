@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from extractors.lexicon import HAN
+from extractors.lexicon import CAPTION_KIND, CAPTION_NUMBER, HAN
 from reports.duplicates import check_duplicate_documents
 from reports.findings import SEVERITY_ORDER, Finding, Span, date_key, span_of
 from reports.numbers import NUMBER_CHECKS
@@ -364,11 +364,23 @@ def check_unsourced_figures(corpus: Corpus) -> list[Finding]:
         conceptual = is_conceptual(f.title)
         why = ("; it looks like a conceptual diagram, so this is only noted" if conceptual else
                f"; the text refers to it {f.mentions} time(s)" if f.mentions else "")
+        english = (doc.language or "").startswith("en")
+        missing = "no “Source:” line" if english else "no 数据来源/资料来源/Source line"
         out.append(Finding(
             "sourcing.figure_unsourced", "warning" if f.mentions and not conceptual else "info",
-            f"The {noun} {f.label} gives no data source (no 数据来源/资料来源/Source line beside its caption){why}.",
+            f"{printed_label(doc.text[f.start:f.end], f'The {noun} {f.label}')} gives no data source "
+            f"({missing} beside its caption){why}.",
             doc.id, (span_of(doc.text, doc.id, f.page, f.start, f.end),)))
     return out
+
+
+_PRINTED_LABEL = re.compile(rf"\s*({CAPTION_KIND}\s*{CAPTION_NUMBER})", re.IGNORECASE)
+
+
+def printed_label(caption: str, label: str) -> str:
+    """The label as the document prints it (Figure 1, Exhibit 4, 图 3), else the stored key (图1)."""
+    m = _PRINTED_LABEL.match(caption)
+    return m.group(1) if m else label
 
 
 Check = Callable[["Corpus"], Iterable[Finding]]

@@ -258,3 +258,20 @@ def test_a_marker_that_is_a_link_cites_its_url() -> None:
 def test_a_rise_that_names_its_own_subject_is_not_about_the_levels_before() -> None:
     text = "# 优化\n\n占用空间仅为 2GB (而不是 5GB)，同时速度提高 15%。\n"
     assert warnings(check_arithmetic(corpus_of(text))) == []
+
+
+def test_an_english_figure_is_named_as_printed() -> None:
+    from reports.checks import check_unsourced_figures, printed_label
+
+    assert printed_label("Figure 1. BERT-base p95 latency", "图1") == "Figure 1"
+    assert printed_label("图 3：算力规模", "图3") == "图 3"
+    assert printed_label("a caption without a number", "The figure 图2") == "The figure 图2"
+    text = ("# Latency\n\nFigure 1 shows the latency of each setup.\n\n"
+            "Figure 1. BERT-base p95 latency\n\nThe end.\n")
+    d = extract_document(text.encode("utf-8"), source="post.md")
+    from extractors.records import FigureRow
+    rows = tuple(FigureRow(i, 1, f.page, f.label, f.kind, f.title, f.start, f.end, f.source, None, f.mentions)
+                 for i, f in enumerate(d.figures, 1))
+    document = DocumentRow(1, "post.md", "markdown", d.title, d.language, None, d.text, d.body_end)
+    [finding] = check_unsourced_figures(Corpus(documents=(document,), figures=rows))
+    assert finding.message.startswith("Figure 1 gives no data source (no “Source:” line")
