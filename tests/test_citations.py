@@ -231,3 +231,36 @@ def test_citations_never_raise(text: str) -> None:
 ])
 def test_citations_note_that_names_a_dated_source_first_is_a_source(raw: str, kind: str) -> None:
     assert parse_citation(raw).kind == kind
+
+
+@pytest.mark.parametrize(("raw", "authors", "title", "year", "et_al"), [
+    # The shapes of the reference lists of real English blog posts (our own entries in those shapes).
+    (": Jane Roe, The Hardware Question, 2020", ("Jane Roe",), "The Hardware Question", 2020, False),
+    ("Ana Gómez-Ruiz, Jordi Vidal-Estapé, et al., TeLa: Catalan Language Models, 2022",
+     ("Ana Gómez-Ruiz", "Jordi Vidal-Estapé"), "TeLa: Catalan Language Models", 2022, True),
+    ("Kim Lee, Serving Series: 2. The two-phase process behind responses, 2023", ("Kim Lee",),
+     "Serving Series: 2. The two-phase process behind responses", 2023, False),
+    ("Li et al. Small models are all you need ii: phi-0.5 technical report. URL https://example.org/abs/1",
+     ("Li",), "Small models are all you need ii: phi-0.5 technical report", None, True),
+])
+def test_citations_blog_comma_lists(raw: str, authors: tuple, title: str, year: int | None, et_al: bool) -> None:
+    c = parse_citation(raw)
+    assert (c.authors, c.title, c.year, "et_al" in c.flags) == (authors, title, year, et_al)
+
+
+@pytest.mark.parametrize("raw", ["OpenAI, GPT-4 Technical Report, 2023", "The Hardware Question, 2020",
+                                 "Smith, J. (2020). A study of things. Journal of Stuff, 3(2), 1-10."])
+def test_citations_comma_list_needs_a_leading_name_and_a_title(raw: str) -> None:
+    assert parse_citation(raw).style != "comma"
+
+
+def test_citations_vancouver_and_chicago_author_lists() -> None:
+    c = parse_citation("Roe J, Doe A, Lee K. Debate as a safety method. arXiv preprint arXiv:1805.00899, 2018.")
+    assert (c.authors, c.title, c.year, c.style) == (("Roe J", "Doe A", "Lee K"), "Debate as a safety method", 2018,
+                                                     "vancouver")
+    c = parse_citation("[ICML 2024] Roe J, Doe A, et al. Better reasoning through debate. arXiv preprint "
+                       "arXiv:2305.14325, 2023.")
+    assert (c.authors, c.year, "et_al" in c.flags) == (("Roe J", "Doe A"), 2023, True)
+    c = parse_citation('Roe, Jane, Ann Doe, and Kim Lee. "An optimistic perspective on offline learning." '
+                       "International Conference on Machine Learning. PMLR, 2020.")
+    assert c.authors == ("Roe, Jane", "Ann Doe", "Kim Lee") and c.year == 2020

@@ -231,6 +231,16 @@ def _chicago_rest(rest: str) -> tuple[str, dict[str, object]]:
     return kind, fields
 
 
+def _chicago_authors(text: str) -> tuple[tuple[str, ...], bool]:
+    """``Agarwal, Rishabh, Dale Schuurmans, and Mohammad Norouzi`` -> (Agarwal, Rishabh; Dale Schuurmans; Mohammad
+    Norouzi): Chicago inverts only the first name, and ``and`` joins the last."""
+    names, et_al = split_authors(text)
+    names = tuple(re.sub(r"^and\s+", "", n) for n in names)
+    if len(names) >= 2 and re.fullmatch(r"[A-Z][\w'’-]+", names[0]) and re.fullmatch(r"[A-Z][\w'’.-]+(?: [A-Z]\.)?", names[1]):
+        names = (f"{names[0]}, {names[1]}", *names[2:])
+    return names, et_al
+
+
 def _parse_chicago(text: str) -> ParsedCitation | None:
     book = _RE_CHICAGO_BOOK.match(text)
     if book:
@@ -243,7 +253,7 @@ def _parse_chicago(text: str) -> ParsedCitation | None:
     m = _RE_CHICAGO.match(text)
     if not m or re.search(rf"[{HAN}。；]", m.group("authors")) or len(m.group("authors").split()) > 8:
         return None
-    authors, et_al = split_authors(m.group("authors")) if m.group("authors").strip() else ((), False)
+    authors, et_al = _chicago_authors(m.group("authors")) if m.group("authors").strip() else ((), False)
     kind, f = _chicago_rest(m.group("rest"))
     if kind == "report" and not f.get("publisher") and authors and _NEWS_NAMES.search(authors[0]):
         kind, f["container"], authors = "news", authors[0], ()
@@ -254,6 +264,75 @@ def _parse_chicago(text: str) -> ParsedCitation | None:
         date=find_date(m.group("rest")), flags=("et_al",) if et_al else (), publisher=f.get("publisher"),  # type: ignore[arg-type]
         doi=find_doi(m.group("rest")), style="chicago",
     )
+
+
+# ---------------------------------------------------------------- comma lists (blog reference lists)
+
+#: One person's name as blog reference lists print it: Sara Hooker, Asier Gutiérrez-Fandiño, J. R. Smith.
+_RE_PERSON = re.compile(r"(?!(?:The|A|An|On|In|Towards?|How|What|Why|When)\s)(?:[A-Z][\w'’-]*\.?|[A-Z]\.)"
+                        r"(?:\s+(?:[A-Z][\w'’-]*\.?|[A-Z]\.|van|von|de|der|da|del|di|le|la)){1,3}")
+_RE_TRAILING_YEAR = re.compile(r",\s*(?P<year>(?:19|20)\d\d)[a-z]?\.?\s*(?P<url>https?://\S+)?\s*$")
+_RE_ET_AL_TITLE = re.compile(r"^(?P<authors>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*\s+et\s+al\.?)\s+(?P<title>(?:[^.]|\.(?=\S)){8,}?)\."
+                             r"(?:\s*(?:URL\s*)?(?P<url>https?://\S+))?\s*$")
+
+
+_RE_VANCOUVER = re.compile(
+    r"^(?:\[[A-Za-z][^\]]{1,30}\]\s*)?(?P<authors>(?:[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)? [A-Z]{1,3}, )*[A-Z][\w'’-]+"
+    r"(?: [A-Z][\w'’-]+)? [A-Z]{1,3}(?:, et al)?)\.\s+(?P<title>[^.]{8,}?)[.?!]\s+(?P<rest>.*)$")
+
+
+def _parse_vancouver(text: str) -> ParsedCitation | None:
+    """``Irving G, Christiano P, Amodei D. AI safety via debate. arXiv preprint arXiv:1805.00899, 2018.``
+
+    Surnames with initials, a full stop, the title, the rest (journal or preprint and year); a leading
+    venue tag (``[ICML 2024]``) is dropped.
+    """
+    m = _RE_VANCOUVER.match(text)
+    if not m:
+        return None
+    names = [n.strip() for n in m.group("authors").split(",")]
+    et_al = names[-1] == "et al"
+    rest = m.group("rest")
+    url_hit = find_url(rest)
+    return ParsedCitation(kind="journal" if re.search(r"\d+\s*\(\d+\)|\bvol\b|arXiv", rest, re.IGNORECASE) else "report",
+                          authors=tuple(n for n in names if n != "et al"), title=clean(m.group("title")),
+                          container=clean(re.split(r",\s*(?:19|20)\d\d|\s*\d+\s*\(", rest)[0]) or None,
+                          year=first_year(re.sub(r"\d{4}\.\d{4,5}(?:v\d+)?", "", rest)),  # not arXiv:1805.00899
+                          url=url_hit[0] if url_hit else None, doi=find_doi(rest),
+                          flags=("et_al",) if et_al else (), style="vancouver")
+
+
+def _parse_comma_list(text: str) -> ParsedCitation | None:
+    """``Sara Hooker, The Hardware Lottery, 2020`` and ``Li et al. Textbooks are all you need. URL https://…``.
+
+    Blog posts list references as names, title and year joined by commas (no
+    quotes, no italics to tell the title): the leading parts that read as
+    people's names (or ``et al.``) are the authors, the rest up to the year
+    the title.  Only when at least one name leads and a title is left.
+    """
+    m = _RE_ET_AL_TITLE.match(text)
+    if m:
+        first = re.sub(r"\s+et\s+al\.?$", "", m.group("authors"))
+        return ParsedCitation(kind="web" if m.group("url") else "report", authors=(first,), title=clean(m.group("title")),
+                              url=m.group("url"), year=first_year(m.group("title")), flags=("et_al",), style="comma")
+    tail = _RE_TRAILING_YEAR.search(text)
+    if tail is None or find_url(text[: tail.start()]):
+        return None
+    parts = [p.strip() for p in text[: tail.start()].split(",")]
+    names: list[str] = []
+    et_al = False
+    while len(parts) > 1 and (_RE_PERSON.fullmatch(parts[0]) or re.fullmatch(r"(?:and\s+)?et\s+al\.?", parts[0])):
+        part = parts.pop(0)
+        if "et al" in part:
+            et_al = True
+        else:
+            names.append(re.sub(r"^and\s+", "", part))
+    title = ", ".join(parts).strip()
+    if not names or not title or len(title.split()) < 2:
+        return None
+    return ParsedCitation(kind="web" if tail.group("url") else "report", authors=tuple(names), title=clean(title),
+                          year=int(tail.group("year")), url=tail.group("url"), flags=("et_al",) if et_al else (),
+                          style="comma")
 
 
 # ---------------------------------------------------------------- links, ibid, fallback
@@ -354,7 +433,7 @@ def _prepare(raw: str) -> str:
     """Fold widths, drop a leading marker / entry number / source cue, join wrapped lines."""
     text = fold_width(raw).strip()
     text = _RE_LEADING_MARKER.sub("", text, count=1)
-    text = strip_entry_prefix(text)
+    text = strip_entry_prefix(text).lstrip(":：- \t")  # <a id="1">[1]</a> : Sara Hooker, …
     text = _RE_SOURCE_CUE.sub("", text, count=1)
     text = _RE_SEE.sub("", text, count=1)
     return re.sub(r"[ \t]*\n[ \t]*", "\n", text).strip()
@@ -371,7 +450,7 @@ def parse_citation(raw: str) -> ParsedCitation:
         return ParsedCitation(kind="other", style="plain")
     one_line = text.replace("\n", " ") if not find_url(text) else text
     for parser in (_parse_ibid, parse_gbt7714, _parse_link, _parse_zh_note, _parse_apa, _parse_chicago,
-                   _parse_glossary):
+                   _parse_vancouver, _parse_comma_list, _parse_glossary):
         parsed = parser(one_line)
         if parsed is not None:
             return parsed
