@@ -42,10 +42,12 @@ WEB_ONLY_HOSTS = (
     "facebook.com", "instagram.com", "tiktok.com", "douyin.com", "bilibili.com",
     "mp.weixin.qq.com", "jianshu.com", "csdn.net", "tumblr.com", "quora.com", "threads.net",
 )
-#: Platforms that give each writer a subdomain (someone.substack.com); on the others a subdomain is the
-#: company's own site (ai.facebook.com/blog is Meta's research blog, not a post on Facebook).
+#: Platforms that give each writer a subdomain (someone.substack.com): a subdomain there is nobody's profile page.
 USER_SUBDOMAIN_HOSTS = ("blogspot.com", "wordpress.com", "substack.com", "tumblr.com", "medium.com")
-_PLATFORM_PREFIXES = ("", "www.", "m.", "mobile.", "old.", "new.")
+#: The platforms' own edited sites on their domains (ai.facebook.com/blog is Meta's research blog, not a post on
+#: Facebook); every other subdomain (blog.csdn.net, zhuanlan.zhihu.com, m.weibo.cn) is the platform's.
+CORPORATE_HOSTS = ("ai.facebook.com", "research.facebook.com", "engineering.fb.com", "about.fb.com",
+                   "developers.facebook.com", "blog.twitter.com", "blog.x.com", "developer.x.com")
 #: A link to a person's page (twitter.com/handle, zhihu.com/people/x) names who someone is; it sources nothing.
 _PROFILE_PATH = re.compile(r"^/(?:@?(?=[\w.-]*[A-Za-z_])[\w.-]+|(?:u|user|users|people|profile|home)/[\w.-]+)/?$")
 WEB_ONLY_NAMES = re.compile(r"微博|知乎|豆瓣|贴吧|微信公众号|公众号|小红书|抖音|博客|\bblog\b|\breddit\b", re.I)
@@ -271,8 +273,10 @@ def _platform_host(url: str) -> tuple[str | None, str]:
     """(the social platform a URL is on, its path); None when it is on no platform of :data:`WEB_ONLY_HOSTS`."""
     parts = urlsplit(url if "//" in url else "//" + url)
     host = (parts.hostname or "").lower()
+    if host in CORPORATE_HOSTS:
+        return None, parts.path
     for h in WEB_ONLY_HOSTS:
-        if host.endswith("." + h) and h in USER_SUBDOMAIN_HOSTS or any(host == p + h for p in _PLATFORM_PREFIXES):
+        if host == h or host.endswith("." + h):
             return h, parts.path
     return None, parts.path
 

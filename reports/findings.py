@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -51,3 +53,12 @@ def date_key(value: str | None) -> tuple[int, int, int] | None:
     if m is None:
         return None
     return (int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0))
+
+
+def source_name(source: str) -> str:
+    """The file name of a path or URL: ``/a/b/report.pdf`` -> ``report.pdf``, ``https://x.org/`` -> ``x.org``."""
+    if re.match(r"^[a-z][a-z0-9+.-]*://", source, re.I):
+        parts = urlsplit(source)
+        name = PurePosixPath(unquote(parts.path)).name
+        return name or parts.netloc or source
+    return PurePosixPath(source.replace("\\", "/")).name or source

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from extractors.lexicon import FOOTNOTE_MARKER_CLASS, is_han
-from reports.findings import Finding, Span, date_key, span_of
+from reports.findings import Finding, Span, date_key, source_name, span_of
 
 if TYPE_CHECKING:
     from extractors.records import AssertionRow, Corpus, DocumentRow
@@ -131,13 +131,18 @@ _COMPOUND_DURATION = re.compile(r"\d\s*(?:小时|个小时|天|周|个月|年|h|
 _PER_BEFORE = re.compile(r"(?:/|\bper|每)\s*$", re.IGNORECASE)
 
 
+def _between(c: AssertionRow, m: AssertionRow) -> tuple[int, int]:
+    """The text span between two figures, whichever comes first."""
+    return (c.end, m.start) if c.end <= m.start else (m.end, c.start)
+
+
 def _is_operand(c: AssertionRow, m: AssertionRow, text: str) -> bool:
     """A positive quantity near ``m``: in its sentence, or in the sentence before when ``m``'s refers back."""
     if c.unit_kind == "duration" and _COMPOUND_DURATION.search(text, max(0, c.start - 14), c.start):
         return False
     if _PER_BEFORE.search(text, max(0, c.start - 6), c.start):
         return False
-    lo, hi = (c.end, m.start) if c.end <= m.start else (m.end, c.start)
+    lo, hi = _between(c, m)
     if _CELL_BREAK.search(text, lo, hi) and (" | " in text[max(0, lo - 200):hi + 200]):
         return False
     if c.end <= m.start:
@@ -161,8 +166,7 @@ def _another_clause_about_another(c: AssertionRow, m: AssertionRow, text: str) -
     subject end the relation.  Within one clause (A是B的30倍) two subjects may
     still be compared.
     """
-    lo, hi = sorted((c.end, m.start)) if c.end <= m.start else (m.end, c.start)
-    if not _CLAUSE_BREAK.search(text, lo, hi) or _refers_back(text, m):
+    if not _CLAUSE_BREAK.search(text, *_between(c, m)) or _refers_back(text, m):
         return False  # one clause (A是B的30倍), or 这将近30倍的价差: the writer compares the two things named before
     if c.indicator and m.indicator and c.indicator != m.indicator:
         return True
@@ -173,12 +177,6 @@ def _another_clause_about_another(c: AssertionRow, m: AssertionRow, text: str) -
 
 #: A rate word as the subject of a growth figure stands for the indicator before it (…亿元，增长速度8%).
 _RATE_WORD = re.compile(r"增速|增长速度|增幅|涨幅|增长率|增长|growth(?: rate)?|rate", re.IGNORECASE)
-
-
-def _dimension(text: str, m: AssertionRow) -> bool:
-    """224x224, 1920×1080: a size, not a multiple (the 'x' joins two numbers)."""
-    return is_multiplier(m) and bool(re.match(r"\s?\d", text[m.end:m.end + 2])) and bool(
-        re.search(r"[x×X]\s?$", m.surface))
 
 
 #: "2x faster than PPO", "比 A100 快 2.92 倍": a multiple against a named thing, not against two printed levels.
@@ -195,7 +193,6 @@ def _no_ratio_of_levels(text: str, m: AssertionRow) -> bool:
     """A stated multiple that no two nearby levels can be the ratio of.
 
     - against a named thing: "runs 2x faster than PPO with 1B models", "比 A100 快 2.92 倍";
-    - a count of devices: "8x V100 (32GB)", "8x A100 80GB";
     - relative to a baseline stated elsewhere: "120 seconds (1.9x)", the "(1.9x)" right after its figure;
     - a repetition: "shown to the model 3 times".
     """
@@ -203,8 +200,6 @@ def _no_ratio_of_levels(text: str, m: AssertionRow) -> bool:
         return False
     after = text[m.end:m.end + 60]
     if _AGAINST_NAMED_AFTER.match(after) or _AGAINST_NAMED_BEFORE.search(text, max(0, m.start - 30), m.start):
-        return True
-    if re.search(r"[x×]\s?$", m.surface) and re.match(r"\s?(?:[A-Z]{1,4}\d|GPUs?\b|nodes?\b|cards?\b)", after):
         return True
     if re.search(r"[(（]\s*$", text[max(0, m.start - 2):m.start]) and re.match(r"\s*[)）]", after) and re.search(
             r"\d\s*\S{0,12}\s*$", text[max(0, m.start - 16):m.start - 1].rstrip(" (（")):
@@ -273,7 +268,7 @@ def check_arithmetic(corpus: Corpus) -> list[Finding]:
     for doc_id, rows in _by_doc(corpus).items():
         doc = docs[doc_id]
         for m in rows:
-            if _dimension(doc.text, m) or _no_ratio_of_levels(doc.text, m):
+            if _no_ratio_of_levels(doc.text, m):
                 continue
             ops = find_operands(m, rows, doc.text) if _relates_two_levels(m) and not _respectively(doc.text, m) else None
             if ops is None or (ops.first.period and ops.first.period == ops.second.period):
@@ -384,7 +379,7 @@ def check_fraction_pairs(corpus: Corpus) -> list[Finding]:
             pa, pb = as_percent(a), as_percent(b)
             if pa is None or pb is None or len(gap) > 6 or not _PAIR_GAP.match(unicodedata.normalize("NFKC", gap)):
                 continue
-            if re.search(r"或|\bor\b", gap) and "%" in a.surface + "%" and _written_alike(a, b):
+            if re.search(r"或|\bor\b", gap) and _written_alike(a, b):
                 continue  # 0%或100%: two alternatives written alike, not one proportion restated
             hedged = "exact" not in (hedge(a), hedge(b))
             if abs(pa - pb) <= (5.0 if hedged else 1.0):
@@ -553,7 +548,7 @@ def _conflict_finding(a: AssertionRow, b: AssertionRow, docs: dict[int, Document
     da, db = docs[a.document_id], docs[b.document_id]
     where = "elsewhere in the same document"
     if da.id != db.id:
-        where = f"in {db.title or db.source.replace(chr(92), '/').rsplit('/', 1)[-1]}"
+        where = f"in {db.title or source_name(db.source)}"
         dated = [date_key(d.published or d.title) for d in (da, db)]
         if all(dated) and dated[0] != dated[1]:
             where += " (the later document may give a revised figure)"

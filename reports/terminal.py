@@ -30,9 +30,7 @@ import numbers
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from rich import box
 from rich.cells import cell_len, chop_cells, set_cell_size
@@ -40,6 +38,8 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
+
+from reports.findings import source_name
 
 DOCUMENT = "document"
 #: Columns whose meaning is one document, replaced by the ``document`` label.
@@ -182,15 +182,6 @@ def shorten(text: str, width: int) -> str:
     if cell_len(text) <= width:
         return text
     return set_cell_size(text, max(width - 1, 0)).rstrip() + ELLIPSIS
-
-
-def source_name(source: str) -> str:
-    """The file name of a path or URL: ``/a/b/report.pdf`` -> ``report.pdf``, ``https://x.org/`` -> ``x.org``."""
-    if re.match(r"^[a-z][a-z0-9+.-]*://", source, re.I):
-        parts = urlsplit(source)
-        name = PurePosixPath(unquote(parts.path)).name
-        return name or parts.netloc or source
-    return PurePosixPath(source.replace("\\", "/")).name or source
 
 
 def document_label(title: str | None, source: str | None, width: int) -> str:

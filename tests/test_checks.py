@@ -200,7 +200,9 @@ def test_checks_web_only_and_after_publication() -> None:
      # A company's own blog is no personal blog, even on a platform's subdomain (Meta's research blog).
      ("https://www.databricks.com/blog/llm-training", "https://www.databricks.com/blog/llm-training", False),
      ("https://ai.facebook.com/blog/multilingual-model-speech-recognition/", None, False),
-     ("https://www.facebook.com/somebody/posts/1", None, True), ("https://old.reddit.com/r/x/comments/1", None, True)],
+     ("https://www.facebook.com/somebody/posts/1", None, True), ("https://old.reddit.com/r/x/comments/1", None, True),
+     # …while a platform's other subdomains are still the platform: a CSDN blog, a Zhihu column.
+     ("https://blog.csdn.net/someone/article/details/1", None, True), ("https://zhuanlan.zhihu.com/p/1", None, True)],
 )
 def test_checks_is_web_only(url: str | None, container: str | None, expected: bool) -> None:
     assert is_web_only(CitationRow(1, 1, None, 1, 0, 1, "x", "web", url=url, container=container)) is expected

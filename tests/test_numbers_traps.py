@@ -307,3 +307,14 @@ def test_corpus_subjects_meet_the_labels() -> None:
         right += _subject_ok(a.subject, expected)
     assert len(rows) >= 100
     assert right / len(rows) >= SUBJECT_FLOOR, f"{right}/{len(rows)}"
+
+
+@pytest.mark.parametrize("text", ["分辨率支持 224x224、448x448 和 896x896。", "Images are resized to 1920×1080 first.",
+                                  "It only runs on 8x V100 (32GB).", "Training used 2x GPUs and 4x A100 nodes."])
+def test_a_size_or_a_device_count_is_no_multiple(text: str) -> None:
+    """224x224 is a size and 8x V100 eight accelerators (real blog posts write both); "64x cheaper" stays a multiple."""
+    assert [a.surface for a in extract(text) if a.unit_kind == "multiple"] == []
+
+
+def test_an_x_multiple_stays() -> None:
+    assert [(a.surface, a.unit_kind) for a in extract("That is 64x cheaper than the API.")] == [("64x", "multiple")]

@@ -90,6 +90,10 @@ class Unit:
 _NOT_LIANG = re.compile(rf"(?!的)[{HAN}0-9]")  # 两 (liang, 50 g) ends its phrase: 二两。 三十两的
 
 
+#: What follows an "x" that joins two numbers (224x224) or counts devices (8x A100, 2x GPUs).
+_NO_MULTIPLE_AFTER_X = re.compile(r"\s?\d|\s?(?:[A-Z]{1,4}\d|GPUs?\b|TPUs?\b|nodes?\b|cards?\b)")
+
+
 def unit_after(text: str, end: int) -> Unit | None:
     """The unit written right after ``text[:end]``, or ``None`` (no unit is not an error)."""
     m = _UNIT_AFTER.match(text, end)
@@ -100,6 +104,8 @@ def unit_after(text: str, end: int) -> Unit | None:
         return None  # 一两个, 三两天: "one or two", not a weight
     if word == "周" and text.startswith("年", m.end()):
         return None  # 75周年 is an anniversary, not 75 weeks
+    if word in ("x", "×") and _NO_MULTIPLE_AFTER_X.match(text, m.end()):
+        return None  # 224x224 is a size, 8x A100 eight accelerators: neither is a multiple
     name = CURRENCY_AFTER.get(word) or CANONICAL_AFTER.get(word) or word
     return Unit(name, m.start("u"), m.end("u"))
 

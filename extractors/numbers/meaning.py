@@ -33,7 +33,7 @@ Everything here is pure: the caller passes the normalized text, the figures
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -758,17 +758,22 @@ def _opens_paragraph(text: str, at: int) -> bool:
 
 
 def _numbered_paragraph(text: str, lo: int, para: int) -> int:
-    """Start of the last numbered paragraph (（八）大力增进民生福祉。…) in text[lo:para+1], else ``lo``.
+    """Start of the last numbered paragraph (（八）大力增进民生福祉。…) between ``lo`` and ``para``, else ``lo``.
 
     Where the section reviews two periods at once (“十四五”时期和2025年工作回顾), an earlier
     paragraph's 这五年 does not reach past the start of a numbered item: the list may be the
     year's account as well as the five years'.
     """
-    found = lo
-    for m in re.finditer(r"(?m)^[^\n]{1,8}", text[lo:para + 8]):
-        if lo + m.start() <= para and heading_level(m.group()) is not None:
-            found = lo + m.start()
-    return found
+    starts = _numbered_starts(text)
+    k = bisect_right(starts, para)
+    return max(lo, starts[k - 1]) if k else lo
+
+
+@lru_cache(maxsize=2)
+def _numbered_starts(text: str) -> list[int]:
+    """Where every line that opens with an official heading number starts (headings and numbered paragraphs
+    alike), found once per document."""
+    return [m.start() for m in re.finditer(r"(?m)^[^\n]{1,8}", text) if heading_level(m.group()) is not None]
 
 
 @lru_cache(maxsize=2)
@@ -793,9 +798,7 @@ def _opens_sentence(text: str, pos: int, lo: int) -> bool:
     if i < lo or text[i] in "。！？!?；;\n":
         return True
     lead = _SPEAKER_LEAD_IN.search(text, max(lo, pos - 12), pos)
-    if lead is None or lead.start() == lead.end():
-        return False
-    return _opens_sentence(text, lead.start(), lo) if lead.start() < pos else False
+    return lead is not None and lead.start() < pos and _opens_sentence(text, lead.start(), lo)
 
 
 def _indent(text: str, pos: int) -> int:
